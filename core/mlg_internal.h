@@ -1,0 +1,43 @@
+/* mlg_internal.h -- private interfaces shared by core files (never installed).
+ * Private non-static functions are named mlg__* and are hidden from the
+ * shared library by the visibility preset; tests reach them through the
+ * static library. */
+#ifndef MLG_INTERNAL_H
+#define MLG_INTERNAL_H
+
+#include "mlg.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Fill *err (if not NULL) with status, group, row and a printf-style message;
+ * returns status so callers can write `return mlg__fail(err, ...)`. */
+int mlg__fail(mlg_errinfo *err, int status, int64_t group, int64_t row,
+              const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 5, 6)))
+#endif
+    ;
+
+/* The CCS 4/3/2/1 scale, the default wherever a caller passes NULL. */
+const mlg_scale *mlg__default_scale(void);
+
+/* Scratch bytes mlg__series_run() needs for a series of n rows under p
+ * (0 for the methods that need none).  Batch callers size one buffer per
+ * thread for their largest group. */
+size_t mlg__scratch_bytes(size_t n, const mlg_method_params *p);
+
+/* The one kernel behind mlg_series_compute(), mlg_series_explain() and
+ * mlg_batch_compute().  `scale` and `p` are non-NULL and already validated;
+ * `scratch` holds at least mlg__scratch_bytes(n, p) bytes (may be NULL when
+ * that is 0).  `rows` may be NULL (no explanation).  Errors are reported
+ * with `group` and with row numbers offset by `row_base`, so a batch can
+ * report absolute rows.  *out is written only on success. */
+int mlg__series_run(size_t n, const int32_t *day, const double *score,
+                    const double *weight, const uint8_t *status,
+                    const mlg_scale *scale, const mlg_method_params *p,
+                    void *scratch, mlg_result *out, mlg_explain_row *rows,
+                    mlg_errinfo *err, int64_t group, int64_t row_base);
+
+#endif
