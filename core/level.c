@@ -1,0 +1,115 @@
+/* level.c -- from a proficiency value to a reported level
+ * (mlg_value_to_level): decimal rounding, then one of four level mappings.
+ * docs/levels.md explains both steps with examples. */
+#include "mlg_internal.h"
+
+#include <math.h>
+
+/* Exact powers of ten 10^0 .. 10^9 (all exactly representable). */
+static const double pow10_table[10] = {1e0, 1e1, 1e2, 1e3, 1e4,
+                                       1e5, 1e6, 1e7, 1e8, 1e9};
+
+/* x rounded to d decimals, half away from zero, decided on the exact
+ * binary value of x: y = x * 10^d is computed with its exact rounding error
+ * e = fma(x, 10^d, -y), so a product that rounds onto a .5 tie is resolved
+ * by the sign of e instead of by accident (2.675, stored as
+ * 2.67499999999999982236431605997495353221893310546875, gives 2.67 as its
+ * exact value says).  The result is the double nearest to the decimal
+ * round(x*10^d)/10^d.  d < 0 returns x; so does any x whose product has no
+ * fractional bits (|y| >= 2^52). */
+static double round_decimals(double x, int32_t d)
+{
+    if (d < 0)
+        return x;
+    const double p = pow10_table[d];
+    const double y = x * p;
+    if (!(fabs(y) < 4503599627370496.0)) /* 2^52 */
+        return x;
+    double r = round(y);
+    if (fabs(y - r) == 0.5) {
+        /* y is exactly halfway between two integers (y - r is exact here).
+         * The true product x*p = y + e decides which side it is on. */
+        const double e = fma(x, p, -y);
+        if (e != 0.0) {
+            /* Above the tie when e > 0, below it when e < 0. */
+            const double lo = floor(y);
+            r = (e > 0.0) ? lo + 1.0 : lo;
+        }
+    }
+    return r / p;
+}
+
+/* 1 if v is an even integer (…, -2, 0, 2, 4, …). */
+static int even_integer(double v)
+{
+    return fmod(v, 2.0) == 0.0;
+}
+
+int mlg_value_to_level(double value, const mlg_scale *scale,
+                       const mlg_method_params *params, int32_t *level,
+                       double *rounded)
+{
+    if (!params || !level)
+        return MLG_ENULL;
+    if (!scale)
+        scale = mlg__default_scale();
+    if (!isfinite(value))
+        return MLG_ENAN;
+    /* Any invalid parameter or scale field is a bad argument here. */
+    if (mlg_method_params_validate(params) != MLG_OK ||
+        mlg_scale_validate(scale) != MLG_OK)
+        return MLG_EINVAL;
+
+    const double r = round_decimals(value, params->decimals);
+    const int32_t n = scale->n_levels;
+    const double *v = scale->value;
+    int32_t lv = 0;
+
+    switch (params->rounding) {
+    case MLG_ROUND_HALF_UP:
+        /* Nearest level value; at the exact midpoint (computed as
+         * v[i-1]/2 + v[i]/2, the same formula mlg_scale_init() uses for
+         * cuts) the upper level wins. */
+        for (int32_t i = 1; i < n; i++)
+            if (r >= v[i - 1] / 2 + v[i] / 2)
+                lv = i;
+        break;
+    case MLG_ROUND_HALF_EVEN:
+        /* Nearest level value; at the exact midpoint, the level whose value
+         * is an even integer, else (neither is) the level of even index. */
+        for (int32_t i = 1; i < n; i++) {
+            const double mid = v[i - 1] / 2 + v[i] / 2;
+            if (r > mid) {
+                lv = i;
+            } else if (r == mid) {
+                if (even_integer(v[i - 1]))
+                    lv = i - 1;
+                else if (even_integer(v[i]))
+                    lv = i;
+                else
+                    lv = (i % 2 == 0) ? i : i - 1;
+                break;
+            } else {
+                break;
+            }
+        }
+        break;
+    case MLG_ROUND_FLOOR:
+        /* Highest level whose value is <= r; below the lowest, level 0. */
+        for (int32_t i = 1; i < n; i++)
+            if (v[i] <= r)
+                lv = i;
+        break;
+    default: /* MLG_ROUND_CUTS (validated above) */
+        /* Highest i with cut[i] <= r; below cut[1], level 0. */
+        for (int32_t i = 1; i < n; i++)
+            if (scale->cut[i] <= r)
+                lv = i;
+        break;
+    }
+
+    *level = lv;
+    if (rounded)
+        *rounded = r;
+    return MLG_OK;
+}
