@@ -9,14 +9,19 @@
 static const double pow10_table[10] = {1e0, 1e1, 1e2, 1e3, 1e4,
                                        1e5, 1e6, 1e7, 1e8, 1e9};
 
-/* x rounded to d decimals, half away from zero, decided on the exact
- * binary value of x: y = x * 10^d is computed with its exact rounding error
- * e = fma(x, 10^d, -y), so a product that rounds onto a .5 tie is resolved
- * by the sign of e instead of by accident (2.675, stored as
- * 2.67499999999999982236431605997495353221893310546875, gives 2.67 as its
- * exact value says).  The result is the double nearest to the decimal
- * round(x*10^d)/10^d.  d < 0 returns x; so does any x whose product has no
- * fractional bits (|y| >= 2^52). */
+/* x rounded to d decimals, half away from zero, with ties judged on the
+ * decimal number x stands for rather than on its exact binary expansion.
+ * Scores are decimals (2.675 typed by a teacher, or the mean 2.675 of 2.5 and
+ * 2.85), but the double nearest 2.675 is 2.67499999999999982236431605997...,
+ * so a plain round(x * 100) / 100 gives 2.67.  Here, after r = round(x*10^d),
+ * x is moved up to r + 1 when the double nearest the halfway decimal
+ * (r + 0.5) / 10^d is <= x (mirrored for x < 0): 2.675 -> 2.68, 1.005 ->
+ * 1.01, 3.745 -> 3.75.  This is the rule of Ruby's Float#round
+ * (numeric.c, round_half_up), which Canvas applies to outcome scores
+ * (RollupScore, PRECISION = 2), so the canvas_* presets reproduce Canvas.
+ * The result is the double nearest the rounded decimal r / 10^d.  d < 0
+ * returns x unchanged; so does any x with no fractional digits left at this
+ * precision (|x * 10^d| >= 2^52). */
 static double round_decimals(double x, int32_t d)
 {
     if (d < 0)
@@ -26,16 +31,10 @@ static double round_decimals(double x, int32_t d)
     if (!(fabs(y) < 4503599627370496.0)) /* 2^52 */
         return x;
     double r = round(y);
-    if (fabs(y - r) == 0.5) {
-        /* y is exactly halfway between two integers (y - r is exact here).
-         * The true product x*p = y + e decides which side it is on. */
-        const double e = fma(x, p, -y);
-        if (e != 0.0) {
-            /* Above the tie when e > 0, below it when e < 0. */
-            const double lo = floor(y);
-            r = (e > 0.0) ? lo + 1.0 : lo;
-        }
-    }
+    if (x > 0.0 && (r + 0.5) / p <= x)
+        r += 1.0;
+    else if (x < 0.0 && (r - 0.5) / p >= x)
+        r -= 1.0;
     return r / p;
 }
 
