@@ -1,0 +1,479 @@
+/* policy.c -- report-card policy checks for a reporting period
+ * (BUL-2332.7 sec. I.F, I.I, VII, IX; Attachments B and C). */
+#include "mlg_internal.h"
+#include "mlg_policy.h"
+
+#include <math.h>
+#include <string.h>
+
+/* ------------------------------------------------------------ period -- */
+
+int mlg_period_validate(const mlg_period *p)
+{
+    if (!p)
+        return MLG_ENULL;
+    if (p->start == MLG_DAY_NONE || p->midpoint == MLG_DAY_NONE ||
+        p->end == MLG_DAY_NONE)
+        return MLG_EINVAL;
+    if (p->midpoint < p->start || p->end < p->midpoint)
+        return MLG_EINVAL;
+    return MLG_OK;
+}
+
+/* ------------------------------------------------- minimum grade entry -- */
+
+/* Attachment B, one row per school year.  Columns: ELA/Math/ALD required
+ * by midpoint and end (the ELA, Mathematics and ALD rows: "RP Midpoint" and
+ * "RP End"), Other required by end ("All Other Academic Progress Report
+ * Areas", "RP End") and Other recommended per half ("... by the midpoint
+ * and ... by the end is highly recommended").  2018-19 also matches sec.
+ * VII.A (one by the midpoint), VII.B (three by the end) and VII.C (one by
+ * the end for the other subjects). */
+static const struct {
+    int32_t year;
+    int32_t core_mid, core_end, other_end, other_rec_half;
+} entry_presets[] = {
+    {2018, 1, 3, 1, 1},
+    {2019, 2, 4, 2, 2},
+    {2020, 3, 6, 3, 3},
+};
+
+int mlg_entry_minimums_preset(int32_t year, mlg_entry_minimums *out)
+{
+    if (!out)
+        return MLG_ENULL;
+    for (size_t i = 0; i < sizeof entry_presets / sizeof entry_presets[0];
+         i++) {
+        if (entry_presets[i].year != year)
+            continue;
+        mlg_entry_minimums m;
+        memset(&m, 0, sizeof m);
+        m.year = year;
+        m.count_missing = 0;
+        for (int c = MLG_SUBJECT_ELA; c <= MLG_SUBJECT_ALD; c++) {
+            m.req_midpoint[c] = entry_presets[i].core_mid;
+            m.req_end[c] = entry_presets[i].core_end;
+            m.rec_midpoint[c] = entry_presets[i].core_mid;
+            m.rec_end[c] = entry_presets[i].core_end;
+        }
+        m.req_midpoint[MLG_SUBJECT_OTHER] = 0;
+        m.req_end[MLG_SUBJECT_OTHER] = entry_presets[i].other_end;
+        /* "One by the midpoint and one by the end": one mark in each half,
+         * so cumulatively 2 * r by the end (docs/policy.md). */
+        m.rec_midpoint[MLG_SUBJECT_OTHER] = entry_presets[i].other_rec_half;
+        m.rec_end[MLG_SUBJECT_OTHER] = 2 * entry_presets[i].other_rec_half;
+        *out = m;
+        return MLG_OK;
+    }
+    return MLG_ENOTFOUND;
+}
+
+int mlg_entry_minimums_from_name(const char *name, mlg_entry_minimums *out)
+{
+    static const struct {
+        const char *name;
+        int32_t year;
+    } names[] = {
+        {"2018-19", 2018}, {"2018-2019", 2018}, {"2019-20", 2019},
+        {"2019-2020", 2019}, {"2020-21", 2020}, {"2020-2021", 2020},
+    };
+    if (!name || !out)
+        return MLG_ENULL;
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strcmp(names[i].name, name) == 0)
+            return mlg_entry_minimums_preset(names[i].year, out);
+    return MLG_ENOTFOUND;
+}
+
+int mlg_entry_minimums_validate(const mlg_entry_minimums *m)
+{
+    if (!m)
+        return MLG_ENULL;
+    if (m->count_missing != 0 && m->count_missing != 1)
+        return MLG_EINVAL;
+    for (int c = 0; c < MLG_SUBJECT_COUNT; c++) {
+        if (m->req_midpoint[c] < 0 || m->req_end[c] < 0 ||
+            m->rec_midpoint[c] < 0 || m->rec_end[c] < 0)
+            return MLG_EINVAL;
+        if (m->req_midpoint[c] > m->req_end[c] ||
+            m->rec_midpoint[c] > m->rec_end[c])
+            return MLG_EINVAL;
+    }
+    return MLG_OK;
+}
+
+int mlg_entry_check(size_t n_groups, const int64_t *offsets,
+                    const int32_t *day, const uint8_t *status,
+                    const int64_t *group_slot, size_t n_slots,
+                    const int32_t *slot_category, const mlg_period *period,
+                    const mlg_entry_minimums *m, int64_t *by_midpoint_out,
+                    int64_t *by_end_out, uint32_t *flags_out,
+                    mlg_entry_summary *summary, mlg_errinfo *err)
+{
+    if (!offsets || !period || !m || !by_midpoint_out || !by_end_out ||
+        !flags_out ||
+        (n_slots > 0 && !slot_category))
+        return mlg__fail(err, MLG_ENULL, -1, -1, "required pointer is NULL");
+    if (mlg_period_validate(period) != MLG_OK)
+        return mlg__fail(err, MLG_EINVAL, -1, -1,
+                         "period needs start <= midpoint <= end");
+    if (mlg_entry_minimums_validate(m) != MLG_OK)
+        return mlg__fail(err, MLG_EINVAL, -1, -1, "invalid minimums table");
+    if (!group_slot && n_slots != n_groups)
+        return mlg__fail(err, MLG_EINVAL, -1, -1,
+                         "n_slots must equal n_groups without group_slot");
+    if (offsets[0] != 0)
+        return mlg__fail(err, MLG_EINVAL, 0, -1, "offsets[0] must be 0");
+    for (size_t g = 0; g < n_groups; g++)
+        if (offsets[g + 1] < offsets[g])
+            return mlg__fail(err, MLG_EINVAL, (int64_t)g, -1,
+                             "offsets decrease at group %zu", g);
+    const int64_t n_rows = offsets[n_groups];
+    if (n_rows > 0 && !day)
+        return mlg__fail(err, MLG_ENULL, -1, -1, "day is NULL");
+
+    /* Check everything before writing anything: outputs stay untouched on
+     * error. */
+    for (size_t s = 0; s < n_slots; s++)
+        if (slot_category[s] < 0 || slot_category[s] >= MLG_SUBJECT_COUNT)
+            return mlg__fail(err, MLG_EINVAL, (int64_t)s, -1,
+                             "slot %zu: category %d is not MLG_SUBJECT_*", s,
+                             (int)slot_category[s]);
+    for (size_t g = 0; g < n_groups; g++) {
+        if (group_slot &&
+            (group_slot[g] < 0 || (uint64_t)group_slot[g] >= n_slots))
+            return mlg__fail(err, MLG_EINVAL, (int64_t)g, -1,
+                             "group %zu: slot %lld out of range", g,
+                             (long long)group_slot[g]);
+        for (int64_t r = offsets[g]; r < offsets[g + 1]; r++) {
+            if (day[r] == MLG_DAY_NONE)
+                return mlg__fail(err, MLG_EINVAL, (int64_t)g, r,
+                                 "row %lld has no day", (long long)r);
+            if (status && status[r] > MLG_EVIDENCE_MISSING)
+                return mlg__fail(err, MLG_ESTATUS, (int64_t)g, r,
+                                 "row %lld: status %u is not MLG_EVIDENCE_*",
+                                 (long long)r, (unsigned)status[r]);
+        }
+    }
+
+    memset(by_midpoint_out, 0, n_slots * sizeof *by_midpoint_out);
+    memset(by_end_out, 0, n_slots * sizeof *by_end_out);
+    for (size_t g = 0; g < n_groups; g++) {
+        const size_t s = group_slot ? (size_t)group_slot[g] : g;
+        for (int64_t r = offsets[g]; r < offsets[g + 1]; r++) {
+            /* Excused evidence never counts; missing evidence counts only
+             * when the table says so (mlg_policy.h, docs/policy.md). */
+            if (status && !(status[r] == MLG_EVIDENCE_COUNTED ||
+                            (status[r] == MLG_EVIDENCE_MISSING &&
+                             m->count_missing)))
+                continue;
+            /* All three bounds inclusive (mlg_period). */
+            if (day[r] < period->start || day[r] > period->end)
+                continue;
+            by_end_out[s]++;
+            if (day[r] <= period->midpoint)
+                by_midpoint_out[s]++;
+        }
+    }
+
+    mlg_entry_summary sum;
+    memset(&sum, 0, sizeof sum);
+    sum.n_slots = (int64_t)n_slots;
+    for (size_t s = 0; s < n_slots; s++) {
+        const int32_t c = slot_category[s];
+        uint32_t f = 0;
+        if (by_midpoint_out[s] < m->req_midpoint[c])
+            f |= MLG_ENTRY_SHORT_MIDPOINT;
+        if (by_end_out[s] < m->req_end[c])
+            f |= MLG_ENTRY_SHORT_END;
+        if (by_midpoint_out[s] < m->rec_midpoint[c])
+            f |= MLG_ENTRY_REC_MIDPOINT;
+        if (by_end_out[s] < m->rec_end[c])
+            f |= MLG_ENTRY_REC_END;
+        flags_out[s] = f;
+        sum.n_short_midpoint += (f & MLG_ENTRY_SHORT_MIDPOINT) != 0;
+        sum.n_short_end += (f & MLG_ENTRY_SHORT_END) != 0;
+        sum.n_short_any += (f & MLG_ENTRY_SHORT_ANY) != 0;
+        sum.n_rec_midpoint += (f & MLG_ENTRY_REC_MIDPOINT) != 0;
+        sum.n_rec_end += (f & MLG_ENTRY_REC_END) != 0;
+    }
+    if (summary)
+        *summary = sum;
+    return MLG_OK;
+}
+
+/* ----------------------------------------------------- warning notices -- */
+
+/* Shared by mlg_notice_list() and mlg_notice_list_new(): with n_prev == 0
+ * it is the midpoint list (sec. IX.A), otherwise the notices newly due
+ * (sec. IX.C).  Two passes: count, then write only if everything fits, so
+ * the lists are untouched on MLG_ESIZE. */
+static int notice_run(size_t n_students, size_t n_areas, const double *value,
+                      const double *threshold, size_t n_prev,
+                      const int64_t *prev_student, const int64_t *prev_area,
+                      size_t capacity, int64_t *student_out,
+                      int64_t *area_out, size_t *n_required, mlg_errinfo *err)
+{
+    if (!n_required)
+        return mlg__fail(err, MLG_ENULL, -1, -1, "n_required is NULL");
+    if (n_areas != 0 && n_students > SIZE_MAX / n_areas)
+        return mlg__fail(err, MLG_EOVERFLOW, -1, -1,
+                         "n_students * n_areas overflows");
+    const size_t n_cells = n_students * n_areas;
+    if (n_cells > 0 && !value)
+        return mlg__fail(err, MLG_ENULL, -1, -1, "value is NULL");
+    if (capacity > 0 && (!student_out || !area_out))
+        return mlg__fail(err, MLG_ENULL, -1, -1, "output list is NULL");
+    if (n_prev > 0 && (!prev_student || !prev_area))
+        return mlg__fail(err, MLG_ENULL, -1, -1, "earlier list is NULL");
+    if (threshold)
+        for (size_t a = 0; a < n_areas; a++)
+            if (!isfinite(threshold[a]))
+                return mlg__fail(err, MLG_ENAN, -1, (int64_t)a,
+                                 "threshold of area %zu is not finite", a);
+    for (size_t i = 0; i < n_prev; i++) {
+        if (prev_student[i] < 0 || (uint64_t)prev_student[i] >= n_students ||
+            prev_area[i] < 0 || (uint64_t)prev_area[i] >= n_areas)
+            return mlg__fail(err, MLG_EINVAL, -1, (int64_t)i,
+                             "earlier notice %zu is out of range", i);
+        if (i > 0 && (prev_student[i] < prev_student[i - 1] ||
+                      (prev_student[i] == prev_student[i - 1] &&
+                       prev_area[i] <= prev_area[i - 1])))
+            return mlg__fail(err, MLG_EINVAL, -1, (int64_t)i,
+                             "earlier notices not strictly ascending at %zu",
+                             i);
+    }
+
+    /* Pass 1: validate values and count. */
+    size_t k = 0, p = 0;
+    for (size_t s = 0; s < n_students; s++) {
+        for (size_t a = 0; a < n_areas; a++) {
+            const double v = value[s * n_areas + a];
+            if (isinf(v))
+                return mlg__fail(err, MLG_ENAN, (int64_t)s, (int64_t)a,
+                                 "student %zu area %zu: infinite value", s,
+                                 a);
+            const double t = threshold ? threshold[a]
+                                       : MLG_NOTICE_THRESHOLD_CCS;
+            /* NaN (N/A, not assessed) compares false: never at risk. */
+            if (!(v <= t))
+                continue;
+            /* Merge with the earlier list: both are in (student, area)
+             * order, so advance p past everything before (s, a). */
+            while (p < n_prev &&
+                   ((uint64_t)prev_student[p] < s ||
+                    ((uint64_t)prev_student[p] == s &&
+                     (uint64_t)prev_area[p] < a)))
+                p++;
+            if (p < n_prev && (uint64_t)prev_student[p] == s &&
+                (uint64_t)prev_area[p] == a)
+                continue; /* a notice was already sent */
+            k++;
+        }
+    }
+    *n_required = k;
+    if (k > capacity)
+        return mlg__fail(err, MLG_ESIZE, -1, -1,
+                         "%zu notices, capacity %zu", k, capacity);
+
+    /* Pass 2: write. */
+    size_t j = 0;
+    p = 0;
+    for (size_t s = 0; s < n_students; s++) {
+        for (size_t a = 0; a < n_areas; a++) {
+            const double v = value[s * n_areas + a];
+            const double t = threshold ? threshold[a]
+                                       : MLG_NOTICE_THRESHOLD_CCS;
+            if (!(v <= t))
+                continue;
+            while (p < n_prev &&
+                   ((uint64_t)prev_student[p] < s ||
+                    ((uint64_t)prev_student[p] == s &&
+                     (uint64_t)prev_area[p] < a)))
+                p++;
+            if (p < n_prev && (uint64_t)prev_student[p] == s &&
+                (uint64_t)prev_area[p] == a)
+                continue;
+            student_out[j] = (int64_t)s;
+            area_out[j] = (int64_t)a;
+            j++;
+        }
+    }
+    return MLG_OK;
+}
+
+int mlg_notice_list(size_t n_students, size_t n_areas, const double *value,
+                    const double *threshold, size_t capacity,
+                    int64_t *student_out, int64_t *area_out,
+                    size_t *n_required, mlg_errinfo *err)
+{
+    return notice_run(n_students, n_areas, value, threshold, 0, NULL, NULL,
+                      capacity, student_out, area_out, n_required, err);
+}
+
+int mlg_notice_list_new(size_t n_students, size_t n_areas,
+                        const double *value, const double *threshold,
+                        size_t n_prev, const int64_t *prev_student,
+                        const int64_t *prev_area, size_t capacity,
+                        int64_t *student_out, int64_t *area_out,
+                        size_t *n_required, mlg_errinfo *err)
+{
+    return notice_run(n_students, n_areas, value, threshold, n_prev,
+                      prev_student, prev_area, capacity, student_out,
+                      area_out, n_required, err);
+}
+
+/* The Attachment C K-5 letter, in its order.  The academic column lists
+ * ELA domains, Math domains and Math Practices, then Science,
+ * History/S.S., Arts, Physical Ed., Health and ELD; the behaviour column
+ * lists five headings with their check-box lines. */
+#define CCS MLG_SCALE_CCS4
+#define BEH MLG_SCALE_BEHAVIOR
+static const struct {
+    const char *heading;
+    const char *label;
+    int32_t behavior, scale;
+} notice_areas[MLG_NOTICE_AREA_COUNT] = {
+    {"English Language Arts", "Foundational Skills", 0, CCS},
+    {"English Language Arts", "Making Meaning from Text", 0, CCS},
+    {"English Language Arts", "Conventions & Vocabulary", 0, CCS},
+    {"English Language Arts", "Effective Expression through Writing", 0, CCS},
+    {"English Language Arts",
+     "Effective Expression through Speaking/Listening", 0, CCS},
+    {"Mathematics", "Counting & Cardinality (kinder only)", 0, CCS},
+    {"Mathematics", "Operations & Algebraic Thinking", 0, CCS},
+    {"Mathematics", "Number & Operations in Base Ten", 0, CCS},
+    {"Mathematics", "Measurement & Data", 0, CCS},
+    {"Mathematics", "Geometry", 0, CCS},
+    {"Mathematics", "Number & Operations Fractions (3rd-5th)", 0, CCS},
+    {"Mathematics", "Math Practices", 0, CCS},
+    {"", "Science", 0, CCS},
+    {"", "History/S.S.", 0, CCS},
+    {"", "Arts", 0, CCS},
+    {"", "Physical Ed.", 0, CCS},
+    {"", "Health", 0, CCS},
+    {"", "ELD", 0, MLG_SCALE_ELD4},
+    {"Effectively communicates & collaborates",
+     "communicates clearly through speaking & writing", 1, BEH},
+    {"Effectively communicates & collaborates",
+     "works productively in collaborative groups", 1, BEH},
+    {"Effectively communicates & collaborates",
+     "listens to, interprets, & uses information", 1, BEH},
+    {"Understands other perspectives",
+     "shows respect & recognizes the opinions & feelings of others", 1, BEH},
+    {"Understands other perspectives", "solves problems in different ways", 1,
+     BEH},
+    {"Thinks Critically, solves problems creatively, values evidence",
+     "applies knowledge & experiences to solve problems", 1, BEH},
+    {"Thinks Critically, solves problems creatively, values evidence",
+     "evaluates answers, explains reasoning", 1, BEH},
+    {"Thinks Critically, solves problems creatively, values evidence",
+     "generates new & creative ideas", 1, BEH},
+    {"Acts responsibly, ethically, & is productive citizen",
+     "works independently & asks for assistance when needed", 1, BEH},
+    {"Acts responsibly, ethically, & is productive citizen",
+     "follows school & classroom rules", 1, BEH},
+    {"Acts responsibly, ethically, & is productive citizen",
+     "respects the rights & property of school and others", 1, BEH},
+    {"Acts responsibly, ethically, & is productive citizen",
+     "organizes workplace & materials", 1, BEH},
+    {"Acts responsibly, ethically, & is productive citizen",
+     "makes productive use of class time & stays on task", 1, BEH},
+    {"Uses technology & Digital Media strategically & Capably",
+     "presents information effectively in a variety of formats", 1, BEH},
+    {"Uses technology & Digital Media strategically & Capably",
+     "uses appropriate technologies effectively when communicating", 1, BEH},
+    {"Uses technology & Digital Media strategically & Capably",
+     "adheres to the guidelines found in the district AUP", 1, BEH},
+};
+#undef CCS
+#undef BEH
+
+int mlg_notice_area_builtin(size_t i, mlg_notice_area *out)
+{
+    if (!out)
+        return MLG_ENULL;
+    if (i >= MLG_NOTICE_AREA_COUNT)
+        return MLG_ENOTFOUND;
+    mlg_notice_area a;
+    memset(&a, 0, sizeof a);
+    /* The table's strings are shorter than the fields (a test checks). */
+    strncpy(a.heading, notice_areas[i].heading, sizeof a.heading - 1);
+    strncpy(a.label, notice_areas[i].label, sizeof a.label - 1);
+    a.behavior = notice_areas[i].behavior;
+    a.scale = notice_areas[i].scale;
+    /* Behaviours: R (Rarely, value 1) is the level that fails to meet the
+     * expectation; academic scales: 1 or 2 (sec. IX.E). */
+    a.threshold = a.behavior ? 1.0 : MLG_NOTICE_THRESHOLD_CCS;
+    *out = a;
+    return MLG_OK;
+}
+
+int mlg_notice_format(size_t n, const int64_t *area,
+                      const char *const *labels, size_t n_labels, char *buf,
+                      size_t size, size_t *required)
+{
+    static const char sep[] = "; ";
+    if ((n > 0 && (!area || !labels)) || (size > 0 && !buf))
+        return MLG_ENULL;
+    size_t len = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (area[i] < 0 || (uint64_t)area[i] >= n_labels)
+            return MLG_EINVAL;
+        if (!labels[area[i]])
+            return MLG_ENULL;
+        len += strlen(labels[area[i]]) + (i > 0 ? sizeof sep - 1 : 0);
+    }
+    if (required)
+        *required = len;
+    if (size <= len)
+        return MLG_ESIZE;
+    size_t pos = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0) {
+            memcpy(buf + pos, sep, sizeof sep - 1);
+            pos += sizeof sep - 1;
+        }
+        const size_t l = strlen(labels[area[i]]);
+        memcpy(buf + pos, labels[area[i]], l);
+        pos += l;
+    }
+    buf[pos] = '\0';
+    return MLG_OK;
+}
+
+/* ------------------------------------------------- attendance (I.F) -- */
+
+int mlg_attendance_check(size_t n_students, const int32_t *days_enrolled,
+                         const uint8_t *override_marks, int32_t min_days,
+                         int32_t *decision_out, size_t *n_ag14,
+                         mlg_errinfo *err)
+{
+    if ((n_students > 0 && (!days_enrolled || !decision_out)))
+        return mlg__fail(err, MLG_ENULL, -1, -1, "required pointer is NULL");
+    if (min_days < 0)
+        return mlg__fail(err, MLG_EINVAL, -1, -1, "min_days is negative");
+    for (size_t s = 0; s < n_students; s++) {
+        if (days_enrolled[s] < 0)
+            return mlg__fail(err, MLG_EINVAL, (int64_t)s, -1,
+                             "student %zu: negative days enrolled", s);
+        if (override_marks && override_marks[s] > 1)
+            return mlg__fail(err, MLG_EINVAL, (int64_t)s, -1,
+                             "student %zu: override flag is not 0 or 1", s);
+    }
+    size_t k = 0;
+    for (size_t s = 0; s < n_students; s++) {
+        /* Sec. I.F: "fifteen or more instructional days" get marks. */
+        if (days_enrolled[s] >= min_days)
+            decision_out[s] = MLG_ATTEND_MARKS;
+        else if (override_marks && override_marks[s])
+            decision_out[s] = MLG_ATTEND_OVERRIDE;
+        else {
+            decision_out[s] = MLG_ATTEND_AG14;
+            k++;
+        }
+    }
+    if (n_ag14)
+        *n_ag14 = k;
+    return MLG_OK;
+}

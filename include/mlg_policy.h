@@ -1,0 +1,362 @@
+/*
+ * mlg_policy.h -- report-card policy checks for one reporting period.
+ *
+ * Three checks from LAUSD bulletin BUL-2332.7 (Aug 2018), each a plain
+ * function over flat caller-owned arrays, usable with or without a roll-up
+ * catalogue (mlg_rollup.h):
+ *
+ *  - Minimum grade entry (sec. VII A-C, Attachment B): how many marks each
+ *    student has in each report area by the period's midpoint and by its
+ *    end, against a per-year table of minimums and recommendations.
+ *  - Warning notices (sec. I.I, IX A, C, E; Attachment C): which students
+ *    are at risk of a "1" or "2" in which areas, as of the midpoint, and
+ *    which notices become due later in the period.
+ *  - Insufficient attendance (sec. I.F): fewer than 15 instructional days
+ *    enrolled means no academic marks and the comment AG-14, unless the
+ *    teacher overrides (foster students, students experiencing
+ *    homelessness).
+ *
+ * docs/policy.md gives the exact rules, the bulletin citations and worked
+ * examples.  Conventions, status codes, mlg_errinfo and thread safety are
+ * those of mlg.h: no global state, every function reentrant, outputs
+ * untouched on error unless stated.
+ */
+#ifndef MLG_POLICY_H
+#define MLG_POLICY_H
+
+#include "mlg.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------------------ */
+/* Reporting period                                                           */
+/* ------------------------------------------------------------------------ */
+
+/* A reporting period: three day numbers (days since 1970-01-01), all
+ * inclusive.  Evidence dated d belongs to the period when
+ * start <= d <= end; it counts "by the midpoint" when
+ * start <= d <= midpoint (evidence dated ON the midpoint counts by the
+ * midpoint: the bulletin asks for marks entered "by the mid-point", sec.
+ * VII.A).  Evidence dated before start belongs to an earlier period and
+ * evidence dated after end to a later one; neither counts. */
+typedef struct mlg_period {
+    int32_t start;      /* first day of the period, inclusive */
+    int32_t midpoint;   /* midpoint day, inclusive (REF-6302.1 dates) */
+    int32_t end;        /* last day of the period, inclusive */
+    int32_t reserved;   /* zero */
+} mlg_period;
+
+/* mlg_period_validate(): check start <= midpoint <= end and that no field
+ * is MLG_DAY_NONE.  A zero-length half (midpoint == start or end ==
+ * midpoint) is allowed.
+ * @return MLG_OK; MLG_ENULL if p is NULL; MLG_EINVAL if midpoint < start,
+ *         end < midpoint, or a day is MLG_DAY_NONE.
+ * Thread-safe. */
+MLG_API int mlg_period_validate(const mlg_period *p);
+
+/* ------------------------------------------------------------------------ */
+/* Minimum grade entry (sec. VII A-C, Attachment B)                           */
+/* ------------------------------------------------------------------------ */
+
+/* Report-area categories of Attachment B.  ELA, Math and ALD have a
+ * required minimum by the midpoint and by the end; every other progress
+ * report area (Science, History/Social Studies, Visual and Performing
+ * Arts, Health, Physical Education, and the remaining sub-scores of ELA,
+ * ALD and Math) has a required minimum by the end only, and a
+ * "highly recommended" count by the midpoint and by the end. */
+#define MLG_SUBJECT_ELA    0  /* Foundational Reading Skills, Making Meaning
+                                 from Text, Effective Expression Through
+                                 Writing */
+#define MLG_SUBJECT_MATH   1  /* Math domains and Math Practices taught */
+#define MLG_SUBJECT_ALD    2  /* iELD, MELD, ALD */
+#define MLG_SUBJECT_OTHER  3  /* all other progress report areas */
+#define MLG_SUBJECT_COUNT  4
+
+/* Minimum-entry table.  All counts are cumulative from the period's start:
+ * req_end[c] = 3 means at least three counted marks dated start..end (not
+ * three after the midpoint).  A count of 0 means "no minimum".  Required
+ * counts produce MLG_ENTRY_SHORT_* flags, recommended counts
+ * MLG_ENTRY_REC_* flags (advice, never a shortfall). */
+typedef struct mlg_entry_minimums {
+    int32_t year;           /* first calendar year of the school year the
+                               table comes from (2018 = 2018-19), or 0 for
+                               a custom table; informational */
+    int32_t count_missing;  /* 1: evidence with status MLG_EVIDENCE_MISSING
+                               counts as an entered mark; 0 (default): it
+                               does not.  Excused evidence never counts. */
+    int32_t req_midpoint[MLG_SUBJECT_COUNT];  /* required by the midpoint */
+    int32_t req_end[MLG_SUBJECT_COUNT];       /* required by the end */
+    int32_t rec_midpoint[MLG_SUBJECT_COUNT];  /* recommended by midpoint */
+    int32_t rec_end[MLG_SUBJECT_COUNT];       /* recommended by the end */
+} mlg_entry_minimums;
+
+/* mlg_entry_minimums_preset(): fill *out with the bulletin's table for the
+ * school year beginning in `year` (Attachment B; sec. VII A-C for 2018-19):
+ *
+ *   year  ELA/Math/ALD req  Other req  Other recommended
+ *         midpoint  end     end        midpoint  end
+ *   2018     1       3       1            1       2
+ *   2019     2       4       2            2       4
+ *   2020     3       6       3            3       6
+ *
+ * ELA/Math/ALD recommended counts equal their required counts.  "One by the
+ * midpoint and one by the end is highly recommended" is read as one mark in
+ * each half, cumulatively two by the end: the required count already asks
+ * for one by the end, and sec. VII.E asks that marks "span the duration of
+ * the reporting period" (docs/policy.md discusses the reading).
+ * count_missing is 0.
+ * @param year  2018, 2019 or 2020.
+ * @return MLG_OK; MLG_ENULL if out is NULL; MLG_ENOTFOUND for another year
+ *         (*out untouched).
+ * Thread-safe. */
+MLG_API int mlg_entry_minimums_preset(int32_t year, mlg_entry_minimums *out);
+
+/* mlg_entry_minimums_from_name(): as mlg_entry_minimums_preset() for the
+ * names "2018-19", "2019-20", "2020-21" (also "2018-2019" etc.).
+ * @return MLG_OK; MLG_ENULL; MLG_ENOTFOUND for any other name. */
+MLG_API int mlg_entry_minimums_from_name(const char *name,
+                                         mlg_entry_minimums *out);
+
+/* mlg_entry_minimums_validate(): check a (custom) table: every count >= 0,
+ * req_midpoint[c] <= req_end[c] and rec_midpoint[c] <= rec_end[c] (counts
+ * are cumulative), count_missing 0 or 1.
+ * @return MLG_OK; MLG_ENULL; MLG_EINVAL. */
+MLG_API int mlg_entry_minimums_validate(const mlg_entry_minimums *m);
+
+/* Per-slot flags (mlg_entry_check flags_out). */
+#define MLG_ENTRY_SHORT_MIDPOINT 0x01u /* fewer than req_midpoint by midpoint */
+#define MLG_ENTRY_SHORT_END      0x02u /* fewer than req_end by the end */
+#define MLG_ENTRY_REC_MIDPOINT   0x04u /* fewer than rec_midpoint by the
+                                          midpoint (recommendation only) */
+#define MLG_ENTRY_REC_END        0x08u /* fewer than rec_end by the end
+                                          (recommendation only) */
+#define MLG_ENTRY_SHORT_ANY (MLG_ENTRY_SHORT_MIDPOINT | MLG_ENTRY_SHORT_END)
+
+/* Totals of one mlg_entry_check() call (number of slots with each flag). */
+typedef struct mlg_entry_summary {
+    int64_t n_slots;          /* slots checked */
+    int64_t n_short_midpoint; /* slots flagged MLG_ENTRY_SHORT_MIDPOINT */
+    int64_t n_short_end;      /* slots flagged MLG_ENTRY_SHORT_END */
+    int64_t n_short_any;      /* slots with a required shortfall */
+    int64_t n_rec_midpoint;   /* slots flagged MLG_ENTRY_REC_MIDPOINT */
+    int64_t n_rec_end;        /* slots flagged MLG_ENTRY_REC_END */
+} mlg_entry_summary;
+
+/* mlg_entry_check(): minimum grade entry for one reporting period.
+ *
+ * A slot is one student x one report area whose marks are counted together
+ * (e.g. "Zoey, ELA" gathering her Foundational Reading, Making Meaning and
+ * Writing targets; "Zoey, Science").  Evidence arrives in the batch layout
+ * of mlg_batch_compute(): group g is rows offsets[g] .. offsets[g+1]-1 of
+ * day/status, offsets[0] == 0, offsets non-decreasing.  Groups may be finer
+ * than slots (one student x one learning target): group_slot[g] names the
+ * slot group g's rows count towards.  Each counted evidence row is one
+ * entered mark, so an assignment scored on k targets of one slot counts k
+ * times (dedupe first to count assignments).
+ *
+ * A row counts when its status is MLG_EVIDENCE_COUNTED (or
+ * MLG_EVIDENCE_MISSING with m->count_missing == 1; MLG_EVIDENCE_EXCUSED
+ * never counts) and start <= day <= end; it also counts by the midpoint
+ * when day <= midpoint (see mlg_period).  Days need not be sorted.
+ *
+ * @param n_groups       number of evidence groups (0 allowed).
+ * @param offsets        n_groups + 1 row offsets (int64).
+ * @param day            offsets[n_groups] days; MLG_DAY_NONE is rejected.
+ *                       May be NULL only when there are no rows.
+ * @param status         offsets[n_groups] MLG_EVIDENCE_* codes, or NULL for
+ *                       all counted.
+ * @param group_slot     n_groups slot indices in [0, n_slots), or NULL for
+ *                       the identity (then n_slots must equal n_groups).
+ * @param n_slots        number of slots (student x area).
+ * @param slot_category  n_slots MLG_SUBJECT_* codes.
+ * @param period         the reporting period (mlg_period_validate()).
+ * @param m              the minimums (mlg_entry_minimums_preset()).
+ * @param by_midpoint_out  n_slots counts by the midpoint; required.
+ * @param by_end_out     n_slots counts by the end; required.
+ * @param flags_out      n_slots MLG_ENTRY_* bit sets; required.
+ * @param summary        receives the totals, or NULL.
+ * @param err            optional; group = failing group (or slot for a bad
+ *                       category, then row = -1), row = absolute row.
+ * @return MLG_OK; MLG_ENULL (a required pointer, or day with rows);
+ *         MLG_EINVAL (bad period or table, offsets[0] != 0, decreasing
+ *         offsets, n_slots != n_groups without group_slot, a slot index out
+ *         of range, a category not MLG_SUBJECT_*, a day equal to
+ *         MLG_DAY_NONE); MLG_ESTATUS (a status not MLG_EVIDENCE_*).
+ *         Every input is checked before any output is written: on error
+ *         all outputs are untouched.
+ * Thread-safe.  O(rows + groups + slots) time, no allocation.
+ * Attachment B, 2018-19: ELA marks on days start, midpoint and end give
+ * by_midpoint 2, by_end 3, no flag; two marks after the midpoint give
+ * MLG_ENTRY_SHORT_MIDPOINT and MLG_ENTRY_SHORT_END. */
+MLG_API int mlg_entry_check(size_t n_groups, const int64_t *offsets,
+                            const int32_t *day, const uint8_t *status,
+                            const int64_t *group_slot, size_t n_slots,
+                            const int32_t *slot_category,
+                            const mlg_period *period,
+                            const mlg_entry_minimums *m,
+                            int64_t *by_midpoint_out, int64_t *by_end_out,
+                            uint32_t *flags_out, mlg_entry_summary *summary,
+                            mlg_errinfo *err);
+
+/* ------------------------------------------------------------------------ */
+/* Warning notices (sec. I.I, IX A, C, E; Attachment C)                       */
+/* ------------------------------------------------------------------------ */
+
+/* Default at-risk threshold: a level value <= 2 on the CCS 4/3/2/1 scale is
+ * "at risk of receiving a 1 or 2" (sec. IX.E).  The same value suits the
+ * ELD 4-level scale.  For the 3-level behaviour scale (R/S/C = 1/2/3) the
+ * bulletin gives no cut; docs/policy.md suggests 1.0 (R, Rarely) and the
+ * caller decides. */
+#define MLG_NOTICE_THRESHOLD_CCS 2.0
+
+/* mlg_notice_list(): the warning-notice list as of the midpoint: every
+ * (student, area) whose level value is at or below the area's threshold.
+ *
+ * value is row-major by student: value[s * n_areas + a] is student s's
+ * level value in area a (a composite or any sub-score: the Attachment C
+ * letter's ELA and Math domains, Math Practices, Science, HSS, Arts, PE,
+ * Health, ELD, behaviours) computed from the evidence dated up to the
+ * midpoint: pass the scale's value of the reported level
+ * (scale.value[level]), not an unrounded mean, so "at risk of a 2" agrees
+ * with the mark a report would show.  NaN means N/A or not assessed and is
+ * never at risk.
+ *
+ * Pairs are written in (student, area) ascending order to
+ * student_out[0..k-1] and area_out[0..k-1], k = *n_required.
+ * @param n_students, n_areas  dimensions of value (0 allowed).
+ * @param value      n_students * n_areas values; NaN = N/A.  May be NULL
+ *                   only when the product is 0.
+ * @param threshold  n_areas thresholds (finite), or NULL for
+ *                   MLG_NOTICE_THRESHOLD_CCS everywhere; a value v is at
+ *                   risk when v <= threshold[a].
+ * @param capacity   entries available in student_out and area_out (both
+ *                   may be NULL when capacity is 0).
+ * @param n_required receives the number of pairs (also on MLG_ESIZE).
+ * @param err        optional; group = student, row = area of a bad value.
+ * @return MLG_OK; MLG_ENULL; MLG_ENAN for an infinite value or a NaN or
+ *         infinite threshold; MLG_EOVERFLOW if n_students * n_areas
+ *         overflows size_t; MLG_ESIZE when capacity < *n_required (then
+ *         only *n_required is written: call with capacity 0 to size the
+ *         buffers).  On other errors every output is untouched.
+ * Thread-safe.  O(n_students * n_areas), no allocation.
+ * Sec. IX.E: levels 4,3,2,1 in four areas give notices for the areas with
+ * levels 2 and 1. */
+MLG_API int mlg_notice_list(size_t n_students, size_t n_areas,
+                            const double *value, const double *threshold,
+                            size_t capacity, int64_t *student_out,
+                            int64_t *area_out, size_t *n_required,
+                            mlg_errinfo *err);
+
+/* mlg_notice_list_new(): notices newly due at a later day (sec. IX.C: "If a
+ * student is not at risk at the midpoint of the reporting period but later
+ * becomes at risk, teachers should send the warning notice to parents at
+ * that time").  value holds level values computed from the evidence up to
+ * the later day; the result is every at-risk (student, area) that is NOT in
+ * the earlier list (prev_student, prev_area), in ascending order.
+ * Run with end-of-period values and the list of every notice sent, it gives
+ * the 1s and 2s that sec. I.I forbids issuing (no prior notice).
+ * @param n_prev       entries in the earlier list (0 allowed, then the
+ *                     prev arrays may be NULL).
+ * @param prev_student, prev_area  the earlier list, strictly ascending by
+ *                     (student, area), e.g. as mlg_notice_list() wrote it;
+ *                     entries must lie inside n_students x n_areas.
+ * Other parameters and returns as mlg_notice_list(), plus MLG_EINVAL
+ * (err->row = index into the earlier list) when the earlier list is out of
+ * range, unsorted or has duplicates.
+ * Thread-safe.  O(n_students * n_areas + n_prev), no allocation. */
+MLG_API int mlg_notice_list_new(size_t n_students, size_t n_areas,
+                                const double *value, const double *threshold,
+                                size_t n_prev, const int64_t *prev_student,
+                                const int64_t *prev_area, size_t capacity,
+                                int64_t *student_out, int64_t *area_out,
+                                size_t *n_required, mlg_errinfo *err);
+
+/* The areas of the Attachment C K-5 warning-notice letter, in the letter's
+ * order: 18 academic areas, then 16 behaviours.  Callers may use them as
+ * the `area` axis of mlg_notice_list(). */
+#define MLG_NOTICE_AREA_COUNT 34
+
+/* One area of the Attachment C letter. */
+typedef struct mlg_notice_area {
+    char    heading[MLG_NAME_SIZE]; /* "English Language Arts", "Mathematics",
+                                       "" for stand-alone subjects, or the
+                                       behaviour group heading */
+    char    label[MLG_NAME_SIZE * 2]; /* the check-box line, as printed */
+    int32_t behavior;               /* 1 for the behaviour areas, else 0 */
+    int32_t scale;                  /* MLG_SCALE_* the area is marked on */
+    double  threshold;              /* suggested at-risk threshold: 2.0 for
+                                       academic areas, 1.0 for behaviours */
+} mlg_notice_area;
+
+/* mlg_notice_area_builtin(): fill *out with Attachment C area i (0-based).
+ * @return MLG_OK; MLG_ENULL; MLG_ENOTFOUND if i >= MLG_NOTICE_AREA_COUNT. */
+MLG_API int mlg_notice_area_builtin(size_t i, mlg_notice_area *out);
+
+/* mlg_notice_format(): build one student's notice line, the area labels
+ * joined by "; " in list order (e.g. "Operations & Algebraic Thinking;
+ * Geometry"), into buf.  Core never prints; the caller does.
+ * @param n        number of areas to list (0 gives "").
+ * @param area     n area indices into labels.
+ * @param labels   n_labels NUL-terminated labels.
+ * @param buf      size bytes, or NULL when size is 0.
+ * @param required receives the length of the full line without the NUL
+ *                 (also on MLG_ESIZE), or NULL.
+ * @return MLG_OK; MLG_ENULL; MLG_EINVAL for an index outside labels;
+ *         MLG_ESIZE when size <= the line's length (buf untouched).
+ * Thread-safe. */
+MLG_API int mlg_notice_format(size_t n, const int64_t *area,
+                              const char *const *labels, size_t n_labels,
+                              char *buf, size_t size, size_t *required);
+
+/* ------------------------------------------------------------------------ */
+/* Insufficient attendance (sec. I.F)                                         */
+/* ------------------------------------------------------------------------ */
+
+/* Sec. I.F: marks must be assigned to students enrolled fifteen or more
+ * instructional days during the reporting period. */
+#define MLG_ATTENDANCE_MIN_DAYS 15
+/* The Academic General Comment for too few days, and its text (sec. I.F). */
+#define MLG_COMMENT_AG14 "AG-14"
+#define MLG_COMMENT_AG14_TEXT "Insufficient attendance to determine performance."
+
+/* Per-student outcomes (mlg_attendance_check decision_out). */
+#define MLG_ATTEND_MARKS    0  /* enough days: assign academic and
+                                  behaviour marks */
+#define MLG_ATTEND_AG14     1  /* too few days: no marks, comment AG-14 */
+#define MLG_ATTEND_OVERRIDE 2  /* too few days, but the teacher chose to
+                                  assign marks (foster students, students
+                                  experiencing homelessness) */
+
+/* mlg_attendance_check(): sec. I.F for each student.
+ * @param n_students     number of students (0 allowed).
+ * @param days_enrolled  n_students instructional days enrolled in the
+ *                       reporting period (>= 0).
+ * @param override_marks n_students flags (0 or 1): 1 = assign marks even
+ *                       below min_days; or NULL for none.  Ignored for
+ *                       students with enough days.
+ * @param min_days       MLG_ATTENDANCE_MIN_DAYS (15), or a district's own
+ *                       count (>= 0); a student with days_enrolled >=
+ *                       min_days gets marks.
+ * @param decision_out   n_students MLG_ATTEND_* codes.
+ * @param n_ag14         receives the number of MLG_ATTEND_AG14, or NULL.
+ * @param err            optional; group = the failing student.
+ * @return MLG_OK; MLG_ENULL; MLG_EINVAL (min_days < 0, a negative day
+ *         count, an override flag other than 0/1).  Outputs untouched on
+ *         error.
+ * Thread-safe.  O(n_students). */
+MLG_API int mlg_attendance_check(size_t n_students,
+                                 const int32_t *days_enrolled,
+                                 const uint8_t *override_marks,
+                                 int32_t min_days, int32_t *decision_out,
+                                 size_t *n_ag14, mlg_errinfo *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MLG_POLICY_H */
