@@ -974,6 +974,23 @@ static void test_notice_format(void **state)
                      MLG_ENULL);
     assert_int_equal(mlg_notice_format(2, areas, labels, 4, NULL, 64, &req),
                      MLG_ENULL);
+    /* docs/policy.md: Ana's line from the Attachment C labels (areas 6
+     * Operations & Algebraic Thinking, 12 Science, 27 follows school &
+     * classroom rules). */
+    mlg_notice_area all[MLG_NOTICE_AREA_COUNT];
+    const char *all_labels[MLG_NOTICE_AREA_COUNT];
+    for (size_t i = 0; i < MLG_NOTICE_AREA_COUNT; i++) {
+        assert_int_equal(mlg_notice_area_builtin(i, &all[i]), MLG_OK);
+        all_labels[i] = all[i].label;
+    }
+    const int64_t ana[] = {6, 12, 27};
+    char line[160];
+    assert_int_equal(mlg_notice_format(3, ana, all_labels,
+                                       MLG_NOTICE_AREA_COUNT, line,
+                                       sizeof line, NULL),
+                     MLG_OK);
+    assert_string_equal(line, "Operations & Algebraic Thinking; Science; "
+                              "follows school & classroom rules");
     static const char *const with_null[] = {"A", NULL};
     const int64_t second[] = {1};
     assert_int_equal(mlg_notice_format(1, second, with_null, 2, buf, 64, &req),
