@@ -381,6 +381,34 @@ static void test_entry_zoey_class(void **state)
     assert_int_equal(sum.n_rec_end, 4);
 }
 
+/* docs/policy.md: per-row data (one group per row, group_slot per row).
+ * Rows (slot, day): (0,S) (1,M) (0,M+1) (1,E+1) (0,E), 2019-20, both
+ * slots Math (2 by midpoint, 4 by end):
+ *   slot 0: S, M+1, E -> mid 1, end 3: SM | SE | RM | RE
+ *   slot 1: M, E+1    -> mid 1, end 1: SM | SE | RM | RE */
+static void test_entry_per_row(void **state)
+{
+    (void)state;
+    static const int64_t offsets[] = {0, 1, 2, 3, 4, 5};
+    static const int32_t day[] = {S, M, M + 1, E + 1, E};
+    static const int64_t slot[] = {0, 1, 0, 1, 0};
+    static const int32_t cat[] = {MLG_SUBJECT_MATH, MLG_SUBJECT_MATH};
+    mlg_entry_minimums m;
+    assert_int_equal(mlg_entry_minimums_preset(2019, &m), MLG_OK);
+    int64_t mid[2], end[2];
+    uint32_t flags[2];
+    assert_int_equal(mlg_entry_check(5, offsets, day, NULL, slot, 2, cat,
+                                     &period, &m, mid, end, flags, NULL,
+                                     NULL),
+                     MLG_OK);
+    assert_int_equal(mid[0], 1);
+    assert_int_equal(end[0], 3);
+    assert_int_equal(mid[1], 1);
+    assert_int_equal(end[1], 1);
+    assert_int_equal(flags[0], SM | SE | RM | RE);
+    assert_int_equal(flags[1], SM | SE | RM | RE);
+}
+
 /* Empty input: no groups and no slots is fine (day may be NULL without
  * rows); groups with no rows leave their slots at zero. */
 static void test_entry_empty(void **state)
@@ -1115,6 +1143,7 @@ int main(void)
         cmocka_unit_test(test_entry_minimums_validate),
         cmocka_unit_test(test_entry_cases),
         cmocka_unit_test(test_entry_zoey_class),
+        cmocka_unit_test(test_entry_per_row),
         cmocka_unit_test(test_entry_empty),
         cmocka_unit_test(test_entry_errors),
         cmocka_unit_test(test_notice_ix_e),
