@@ -201,7 +201,8 @@ static int is_leap(int32_t y)
 }
 
 /* "YYYY-MM-DD" exactly (four-digit year 0000..9999), a real calendar date.
- * Returns MLG_EFORMAT for anything else, including 2023-02-30. */
+ * The caller has checked that t is 10 characters long.  Returns MLG_EFORMAT
+ * for anything else, including 2023-02-30. */
 static int parse_iso_date(const char *t, int32_t *day)
 {
     for (int i = 0; i < 10; i++) {
@@ -212,8 +213,6 @@ static int parse_iso_date(const char *t, int32_t *day)
             return MLG_EFORMAT;
         }
     }
-    if (t[10] != '\0')
-        return MLG_EFORMAT;
     const int32_t y = (t[0] - '0') * 1000 + (t[1] - '0') * 100 +
                       (t[2] - '0') * 10 + (t[3] - '0');
     const int32_t m = (t[5] - '0') * 10 + (t[6] - '0');

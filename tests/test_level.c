@@ -134,6 +134,8 @@ static const struct {
     {"0.125 d2 -> 0.13", S_CCS4, MLG_ROUND_HALF_UP, 2, 0.125, 0, 0.13},
     /* negative values mirror: -2.675 -> -2.68 (below the scale: level 0) */
     {"-2.675 d2 -> -2.68", S_CCS4, MLG_ROUND_HALF_UP, 2, -2.675, 0, -2.68},
+    /* -1.005 * 100 computes to -100.49999999999999: -1.01, not -1.00 */
+    {"-1.005 d2 -> -1.01", S_CCS4, MLG_ROUND_HALF_UP, 2, -1.005, 0, -1.01},
     {"-0.125 d2 -> -0.13", S_CCS4, MLG_ROUND_HALF_UP, 2, -0.125, 0, -0.13},
     {"2.5 d0 -> 3", S_CCS4, MLG_ROUND_HALF_UP, 0, 2.5, 2, 3.0},
     {"1.45 d1 -> 1.5", S_CCS4, MLG_ROUND_HALF_UP, 1, 1.45, 1, 1.5},

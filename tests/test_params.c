@@ -394,6 +394,7 @@ static const struct {
     {"as_of", "2023-01-1", MLG_EFORMAT},
     {"as_of", "2023-02-3x", MLG_EFORMAT},
     {"as_of", "2023/02/03", MLG_EFORMAT},
+    {"as_of", "2023-01x01", MLG_EFORMAT},
     {"as_of", "abcd-ef-gh", MLG_EFORMAT},
     {"as_of", "-100-01-01", MLG_EFORMAT},
     {"as_of", "2023-01-01T00", MLG_EFORMAT},
