@@ -256,9 +256,10 @@ MLG_API int mlg_catalogue_link(mlg_catalogue *cat, const char *parent_id,
  *         MLG_ENOTFOUND (a link names an unknown id; err->row = link index,
  *         0-based in link order); MLG_EDUPLICATE (the same parent-child
  *         link twice, or an alias lookup that matches two nodes);
- *         MLG_EINVAL (a target used as a parent; a link from a node to
- *         itself; finalised already); MLG_ECYCLE (parent links form a
- *         cycle; err->message names a node on it); MLG_ENOMEM. */
+ *         MLG_EINVAL (a target used as a parent; finalised already);
+ *         MLG_ECYCLE (parent links form a cycle, including a node linked
+ *         to itself; err->group is a node on it, named in err->message);
+ *         MLG_ENOMEM. */
 MLG_API int mlg_catalogue_finalize(mlg_catalogue *cat, mlg_errinfo *err);
 
 /* Facts about one node (mlg_catalogue_node_info()). */
@@ -420,8 +421,8 @@ MLG_API int mlg_catalogue_add_bulletin_grade3(mlg_catalogue *cat,
 #define MLG_NODE_VIOLATION 2  /* N/A where the node's policy forbids it:
                                  value NaN and level MLG_LEVEL_NA as for
                                  N/A, never a silent 0 (BUL-2332.7 II.A) */
-#define MLG_NODE_PARTIAL   4  /* some children were N/A or violations and
-                                 were skipped */
+#define MLG_NODE_PARTIAL   4  /* the node has a value, but some children
+                                 were N/A or violations and were skipped */
 #define MLG_NODE_GAP       8  /* a gap or floor condition (mostly_proficient,
                                  band_with_floor) held the level below what
                                  the share or mean alone would give */

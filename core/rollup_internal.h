@@ -1,0 +1,49 @@
+/* rollup_internal.h -- the catalogue's private layout, shared by
+ * catalogue.c (building, queries) and rollup.c (running, explaining).
+ * Never installed. */
+#ifndef MLG_ROLLUP_INTERNAL_H
+#define MLG_ROLLUP_INTERNAL_H
+
+#include "mlg_internal.h"
+#include "mlg_rollup.h"
+
+typedef struct mlg__cnode {
+    char *id;        /* canonical id; id, short id and label share one block */
+    char *sid;       /* short form (== id when there is no cluster letter) */
+    char *label;
+    int32_t kind;
+    int32_t na_allowed;
+    int64_t target;  /* target index or -1 (set by finalise) */
+    int64_t n_parents;
+    int64_t depth;
+    mlg_scale scale;
+    mlg_rollup_rule rule;
+} mlg__cnode;
+
+typedef struct mlg__plink {
+    char *parent;    /* as given; resolved by finalise */
+    char *child;
+    double weight;
+} mlg__plink;
+
+struct mlg_catalogue {
+    int32_t finalised;
+    size_t n_nodes, cap_nodes;
+    mlg__cnode *nodes;
+    size_t n_links, cap_links;
+    mlg__plink *links;
+    /* Hash on the short form: slot -> node index or -1 (open addressing,
+     * linear probing, size a power of two, load <= 1/2). */
+    size_t hcap;
+    int64_t *hslot;
+    /* Set by finalise. */
+    size_t n_targets;
+    int64_t *target_node;  /* T: target -> node */
+    int64_t *child_off;    /* N + 1: CSR offsets into child_idx/child_w */
+    int64_t *child_idx;    /* links: child node, in link order per parent */
+    double *child_w;       /* links: weight */
+    int64_t *order;        /* N: topological order, children first */
+    size_t max_children;   /* largest number of children of one node */
+};
+
+#endif
