@@ -19,7 +19,8 @@ static const double pow10_table[10] = {1e0, 1e1, 1e2, 1e3, 1e4,
  * 1.01, 3.745 -> 3.75.  This is the rule of Ruby's Float#round
  * (numeric.c, round_half_up), which Canvas applies to outcome scores
  * (RollupScore, PRECISION = 2), so the canvas_* presets reproduce Canvas.
- * The result is the double nearest the rounded decimal r / 10^d.  d < 0
+ * The result is the double nearest the rounded decimal r / 10^d (zero is
+ * always +0).  d < 0
  * returns x unchanged; so does any x with no fractional digits left at this
  * precision (|x * 10^d| >= 2^52). */
 static double round_decimals(double x, int32_t d)
@@ -35,7 +36,9 @@ static double round_decimals(double x, int32_t d)
         r += 1.0;
     else if (x < 0.0 && (r - 0.5) / p >= x)
         r -= 1.0;
-    return r / p;
+    /* A small negative value rounds to -0.0; report +0 so that front ends
+     * never print "-0.00". */
+    return r == 0.0 ? 0.0 : r / p;
 }
 
 /* 1 if v is an even integer (…, -2, 0, 2, 4, …). */

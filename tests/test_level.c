@@ -393,6 +393,28 @@ static void test_errors(void **state)
     assert_double_near(rounded, -99.0, 0.0);
 }
 
+/* A small negative value rounds to +0, never -0 (front ends would print
+ * "-0.00"): -0.004 at 2 decimals is 0.00. */
+static void test_no_negative_zero(void **state)
+{
+    (void)state;
+    mlg_method_params p;
+    assert_int_equal(mlg_method_params_init(&p, MLG_METHOD_MEAN), MLG_OK);
+    p.decimals = 2;
+    int32_t level = -1;
+    double rounded = 1.0;
+    assert_int_equal(mlg_value_to_level(-0.004, NULL, &p, &level, &rounded),
+                     MLG_OK);
+    assert_true(rounded == 0.0);
+    assert_false(signbit(rounded));
+    assert_int_equal(level, 0);
+    /* without rounding the value is passed through, sign and all */
+    p.decimals = -1;
+    assert_int_equal(mlg_value_to_level(-0.0, NULL, &p, &level, &rounded),
+                     MLG_OK);
+    assert_true(signbit(rounded));
+}
+
 /* A one-level scale maps everything to level 0 under every mode. */
 static void test_single_level(void **state)
 {
@@ -421,6 +443,7 @@ int main(void)
         cmocka_unit_test(test_noisy_value_is_real),
         cmocka_unit_test(test_canvas_preset),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_no_negative_zero),
         cmocka_unit_test(test_single_level),
     };
     return cmocka_run_group_tests_name("level", tests, setup, NULL);
