@@ -446,8 +446,9 @@ def _np_column(x, dtype, name, n=None):
     if target.kind in "iu":
         if a.dtype.kind == "M" and name == "days":
             a = a.astype("datetime64[D]").astype(_np.int64)
-        elif a.dtype.kind == "b" or a.dtype.kind not in "iu":
-            raise TypeError("%s must hold integers, not %s" % (name, a.dtype))
+        elif a.size and (a.dtype.kind == "b" or a.dtype.kind not in "iu"):
+            raise TypeError("%s must hold integers, not %s"
+                            % (name, a.dtype))
         if a.size:
             info = _np.iinfo(target)
             lo, hi = a.min(), a.max()
