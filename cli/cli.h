@@ -1,0 +1,29 @@
+/* cli.h -- subcommands of the mlg command. */
+#ifndef MLG_CLI_H
+#define MLG_CLI_H
+
+#include <mlg.h>
+
+#include "util.h"
+
+int cmd_score(int argc, char **argv);
+int cmd_compute(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+int cmd_explain(int argc, char **argv);
+int cmd_generate(int argc, char **argv);
+
+/* Shared: apply a method name or preset name to *p.  0 ok, else prints a
+ * usage diagnostic and returns -1. */
+int method_or_preset(const char *name, mlg_method_params *p);
+/* Shared: "--key value" method parameter (key without the dashes).
+ * 1 applied, 0 not a parameter key, -1 bad value (diagnostic printed). */
+int method_param(mlg_method_params *p, const char *key, const char *value);
+
+/* Argument helpers: is argv[*i] the option `name` (as "--name VALUE" or
+ * "--name=VALUE")?  Sets *val and advances *i past the value. */
+int opt_val(int argc, char **argv, int *i, const char *name, const char **val);
+
+
+extern const char *const g_method_param_keys[];
+
+#endif

@@ -1,0 +1,515 @@
+/* compute.c -- `mlg compute`: evidence + catalogue -> marks. */
+#include "cli.h"
+#include "engine.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char usage_compute[] =
+    "usage: mlg compute [EVIDENCE] [OPTIONS]\n"
+    "\n"
+    "Compute every student's marks: learning targets from their evidence with a\n"
+    "method, then domains and composites with the catalogue's roll-up rules.\n"
+    "\n"
+    "EVIDENCE is a long CSV (header student_id,target_id,assessed_at,score and\n"
+    "optionally weight,status; - or nothing = stdin) or a OneRoster 1.2 CSV\n"
+    "directory (results.csv plus resultLearningObjectiveIds.csv and/or\n"
+    "lineItemLearningObjectiveIds.csv, lineItems.csv for due dates).\n"
+    "\n"
+    "options:\n"
+    "  -c, --catalogue FILE  targets/domains/composites: CSV id,parent,label,rule,\n"
+    "                        weight,na_allowed or a CASE 1.1 CFPackage (.json).\n"
+    "                        Without one, every target id is accepted and only\n"
+    "                        target marks are written\n"
+    "  -m, --method NAME     method or preset (default decaying_average); see\n"
+    "                        `mlg score --all` for the list\n"
+    "  --PARAM VALUE         method parameter: --n --tie --missing --weight\n"
+    "                        --mastery --half_life_days --as_of --rounding\n"
+    "                        --decimals --log_shift\n"
+    "  --scale NAME          ccs4 (default), tk, eld4, tk_eld, behavior\n"
+    "  -f, --format FMT      csv (default), json, jsonl, report (text for people),\n"
+    "                        oneroster (results.csv + resultLearningObjectiveIds.csv\n"
+    "                        + lineItems.csv into the directory given by -o)\n"
+    "  -o, --output PATH     output file (directory for oneroster); default stdout\n"
+    "  --kinds LIST          write only these kinds: target,domain,composite\n"
+    "  --until DATE          ignore evidence dated after DATE (counted as skipped)\n"
+    "  --rejects FILE        write every rejected row as CSV file,line,reason\n"
+    "  --strict              stop with status 1 at the first rejected row\n"
+    "  --unsorted            input not grouped by student: load it all (memory\n"
+    "                        about 40 bytes per row); OneRoster input always is\n"
+    "  --threads N           worker threads for the batch (0 = all cores)\n"
+    "  --progress            progress line on stderr (default when it is a tty)\n"
+    "  --no-progress         never show it\n"
+    "  --max-record BYTES    longest accepted CSV record (default 1048576)\n"
+    "  --no-neutralise       do not prefix ids starting with = + - @ with '\n"
+    "  --keep-deleted        OneRoster: use rows with status tobedeleted\n"
+    "  --skip-exempt         OneRoster: skip exempt results (default: excused)\n"
+    "  -h, --help            this help\n"
+    "\n"
+    "Every row is used, skipped by an option, or rejected with its line and\n"
+    "reason; stderr ends with 'read = used + rejected'.  Exit status 0, or 3\n"
+    "when rows were rejected (1 under --strict); see docs/cli.md.\n";
+
+typedef struct cstate {
+    int      format;
+    int      neutralise;
+    int      kinds;      /* bit mask of 1 << KIND_* */
+    out_t    out;        /* results.csv for oneroster */
+    out_t    lo;         /* resultLearningObjectiveIds.csv */
+    int      first;      /* JSON: no mark written yet */
+    int64_t  marks;
+    const char *method;
+    const char *out_path;
+} cstate;
+
+static const char *level_label(const engine *e, int32_t level)
+{
+    return level == MLG_LEVEL_NA ? "N/A" : e->scale.label[level];
+}
+
+static void flags_text(char *buf, size_t size, int32_t f)
+{
+    buf[0] = '\0';
+    static const struct { int32_t bit; const char *name; } fl[] = {
+        {MLG_NODE_NA, "na"},
+        {MLG_NODE_VIOLATION, "na_not_allowed"},
+        {MLG_NODE_PARTIAL, "partial"},
+        {MLG_NODE_GAP, "gap"},
+        {MLG_NODE_BELOW_VIOLATION, "below_na_not_allowed"},
+    };
+    for (size_t k = 0; k < sizeof fl / sizeof fl[0]; k++) {
+        if (f & fl[k].bit) {
+            if (buf[0])
+                strncat(buf, "|", size - strlen(buf) - 1);
+            strncat(buf, fl[k].name, size - strlen(buf) - 1);
+        }
+    }
+}
+
+static void write_mark(engine *e, cstate *c, const char *student, const char *id,
+                       const char *label, int32_t kind, double value, int32_t level, int64_t n,
+                       int32_t flags, int32_t last_day)
+{
+    if (!(c->kinds & (1 << kind)))
+        return;
+    out_t *o = &c->out;
+    int dec = e->params.decimals;
+    char fbuf[96];
+    flags_text(fbuf, sizeof fbuf, flags);
+    c->marks++;
+    switch (c->format) {
+    case FMT_CSV:
+        out_csv(o, student, c->neutralise);
+        out_ch(o, ',');
+        out_csv(o, id, c->neutralise);
+        out_ch(o, ',');
+        out_str(o, kind_name(kind));
+        out_ch(o, ',');
+        out_csv(o, label, c->neutralise);
+        out_ch(o, ',');
+        out_num(o, value, dec);
+        out_ch(o, ',');
+        out_csv(o, level_label(e, level), 0);
+        out_ch(o, ',');
+        out_i64(o, n);
+        out_ch(o, ',');
+        out_str(o, fbuf);
+        out_ch(o, '\n');
+        break;
+    case FMT_JSON:
+    case FMT_JSONL:
+        if (c->format == FMT_JSON)
+            out_str(o, c->first ? "\n  " : ",\n  ");
+        c->first = 0;
+        out_str(o, "{\"student_id\":");
+        out_json_str(o, student);
+        out_str(o, ",\"id\":");
+        out_json_str(o, id);
+        out_str(o, ",\"kind\":\"");
+        out_str(o, kind_name(kind));
+        out_str(o, "\",\"label\":");
+        out_json_str(o, label);
+        out_str(o, ",\"value\":");
+        if (isnan(value))
+            out_str(o, "null");
+        else
+            out_num(o, value, dec);
+        out_str(o, ",\"level\":");
+        if (level == MLG_LEVEL_NA)
+            out_str(o, "null");
+        else
+            out_json_str(o, level_label(e, level));
+        out_str(o, ",\"n\":");
+        out_i64(o, n);
+        out_str(o, ",\"flags\":");
+        out_json_str(o, fbuf);
+        out_ch(o, '}');
+        if (c->format == FMT_JSONL)
+            out_ch(o, '\n');
+        break;
+    case FMT_ONEROSTER: {
+        char date[16];
+        day_to_iso(last_day, date);
+        /* sourcedId: student:node, unique per result */
+        size_t sl = strlen(student) + strlen(id) + 2;
+        char *sid = xmalloc(sl);
+        snprintf(sid, sl, "%s:%s", student, id);
+        out_csv(o, sid, c->neutralise);
+        out_str(o, ",active,");
+        out_str(o, date);
+        out_str(o, "T00:00:00Z,");
+        out_csv(o, id, c->neutralise);
+        out_ch(o, ',');
+        out_csv(o, student, c->neutralise);
+        out_ch(o, ',');
+        out_str(o, level == MLG_LEVEL_NA ? "exempt," : "fully graded,");
+        out_num(o, value, dec);
+        out_ch(o, ',');
+        out_csv(o, level_label(e, level), 0);
+        out_ch(o, ',');
+        out_str(o, date);
+        out_ch(o, ',');
+        out_csv(o, fbuf, 0);
+        out_ch(o, '\n');
+        out_csv(&c->lo, sid, c->neutralise);
+        out_str(&c->lo, ",local,");
+        out_csv(&c->lo, id, c->neutralise);
+        out_ch(&c->lo, '\n');
+        free(sid);
+        break;
+    }
+    case FMT_TEXT: {
+        char line[512];
+        int depth = 0;
+        const char *indent = "";
+        if (e->have_cat) {
+            int32_t node = -1;
+            for (int32_t k = 0; k < (int32_t)e->cat.n; k++)
+                if (e->cat.node[k].id == id)
+                    node = k;
+            if (node >= 0)
+                depth = e->cat.node[node].depth;
+        }
+        indent = depth == 0 ? "  " : depth == 1 ? "    " : "      ";
+        char val[32] = "";
+        if (!isnan(value))
+            snprintf(val, sizeof val, "%.2f", value);
+        snprintf(line, sizeof line, "%s%-*.*s %-42.42s %4s %6s %4lld  %s\n", indent,
+                 18 - (int)strlen(indent) + 2, 18 - (int)strlen(indent) + 2, id, label,
+                 level_label(e, level), val, (long long)n, fbuf);
+        out_str(o, line);
+        break;
+    }
+    }
+}
+
+static void on_student(engine *e, int32_t s, const ev_t *rows, size_t nrows, const double *tv,
+                       const int32_t *tl, const int32_t *tn, const double *nv,
+                       const int32_t *nl, const int32_t *nf)
+{
+    cstate *c = e->user;
+    const char *sid = engine_student_id(e, s);
+    int32_t last_day = INT32_MIN;
+    for (size_t i = 0; i < nrows; i++)
+        if (rows[i].day > last_day)
+            last_day = rows[i].day;
+    if (c->format == FMT_TEXT) {
+        out_str(&c->out, "Student ");
+        out_str(&c->out, sid);
+        out_str(&c->out, "\n");
+    }
+    if (e->have_cat) {
+        /* evidence counts per node: each target's used rows, summed upward */
+        int64_t *cnt = xcalloc(e->N, sizeof *cnt);
+        for (size_t t = 0; t < e->T; t++)
+            for (int32_t k = e->t2node[t]; k >= 0; k = e->cat.node[k].parent_idx)
+                cnt[k] += tn[t];
+        for (size_t k = 0; k < e->N; k++) {
+            const cat_node *nd = &e->cat.node[k];
+            write_mark(e, c, sid, nd->id, nd->label, nd->kind, nv[k], nl[k], cnt[k], nf[k],
+                       last_day);
+        }
+        free(cnt);
+    } else {
+        size_t T = e->tids.n;
+        for (size_t t = 0; t < T; t++)
+            if (tn[t] > 0 || !isnan(tv[t]) || tl[t] != MLG_LEVEL_NA)
+                write_mark(e, c, sid, engine_target_id(e, (int32_t)t), "", KIND_TARGET, tv[t],
+                           tl[t], tn[t], isnan(tv[t]) ? MLG_NODE_NA : 0, last_day);
+            else {
+                /* a student's target with rows that were all excused */
+                for (size_t i = 0; i < nrows; i++)
+                    if (rows[i].target == (int32_t)t) {
+                        write_mark(e, c, sid, engine_target_id(e, (int32_t)t), "", KIND_TARGET,
+                                   NAN, MLG_LEVEL_NA, 0, MLG_NODE_NA, last_day);
+                        break;
+                    }
+            }
+    }
+    if (c->format == FMT_TEXT)
+        out_ch(&c->out, '\n');
+    if (c->out.err)
+        check_write_errors(&c->out, c->out_path ? c->out_path : "stdout");
+}
+
+static int parse_kinds(const char *s)
+{
+    int k = 0;
+    char *d = xstrdup(s);
+    for (char *t = strtok(d, ","); t; t = strtok(NULL, ","))
+        k |= !strcmp(t, "target") ? 1 << KIND_TARGET
+             : !strcmp(t, "domain") ? 1 << KIND_DOMAIN
+             : !strcmp(t, "composite") ? 1 << KIND_COMPOSITE
+                                       : 1 << 8;
+    free(d);
+    return k;
+}
+
+int cmd_compute(int argc, char **argv)
+{
+    engine e;
+    engine_init(&e);
+    cstate c;
+    memset(&c, 0, sizeof c);
+    c.neutralise = 1;
+    c.kinds = 7;
+    c.first = 1;
+    c.method = "decaying_average";
+    const char *input = NULL, *cat_path = NULL, *rejects = NULL, *val;
+    const char *pkeys[64], *pvals[64];
+    size_t np = 0;
+    int progress = isatty(2) ? 1 : 0;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            fputs(usage_compute, stdout);
+            return EXIT_OK;
+        } else if (opt_val(argc, argv, &i, "--catalogue", &val) ||
+                   opt_val(argc, argv, &i, "--catalog", &val) ||
+                   opt_val(argc, argv, &i, "-c", &val)) {
+            cat_path = val;
+        } else if (opt_val(argc, argv, &i, "--method", &val) ||
+                   opt_val(argc, argv, &i, "--preset", &val) ||
+                   opt_val(argc, argv, &i, "-m", &val)) {
+            c.method = val;
+        } else if (opt_val(argc, argv, &i, "--scale", &val)) {
+            if (mlg_scale_from_name(val, &e.scale) != MLG_OK) {
+                diag("unknown scale '%s' (ccs4, tk, eld4, tk_eld, behavior)", val);
+                return EXIT_USAGE;
+            }
+        } else if (opt_val(argc, argv, &i, "--format", &val) ||
+                   opt_val(argc, argv, &i, "-f", &val)) {
+            c.format = !strcmp(val, "csv")         ? FMT_CSV
+                       : !strcmp(val, "json")      ? FMT_JSON
+                       : !strcmp(val, "jsonl")     ? FMT_JSONL
+                       : !strcmp(val, "oneroster") ? FMT_ONEROSTER
+                       : !strcmp(val, "report")    ? FMT_TEXT
+                                                   : -1;
+            if (c.format < 0) {
+                diag("unknown format '%s' (csv, json, jsonl, report, oneroster)", val);
+                return EXIT_USAGE;
+            }
+        } else if (opt_val(argc, argv, &i, "--output", &val) ||
+                   opt_val(argc, argv, &i, "-o", &val)) {
+            c.out_path = val;
+        } else if (opt_val(argc, argv, &i, "--kinds", &val)) {
+            c.kinds = parse_kinds(val);
+            if (c.kinds & (1 << 8) || !c.kinds) {
+                diag("--kinds: want a list of target, domain, composite");
+                return EXIT_USAGE;
+            }
+        } else if (opt_val(argc, argv, &i, "--until", &val)) {
+            if (parse_date(val, strlen(val), &e.day_max) != 0) {
+                diag("--until: '%s' is not a date YYYY-MM-DD", val);
+                return EXIT_USAGE;
+            }
+        } else if (opt_val(argc, argv, &i, "--rejects", &val)) {
+            rejects = val;
+        } else if (!strcmp(a, "--strict")) {
+            e.strict = 1;
+        } else if (!strcmp(a, "--unsorted")) {
+            e.unsorted = 1;
+        } else if (!strcmp(a, "--progress")) {
+            progress = 1;
+        } else if (!strcmp(a, "--no-progress")) {
+            progress = 0;
+        } else if (!strcmp(a, "--no-neutralise") || !strcmp(a, "--no-neutralize")) {
+            c.neutralise = 0;
+        } else if (!strcmp(a, "--keep-deleted")) {
+            e.oneroster_keep_deleted = 1;
+        } else if (!strcmp(a, "--skip-exempt")) {
+            e.oneroster_exempt = 0;
+        } else if (opt_val(argc, argv, &i, "--threads", &val)) {
+            char *end;
+            long t = strtol(val, &end, 10);
+            if (*end || t < 0 || t > 1024) {
+                diag("--threads: want a count 0..1024, got '%s'", val);
+                return EXIT_USAGE;
+            }
+            e.threads = (int32_t)t;
+        } else if (opt_val(argc, argv, &i, "--max-record", &val)) {
+            char *end;
+            long long m = strtoll(val, &end, 10);
+            if (*end || m < 64 || m > (1LL << 30)) {
+                diag("--max-record: want 64..1073741824 bytes, got '%s'", val);
+                return EXIT_USAGE;
+            }
+            e.max_record = (size_t)m;
+        } else if (a[0] == '-' && a[1] == '-' && a[2]) {
+            const char *key = a + 2;
+            int known = 0;
+            for (size_t k = 0; g_method_param_keys[k]; k++)
+                if (!strcmp(key, g_method_param_keys[k])) {
+                    known = 1;
+                    key = g_method_param_keys[k];
+                }
+            if (!known || np == 64) {
+                diag("unknown option %s (see mlg compute --help)", a);
+                return EXIT_USAGE;
+            }
+            if (i + 1 >= argc) {
+                diag("option %s needs a value", a);
+                return EXIT_USAGE;
+            }
+            pkeys[np] = key;
+            pvals[np++] = argv[++i];
+        } else if (a[0] == '-' && a[1]) {
+            diag("unknown option %s (see mlg compute --help)", a);
+            return EXIT_USAGE;
+        } else if (!input) {
+            input = a;
+        } else {
+            diag("more than one input ('%s' and '%s')", input, a);
+            return EXIT_USAGE;
+        }
+    }
+    if (!input)
+        input = "-";
+    if (method_or_preset(c.method, &e.params) != 0)
+        return EXIT_USAGE;
+    for (size_t k = 0; k < np; k++)
+        if (method_param(&e.params, pkeys[k], pvals[k]) < 0)
+            return EXIT_USAGE;
+    if (c.format == FMT_ONEROSTER && (!c.out_path || !strcmp(c.out_path, "-"))) {
+        diag("--format oneroster writes a directory: give it with -o DIR");
+        return EXIT_USAGE;
+    }
+    e.progress = progress;
+    if (cat_path) {
+        int rc = engine_load_catalogue(&e, cat_path);
+        if (rc != EXIT_OK)
+            return rc;
+    }
+    int rc = engine_prepare(&e);
+    if (rc != EXIT_OK)
+        return rc;
+    if (rejects) {
+        e.rejects = fopen(rejects, "wb");
+        if (!e.rejects) {
+            diag("%s: cannot create: %s", rejects, strerror(errno));
+            return EXIT_IO;
+        }
+        fputs("file,line,reason\n", e.rejects);
+    }
+    FILE *of = NULL;
+    if (c.format == FMT_ONEROSTER) {
+        if (mkdir(c.out_path, 0777) != 0 && errno != EEXIST) {
+            diag("%s: cannot create directory: %s", c.out_path, strerror(errno));
+            return EXIT_IO;
+        }
+        char p[4096];
+        snprintf(p, sizeof p, "%s/results.csv", c.out_path);
+        of = open_out(p);
+        snprintf(p, sizeof p, "%s/resultLearningObjectiveIds.csv", c.out_path);
+        FILE *lf = open_out(p);
+        out_init(&c.lo, lf);
+        out_str(&c.lo, "resultSourcedId,source,learningObjectiveId\n");
+    } else {
+        of = open_out(c.out_path);
+    }
+    out_init(&c.out, of);
+    switch (c.format) {
+    case FMT_CSV:
+        out_str(&c.out, "student_id,id,kind,label,value,level,n,flags\n");
+        break;
+    case FMT_JSON:
+        out_str(&c.out, "{\"method\":");
+        out_json_str(&c.out, c.method);
+        out_str(&c.out, ",\"marks\":[");
+        break;
+    case FMT_ONEROSTER:
+        out_str(&c.out, "sourcedId,status,dateLastModified,lineItemSourcedId,"
+                        "studentSourcedId,scoreStatus,score,textScore,scoreDate,comment\n");
+        break;
+    case FMT_TEXT:
+        out_str(&c.out, "Progress report: method ");
+        out_str(&c.out, c.method);
+        out_str(&c.out, ", scale ");
+        out_str(&c.out, e.scale.id);
+        out_str(&c.out, "\n(level, value, evidence used, notes)\n\n");
+        break;
+    }
+    e.on_student = on_student;
+    e.user = &c;
+    rc = engine_read(&e, input);
+    if (rc == EXIT_OK && c.format == FMT_JSON) {
+        char tail[256];
+        snprintf(tail, sizeof tail,
+                 "\n],\"summary\":{\"read\":%lld,\"used\":%lld,\"skipped\":%lld,"
+                 "\"rejected\":%lld}}\n",
+                 (long long)e.n_read, (long long)e.n_used, (long long)e.n_skipped,
+                 (long long)e.n_rejected);
+        out_str(&c.out, tail);
+    }
+    check_write_errors(&c.out, c.out_path ? c.out_path : "stdout");
+    if (c.format == FMT_ONEROSTER) {
+        check_write_errors(&c.lo, "resultLearningObjectiveIds.csv");
+        fclose(c.lo.f);
+        out_free(&c.lo);
+        /* lineItems.csv: one line item per reported node */
+        char p[4096];
+        snprintf(p, sizeof p, "%s/lineItems.csv", c.out_path);
+        out_t li;
+        out_init(&li, open_out(p));
+        out_str(&li, "sourcedId,status,dateLastModified,title,description,resultValueMin,"
+                     "resultValueMax\n");
+        size_t nn = e.have_cat ? e.cat.n : e.tids.n;
+        for (size_t k = 0; k < nn; k++) {
+            int kind = e.have_cat ? e.cat.node[k].kind : KIND_TARGET;
+            if (!(c.kinds & (1 << kind)))
+                continue;
+            const char *id = e.have_cat ? e.cat.node[k].id : e.tids.names[k];
+            out_csv(&li, id, c.neutralise);
+            out_str(&li, ",active,1970-01-01T00:00:00Z,");
+            out_csv(&li, e.have_cat && e.cat.node[k].label[0] ? e.cat.node[k].label : id,
+                    c.neutralise);
+            out_ch(&li, ',');
+            out_str(&li, kind_name(kind));
+            out_ch(&li, ',');
+            out_num(&li, e.scale.score_min, 6);
+            out_ch(&li, ',');
+            out_num(&li, e.scale.score_max, 6);
+            out_ch(&li, '\n');
+        }
+        check_write_errors(&li, p);
+        fclose(li.f);
+        out_free(&li);
+    }
+    if (of != stdout)
+        fclose(of);
+    out_free(&c.out);
+    if (e.rejects)
+        fclose(e.rejects);
+    if (rc != EXIT_OK) {
+        engine_summary(&e);
+        engine_free(&e);
+        return rc;
+    }
+    rc = engine_summary(&e);
+    engine_free(&e);
+    return rc;
+}

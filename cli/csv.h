@@ -1,0 +1,55 @@
+/* csv.h -- a streaming RFC 4180 CSV reader for the mlg command.
+ *
+ * Records are read from a FILE in large blocks and split in place, so memory
+ * is one buffer of at most `max_record` bytes plus a block, whatever the file
+ * size.  Supported: quoted fields with "" escapes, embedded commas and line
+ * breaks inside quotes, LF and CRLF line ends, a UTF-8 byte-order mark at the
+ * start, a last line without a line break.  Blank lines are skipped.
+ *
+ * Malformed records (a quote inside an unquoted field, text after a closing
+ * quote, a record longer than max_record, an unterminated quote at the end of
+ * the file) are returned as CSV_BAD with a reason and the line number; the
+ * reader resynchronises at the next line break, so one bad record never
+ * swallows its neighbours (except an unterminated quote, which by definition
+ * runs to the end of the file).
+ */
+#ifndef MLG_CLI_CSV_H
+#define MLG_CLI_CSV_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define CSV_DEFAULT_MAX_RECORD (1u << 20) /* 1 MiB */
+#define CSV_MAX_FIELDS 4096
+
+enum { CSV_EOF = 0, CSV_OK = 1, CSV_BAD = 2, CSV_IOERR = 3 };
+
+typedef struct csv_reader {
+    FILE    *f;
+    char    *buf;         /* block buffer */
+    size_t   cap;         /* allocated bytes */
+    size_t   start;       /* first unconsumed byte */
+    size_t   len;         /* bytes valid in buf */
+    size_t   max_record;  /* longest accepted record, bytes */
+    int      eof;         /* no more input from f */
+    int      first;       /* BOM not yet checked */
+    int64_t  line;        /* 1-based line number of the next unread byte */
+    int64_t  rec_line;    /* line where the last returned record started */
+    size_t   nfields;
+    char    *field[CSV_MAX_FIELDS];
+    size_t   flen[CSV_MAX_FIELDS];
+    char     reason[160]; /* why the last record was CSV_BAD */
+} csv_reader;
+
+/* csv_open(): start reading f (not closed by the reader).  0 or -1 (ENOMEM). */
+int csv_open(csv_reader *r, FILE *f, size_t max_record);
+void csv_close(csv_reader *r);
+
+/* csv_next(): the next record.  CSV_OK: r->nfields fields in r->field[]
+ * (NUL-terminated, valid until the next call), r->rec_line its first line.
+ * CSV_BAD: r->reason, r->rec_line.  CSV_EOF at the end, CSV_IOERR on a read
+ * error. */
+int csv_next(csv_reader *r);
+
+#endif

@@ -1,0 +1,110 @@
+/* engine.h -- evidence ingestion and per-student computation shared by
+ * `mlg compute`, `mlg explain` and `mlg check`. */
+#ifndef MLG_CLI_ENGINE_H
+#define MLG_CLI_ENGINE_H
+
+#include <mlg.h>
+#include <mlg_rollup.h>
+
+#include "catalogue.h"
+#include "strtab.h"
+#include "util.h"
+
+/* One accepted evidence row. */
+typedef struct ev_t {
+    int32_t student;  /* index into engine.students */
+    int32_t target;   /* target index (catalogue target, or interned id) */
+    int32_t day;
+    int32_t status;   /* MLG_EVIDENCE_* */
+    double  score;    /* NaN for excused/missing rows without a score */
+    double  weight;   /* 1 when the column is absent */
+    int64_t line;     /* input line (diagnostics, explain) */
+} ev_t;
+
+#define FMT_CSV       0
+#define FMT_JSON      1
+#define FMT_JSONL     2
+#define FMT_ONEROSTER 3
+#define FMT_TEXT      4
+
+typedef struct engine engine;
+
+/* Called with each student's rows, sorted by (target, day, input order),
+ * after the marks are computed: tv[t] target values (NaN = N/A), tl[t]
+ * levels, tn[t] rows used; for a catalogue also nv/nl/nf per node. */
+typedef void (*student_fn)(engine *e, int32_t student, const ev_t *rows, size_t n,
+                           const double *tv, const int32_t *tl, const int32_t *tn,
+                           const double *nv, const int32_t *nl, const int32_t *nf);
+
+struct engine {
+    /* configuration */
+    const char         *in_label;    /* file name used in diagnostics */
+    catalogue           cat;
+    int                 have_cat;
+    mlg_catalogue      *mcat;
+    size_t              T, N;        /* targets, nodes (catalogue) */
+    int32_t            *t2node;      /* target index -> node index */
+    strtab              tids;        /* evidence id -> target index (+ cache) */
+    mlg_scale           scale;
+    mlg_method_params   params;
+    int32_t             threads;
+    int                 strict;
+    int                 unsorted;
+    int                 progress;
+    size_t              max_record;
+    int                 oneroster_keep_deleted;
+    int                 oneroster_exempt;   /* 1: exempt rows excused; 0: skipped */
+    const char         *only_student;       /* explain: keep only this one */
+    int32_t             day_max;            /* drop evidence after this day */
+    FILE               *rejects;
+    student_fn          on_student;
+    void               *user;
+    /* state */
+    strtab              students;
+    ev_t               *rows;
+    size_t              nrows, caprows;
+    int32_t             cur_student;
+    int                 any_weight, any_status;
+    int64_t             n_read, n_used, n_rejected, n_skipped, n_shown;
+    int64_t             n_students_done;
+    double              t0, t_last;
+    int                 progress_shown;
+    /* scratch for process() */
+    size_t              cap_groups;
+    int64_t            *g_off;
+    int32_t            *g_run, *g_target, *g_count, *g_level;
+    double             *g_value;
+    int32_t            *s_day;
+    double             *s_score, *s_weight;
+    uint8_t            *s_status;
+    double             *tv;
+    int32_t            *tl, *tn;
+    double             *nv;
+    int32_t            *nl, *nf;
+    size_t              cap_runs;
+};
+
+/* engine_init(): defaults (ccs4 scale, decaying_average, strict off). */
+void engine_init(engine *e);
+void engine_free(engine *e);
+/* engine_load_catalogue(): load and register the catalogue. exit code. */
+int engine_load_catalogue(engine *e, const char *path);
+/* engine_prepare(): after params/scale are final.  exit code. */
+int engine_prepare(engine *e);
+/* engine_read(): ingest a long CSV file or a OneRoster directory and call
+ * on_student for every student.  Returns an exit code. */
+int engine_read(engine *e, const char *path);
+/* engine_summary(): "read = used + rejected" on stderr; exit code. */
+int engine_summary(engine *e);
+
+/* Name of target t. */
+const char *engine_target_id(const engine *e, int32_t t);
+const char *engine_student_id(const engine *e, int32_t s);
+
+/* Report a rejected row (counts it; fatal under --strict). */
+void engine_reject(engine *e, int64_t line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+double now_seconds(void);
+
+#endif

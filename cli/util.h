@@ -1,0 +1,77 @@
+/* util.h -- shared pieces of the mlg command: exit codes, diagnostics, date
+ * and number parsing, a fast buffered writer with CSV/JSON escaping. */
+#ifndef MLG_CLI_UTIL_H
+#define MLG_CLI_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* Exit codes (documented in docs/cli.md). */
+#define EXIT_OK        0 /* success, every row used */
+#define EXIT_DATA      1 /* bad data: fatal input error, or a reject under --strict */
+#define EXIT_USAGE     2 /* bad command line */
+#define EXIT_REJECTS   3 /* finished, but some rows were rejected (see --rejects) */
+#define EXIT_IO        4 /* a file could not be opened, read or written */
+#define EXIT_NOMEM     5 /* out of memory */
+#define EXIT_INTERNAL  6 /* the library returned an unexpected error */
+
+/* Diagnostics: "mlg: message" / "mlg: FILE:LINE: message" on stderr. */
+void diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void diag_at(const char *file, int64_t line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Print "mlg: out of memory" and exit(EXIT_NOMEM) when p is NULL. */
+void *xmalloc(size_t n);
+void *xrealloc(void *p, size_t n);
+void *xcalloc(size_t n, size_t size);
+char *xstrdup(const char *s);
+
+/* parse_date(): "YYYY-MM-DD" (optionally followed by 'T' or ' ' and a time,
+ * which is ignored) to days since 1970-01-01, proleptic Gregorian.  Rejects
+ * impossible dates (2023-02-29, month 13).  0 ok, -1 bad. */
+int parse_date(const char *s, size_t len, int32_t *day);
+/* day_to_iso(): day number to "YYYY-MM-DD" in buf (>= 11 bytes). */
+char *day_to_iso(int32_t day, char *buf);
+int32_t days_from_civil(int64_t y, unsigned m, unsigned d);
+
+/* parse_double(): a finite decimal number, whole string, no spaces.
+ * 0 ok, -1 not a number, -2 NaN or infinite. */
+int parse_double(const char *s, size_t len, double *out);
+
+/* ------------------------------------------------------------ writer -- */
+typedef struct out_t {
+    FILE  *f;
+    char  *buf;
+    size_t len, cap;
+    int    err;    /* a write failed */
+} out_t;
+
+void out_init(out_t *o, FILE *f);
+void out_flush(out_t *o);
+void out_free(out_t *o);
+void out_mem(out_t *o, const char *s, size_t n);
+void out_str(out_t *o, const char *s);
+void out_ch(out_t *o, char c);
+void out_i64(out_t *o, int64_t v);
+/* out_num(): a double with at most `dec` decimals, trailing zeros trimmed
+ * ("3", "2.25", "3.5275"); dec < 0 prints %.17g (full precision). */
+void out_num(out_t *o, double v, int dec);
+/* CSV field: quoted when it holds , " CR or LF; an id beginning with
+ * = + - @ TAB or CR gets a leading apostrophe (spreadsheet neutralisation)
+ * when `neutralise` is set. */
+void out_csv(out_t *o, const char *s, int neutralise);
+/* JSON string literal with escapes. */
+void out_json_str(out_t *o, const char *s);
+
+/* Is this a string a spreadsheet would treat as a formula? */
+int needs_neutralising(const char *s);
+
+/* FILE* for a path or "-" (stdin/stdout).  Exits with EXIT_IO on failure. */
+FILE *open_in(const char *path);
+FILE *open_out(const char *path);
+
+/* Exit quietly when a write fails because the reader closed the pipe. */
+void check_write_errors(out_t *o, const char *what);
+
+#endif
