@@ -65,6 +65,8 @@ void engine_free(engine *e)
     free(e->nv);
     free(e->nl);
     free(e->nf);
+    free(e->stamp);
+    free(e->last_buf);
 }
 
 const char *engine_target_id(const engine *e, int32_t t)
@@ -265,12 +267,28 @@ static int process(engine *e, ev_t *rows, size_t n)
     size_t nruns = 0;
     ev_t *tmp = NULL;
     size_t tmpcap = 0;
+    size_t T_all = e->have_cat ? e->T : e->tids.n;
+    if (T_all > e->cap_stamp) {
+        e->stamp = xrealloc(e->stamp, T_all * 2 * sizeof *e->stamp);
+        for (size_t k = e->cap_stamp; k < T_all * 2; k++)
+            e->stamp[k] = -1;
+        e->cap_stamp = T_all * 2;
+    }
     for (size_t i = 0; i < n;) {
         size_t j = i + 1;
         int sorted = 1;
+        /* Already grouped when every target forms one contiguous run with
+         * non-decreasing days (the group order itself does not matter). */
+        int64_t stamp = ++e->stamp_gen;
+        e->stamp[rows[i].target] = stamp;
         while (j < n && rows[j].student == rows[i].student) {
-            if (ev_less(&rows[j], &rows[j - 1]))
+            if (rows[j].target != rows[j - 1].target) {
+                if (e->stamp[rows[j].target] == stamp)
+                    sorted = 0;
+                e->stamp[rows[j].target] = stamp;
+            } else if (rows[j].day < rows[j - 1].day) {
                 sorted = 0;
+            }
             j++;
         }
         if (!sorted) {
@@ -526,6 +544,21 @@ static int parse_status(const char *s, int32_t *st)
     return 0;
 }
 
+/* A stable copy of the evidence id just resolved (for the one-entry cache
+ * of take()): the interned key in tids. */
+static const char *engine_target_id_raw(engine *e, const char *tid, size_t tlen, int32_t t)
+{
+    (void)t;
+    size_t need = tlen + 1;
+    if (need > e->last_cap) {
+        e->last_buf = xrealloc(e->last_buf, need);
+        e->last_cap = need;
+    }
+    memcpy(e->last_buf, tid, tlen);
+    e->last_buf[tlen] = '\0';
+    return e->last_buf;
+}
+
 /* Validate and accept one evidence row given as text fields. */
 static int take(engine *e, int64_t line, const char *sid, size_t slen, const char *tid,
                 size_t tlen, const char *date, size_t dlen, const char *score, size_t sclen,
@@ -543,8 +576,17 @@ static int take(engine *e, int64_t line, const char *sid, size_t slen, const cha
         engine_reject(e, line, "empty target_id");
         return EXIT_OK;
     }
-    int nt;
-    ev.target = find_target(e, tid, tlen, &nt);
+    int nt = 0;
+    if (e->last_tid && tlen == e->last_tlen && memcmp(tid, e->last_tid, tlen) == 0) {
+        ev.target = e->last_target;
+    } else {
+        ev.target = find_target(e, tid, tlen, &nt);
+        if (ev.target >= 0) {
+            e->last_tid = engine_target_id_raw(e, tid, tlen, ev.target);
+            e->last_tlen = tlen;
+            e->last_target = ev.target;
+        }
+    }
     if (ev.target < 0) {
         engine_reject(e, line, "%s target '%.*s'",
                       nt == 1   ? "not a learning target (a domain or composite):"

@@ -82,6 +82,14 @@ struct engine {
     double             *nv;
     int32_t            *nl, *nf;
     size_t              cap_runs;
+    int64_t            *stamp;       /* per target: last student run seen */
+    size_t              cap_stamp;
+    int64_t             stamp_gen;
+    const char         *last_tid;    /* one-entry cache of take() */
+    size_t              last_tlen;
+    int32_t             last_target;
+    char               *last_buf;
+    size_t              last_cap;
 };
 
 /* engine_init(): defaults (ccs4 scale, decaying_average, strict off). */
