@@ -49,7 +49,7 @@ def __getattr__(name):
         from . import _pandas
         return getattr(_pandas, name)
     if name == "compare":
-        from .compare import compare
+        from ._compare import compare
         return compare
     if name == "dask":
         import importlib
