@@ -47,27 +47,15 @@ static int even_integer(double v)
     return fmod(v, 2.0) == 0.0;
 }
 
-int mlg_value_to_level(double value, const mlg_scale *scale,
-                       const mlg_method_params *params, int32_t *level,
-                       double *rounded)
+int32_t mlg__level_of(double value, const mlg_scale *scale, int32_t rounding,
+                      int32_t decimals, double *rounded)
 {
-    if (!params || !level)
-        return MLG_ENULL;
-    if (!scale)
-        scale = mlg__default_scale();
-    if (!isfinite(value))
-        return MLG_ENAN;
-    /* Any invalid parameter or scale field is a bad argument here. */
-    if (mlg_method_params_validate(params) != MLG_OK ||
-        mlg_scale_validate(scale) != MLG_OK)
-        return MLG_EINVAL;
-
-    const double r = round_decimals(value, params->decimals);
+    const double r = round_decimals(value, decimals);
     const int32_t n = scale->n_levels;
     const double *v = scale->value;
     int32_t lv = 0;
 
-    switch (params->rounding) {
+    switch (rounding) {
     case MLG_ROUND_HALF_UP:
         /* Nearest level value; at the exact midpoint (computed as
          * v[i-1]/2 + v[i]/2, the same formula mlg_scale_init() uses for
@@ -110,8 +98,26 @@ int mlg_value_to_level(double value, const mlg_scale *scale,
         break;
     }
 
-    *level = lv;
     if (rounded)
         *rounded = r;
+    return lv;
+}
+
+int mlg_value_to_level(double value, const mlg_scale *scale,
+                       const mlg_method_params *params, int32_t *level,
+                       double *rounded)
+{
+    if (!params || !level)
+        return MLG_ENULL;
+    if (!scale)
+        scale = mlg__default_scale();
+    if (!isfinite(value))
+        return MLG_ENAN;
+    /* Any invalid parameter or scale field is a bad argument here. */
+    if (mlg_method_params_validate(params) != MLG_OK ||
+        mlg_scale_validate(scale) != MLG_OK)
+        return MLG_EINVAL;
+    *level = mlg__level_of(value, scale, params->rounding, params->decimals,
+                           rounded);
     return MLG_OK;
 }

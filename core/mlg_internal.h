@@ -23,6 +23,13 @@ int mlg__fail(mlg_errinfo *err, int status, int64_t group, int64_t row,
 /* The CCS 4/3/2/1 scale, the default wherever a caller passes NULL. */
 const mlg_scale *mlg__default_scale(void);
 
+/* The level of a finite value on a validated scale with a validated rounding
+ * mode and decimals: mlg_value_to_level() without its argument checks, for
+ * the hot loops (batch, roll-ups) that validated once up front.  *rounded
+ * (if not NULL) receives the value rounded to `decimals`. */
+int32_t mlg__level_of(double value, const mlg_scale *scale, int32_t rounding,
+                      int32_t decimals, double *rounded);
+
 /* Scratch bytes mlg__series_run() needs for a series of n rows under p
  * (0 for the methods that need none).  Batch callers size one buffer per
  * thread for their largest group. */
