@@ -2,7 +2,9 @@
  * (BUL-2332.7 sec. I.F, I.I, VII, IX; Attachments B and C). */
 #include "mlg_internal.h"
 #include "mlg_policy.h"
+#include "mlg_rollup.h"
 
+#include <assert.h>
 #include <math.h>
 #include <string.h>
 
@@ -321,6 +323,65 @@ int mlg_notice_list_new(size_t n_students, size_t n_areas,
     return notice_run(n_students, n_areas, value, threshold, n_prev,
                       prev_student, prev_area, capacity, student_out,
                       area_out, n_required, err);
+}
+
+/* The suggested at-risk threshold of a scale (mlg_policy.h): "a 1 or 2"
+ * on scales of four or more levels (sec. IX.E), the lowest level on the
+ * three-level behaviour scale (R, Rarely). */
+static double scale_threshold(const mlg_scale *sc)
+{
+    return sc->n_levels >= 4 ? sc->value[1] : sc->value[0];
+}
+
+int mlg_notice_inputs_from_rollup(const struct mlg_catalogue *cat,
+                                  size_t n_students, const int32_t *node_level,
+                                  int32_t include_targets, double *value_out,
+                                  double *threshold_out, mlg_errinfo *err)
+{
+    if (!cat || !value_out || !threshold_out ||
+        (n_students > 0 && !node_level))
+        return mlg__fail(err, MLG_ENULL, -1, -1, "required pointer is NULL");
+    const size_t n = mlg_catalogue_node_count(cat);
+    if (n == 0)
+        return mlg__fail(err, MLG_EINVAL, -1, -1,
+                         "catalogue is not finalised");
+    if (include_targets != 0 && include_targets != 1)
+        return mlg__fail(err, MLG_EINVAL, -1, -1,
+                         "include_targets must be 0 or 1");
+    if (n_students > SIZE_MAX / n)
+        return mlg__fail(err, MLG_EOVERFLOW, -1, -1,
+                         "n_students * nodes overflows");
+    mlg_scale sc;
+    /* Pass 1, node by node (one scale copy each): validate the levels so
+     * that the outputs stay untouched on error. */
+    for (size_t k = 0; k < n; k++) {
+        /* Cannot fail: the catalogue is finalised and k < N. */
+        const int rc = mlg_catalogue_node_scale(cat, k, &sc);
+        assert(rc == MLG_OK);
+        (void)rc;
+        for (size_t s = 0; s < n_students; s++) {
+            const int32_t lv = node_level[s * n + k];
+            if (lv != MLG_LEVEL_NA && (lv < 0 || lv >= sc.n_levels))
+                return mlg__fail(err, MLG_ESCALE, (int64_t)s, (int64_t)k,
+                                 "student %zu node %zu: level %d is not on "
+                                 "the node's scale",
+                                 s, k, (int)lv);
+        }
+    }
+    /* Pass 2: write. */
+    for (size_t k = 0; k < n; k++) {
+        mlg_node_info info;
+        (void)mlg_catalogue_node_scale(cat, k, &sc);
+        const int skip = mlg_catalogue_node_info(cat, k, &info) == MLG_OK &&
+                         info.kind == MLG_NODE_TARGET && !include_targets;
+        threshold_out[k] = scale_threshold(&sc);
+        for (size_t s = 0; s < n_students; s++) {
+            const int32_t lv = node_level[s * n + k];
+            value_out[s * n + k] =
+                (skip || lv == MLG_LEVEL_NA) ? NAN : sc.value[lv];
+        }
+    }
+    return MLG_OK;
 }
 
 /* The Attachment C K-5 letter, in its order.  The academic column lists

@@ -276,6 +276,43 @@ MLG_API int mlg_notice_list_new(size_t n_students, size_t n_areas,
                                 int64_t *student_out, int64_t *area_out,
                                 size_t *n_required, mlg_errinfo *err);
 
+/* mlg_notice_inputs_from_rollup(): the value matrix and thresholds that
+ * mlg_notice_list() takes, from the level matrix of mlg_rollup_run()
+ * (mlg_rollup.h), with one area per catalogue node (N nodes):
+ *   value_out[s * N + k] = the value of node_level[s * N + k] on node k's
+ *     scale; NaN when the level is MLG_LEVEL_NA, and NaN for learning-target
+ *     nodes unless include_targets is 1 (notices concern progress-report
+ *     areas: domains, subjects, composites, sec. IX.C);
+ *   threshold_out[k] = a suggested threshold for node k's scale: the value
+ *     of its second-lowest level when it has 4 or more levels ("a 1 or 2"
+ *     on CCS, ELD and TK scales: 2.0), else the value of its lowest level
+ *     (behaviours: R = 1.0).  Overwrite entries to change the policy.
+ * Pass n_areas = N to mlg_notice_list(); area k of a notice is node k
+ * (mlg_catalogue_node_label() names it).
+ * @param cat            a finalised catalogue.
+ * @param n_students     rows of node_level (0 allowed).
+ * @param node_level     n_students x N levels (MLG_LEVEL_NA allowed), as
+ *                       mlg_rollup_run() writes them; may be NULL only
+ *                       when n_students is 0.
+ * @param include_targets 0 or 1.
+ * @param value_out      n_students x N values.
+ * @param threshold_out  N thresholds.
+ * @param err            optional; on MLG_ESCALE group = student, row =
+ *                       node.
+ * @return MLG_OK; MLG_ENULL; MLG_EINVAL (catalogue not finalised,
+ *         include_targets not 0/1); MLG_EOVERFLOW (n_students x N does not
+ *         fit size_t); MLG_ESCALE (a level that is neither MLG_LEVEL_NA
+ *         nor a level of the node's scale).  Outputs untouched on error.
+ * Thread-safe.  O(n_students x N), no allocation. */
+struct mlg_catalogue;
+MLG_API int mlg_notice_inputs_from_rollup(const struct mlg_catalogue *cat,
+                                          size_t n_students,
+                                          const int32_t *node_level,
+                                          int32_t include_targets,
+                                          double *value_out,
+                                          double *threshold_out,
+                                          mlg_errinfo *err);
+
 /* The areas of the Attachment C K-5 warning-notice letter, in the letter's
  * order: 18 academic areas, then 16 behaviours.  Callers may use them as
  * the `area` axis of mlg_notice_list(). */

@@ -2,6 +2,7 @@
  * entry (BUL-2332.7 sec. VII A-C, Attachment B), warning notices (sec. I.I,
  * IX A/C/E, Attachment C) and insufficient attendance (sec. I.F). */
 #include "mlg_policy.h"
+#include "mlg_rollup.h"
 #include "mlg_test.h"
 
 #include <stdint.h>
@@ -883,6 +884,136 @@ static void test_notice_new_errors(void **state)
     assert_int_equal(nn, 77);
 }
 
+/* mlg_notice_inputs_from_rollup() on the grade-3 skeleton of mlg_rollup.h
+ * plus one target 3.OA.A.1 under 3.OA.  Levels are indices: on CCS index 1
+ * is "2" (value 2.0), on the behaviour scale index 0 is R (value 1.0).
+ *   student 0: 3.OA level 1 -> value 2, threshold 2: notice
+ *              BEHAVIORS level 0 (R) -> value 1, threshold 1: notice
+ *              3.OA.A.1 level 0 -> NaN (targets excluded): no notice
+ *              SCI level 3 -> value 4: no notice
+ *   student 1: ELD level 1 -> value 2 on the ELD 4-level scale: notice
+ *              BEHAVIORS level 1 (S) -> value 2 > 1: no notice
+ *   every other node MLG_LEVEL_NA -> NaN. */
+static void test_notice_from_rollup(void **state)
+{
+    (void)state;
+    mlg_catalogue *cat = NULL;
+    assert_int_equal(mlg_catalogue_create(&cat), MLG_OK);
+    assert_int_equal(mlg_catalogue_add_bulletin_grade3(cat, NULL, NULL, NULL),
+                     MLG_OK);
+    assert_int_equal(mlg_catalogue_add(cat, "3.OA.A.1", NULL, MLG_NODE_TARGET,
+                                       NULL, NULL, 0, NULL),
+                     MLG_OK);
+    assert_int_equal(mlg_catalogue_link(cat, "3.OA", "3.OA.A.1", 1.0, NULL),
+                     MLG_OK);
+    /* Not finalised yet: no nodes to report on. */
+    double v1[1], t1[1];
+    assert_int_equal(mlg_notice_inputs_from_rollup(cat, 0, NULL, 0, v1, t1,
+                                                   NULL),
+                     MLG_EINVAL);
+    assert_int_equal(mlg_catalogue_finalize(cat, NULL), MLG_OK);
+    const size_t n = mlg_catalogue_node_count(cat);
+    size_t oa, beh, tgt, sci, eld;
+    assert_int_equal(mlg_catalogue_find(cat, "3.OA", &oa), MLG_OK);
+    assert_int_equal(mlg_catalogue_find(cat, "BEHAVIORS", &beh), MLG_OK);
+    assert_int_equal(mlg_catalogue_find(cat, "3.OA.A.1", &tgt), MLG_OK);
+    assert_int_equal(mlg_catalogue_find(cat, "SCI", &sci), MLG_OK);
+    assert_int_equal(mlg_catalogue_find(cat, "ELD", &eld), MLG_OK);
+
+    int32_t *lv = test_malloc(2 * n * sizeof *lv);
+    double *val = test_malloc(2 * n * sizeof *val);
+    double *thr = test_malloc(n * sizeof *thr);
+    for (size_t i = 0; i < 2 * n; i++)
+        lv[i] = MLG_LEVEL_NA;
+    lv[oa] = 1;
+    lv[beh] = 0;
+    lv[tgt] = 0;
+    lv[sci] = 3;
+    lv[n + eld] = 1;
+    lv[n + beh] = 1;
+    assert_int_equal(mlg_notice_inputs_from_rollup(cat, 2, lv, 0, val, thr,
+                                                   NULL),
+                     MLG_OK);
+    assert_double_near(val[oa], 2.0, 0.0);
+    assert_double_near(thr[oa], 2.0, 0.0);
+    assert_double_near(val[beh], 1.0, 0.0);
+    assert_double_near(thr[beh], 1.0, 0.0);
+    assert_true(isnan(val[tgt]));
+    assert_double_near(thr[tgt], 2.0, 0.0);
+    assert_double_near(val[sci], 4.0, 0.0);
+    assert_double_near(val[n + eld], 2.0, 0.0);
+    assert_double_near(thr[eld], 2.0, 0.0);
+    assert_double_near(val[n + beh], 2.0, 0.0);
+
+    int64_t st[8], ar[8];
+    size_t k = 0;
+    assert_int_equal(mlg_notice_list(2, n, val, thr, 8, st, ar, &k, NULL),
+                     MLG_OK);
+    assert_int_equal(k, 3);
+    const size_t lo = oa < beh ? oa : beh, hi = oa < beh ? beh : oa;
+    assert_int_equal(st[0], 0);
+    assert_int_equal(ar[0], lo);
+    assert_int_equal(st[1], 0);
+    assert_int_equal(ar[1], hi);
+    assert_int_equal(st[2], 1);
+    assert_int_equal(ar[2], eld);
+
+    /* include_targets 1: the target's level 0 (value 1.0 <= 2.0) counts. */
+    assert_int_equal(mlg_notice_inputs_from_rollup(cat, 2, lv, 1, val, thr,
+                                                   NULL),
+                     MLG_OK);
+    assert_double_near(val[tgt], 1.0, 0.0);
+
+    /* Errors; outputs untouched. */
+    for (size_t i = 0; i < n; i++)
+        thr[i] = -5.0;
+    val[0] = -5.0;
+    mlg_errinfo err;
+    errinfo_reset(&err);
+    lv[n + sci] = 4; /* CCS has levels 0..3 */
+    assert_int_equal(mlg_notice_inputs_from_rollup(cat, 2, lv, 0, val, thr,
+                                                   &err),
+                     MLG_ESCALE);
+    assert_int_equal(err.group, 1);
+    assert_int_equal(err.row, (int64_t)sci);
+    lv[n + sci] = -2;
+    assert_int_equal(mlg_notice_inputs_from_rollup(cat, 2, lv, 0, val, thr,
+                                                   NULL),
+                     MLG_ESCALE);
+    lv[n + sci] = MLG_LEVEL_NA;
+    assert_int_equal(mlg_notice_inputs_from_rollup(cat, 2, lv, 2, val, thr,
+                                                   NULL),
+                     MLG_EINVAL);
+    assert_int_equal(mlg_notice_inputs_from_rollup(cat, SIZE_MAX / 2, lv, 0,
+                                                   val, thr, NULL),
+                     MLG_EOVERFLOW);
+    assert_int_equal(mlg_notice_inputs_from_rollup(NULL, 2, lv, 0, val, thr,
+                                                   NULL),
+                     MLG_ENULL);
+    assert_int_equal(mlg_notice_inputs_from_rollup(cat, 2, NULL, 0, val, thr,
+                                                   NULL),
+                     MLG_ENULL);
+    assert_int_equal(mlg_notice_inputs_from_rollup(cat, 2, lv, 0, NULL, thr,
+                                                   NULL),
+                     MLG_ENULL);
+    assert_int_equal(mlg_notice_inputs_from_rollup(cat, 2, lv, 0, val, NULL,
+                                                   NULL),
+                     MLG_ENULL);
+    assert_double_near(val[0], -5.0, 0.0);
+    for (size_t i = 0; i < n; i++)
+        assert_double_near(thr[i], -5.0, 0.0);
+    /* No students: only the thresholds are written. */
+    assert_int_equal(mlg_notice_inputs_from_rollup(cat, 0, NULL, 0, val, thr,
+                                                   NULL),
+                     MLG_OK);
+    assert_double_near(thr[beh], 1.0, 0.0);
+    assert_double_near(val[0], -5.0, 0.0);
+    test_free(lv);
+    test_free(val);
+    test_free(thr);
+    mlg_catalogue_free(cat);
+}
+
 /* Attachment C, K-5 letter: 18 academic areas then 16 behaviours, in the
  * letter's order. */
 static void test_notice_areas(void **state)
@@ -1153,6 +1284,7 @@ int main(void)
         cmocka_unit_test(test_notice_errors),
         cmocka_unit_test(test_notice_new),
         cmocka_unit_test(test_notice_new_errors),
+        cmocka_unit_test(test_notice_from_rollup),
         cmocka_unit_test(test_notice_areas),
         cmocka_unit_test(test_notice_format),
         cmocka_unit_test(test_attendance),
