@@ -841,6 +841,15 @@ static int load_map(engine *e, const char *dir, const char *file, const char *kc
     int kc = rc == CSV_OK ? col_of(&r, kcol) : -1, vc = rc == CSV_OK ? col_of(&r, vcol) : -1;
     int sc = rc == CSV_OK ? col_of(&r, "status") : -1;
     int ret = EXIT_OK;
+    if (kc >= 0 && vc < 0 && !strcmp(vcol, "dueDate")) {
+        vc = col_of(&r, "assignDate"); /* dates are optional: scoreDate wins */
+        if (vc < 0) {
+            csv_close(&r);
+            fclose(f);
+            *present = 0;
+            return EXIT_OK;
+        }
+    }
     if (kc < 0 || vc < 0) {
         diag_at(path, 1, "header must name the columns %s and %s", kcol, vcol);
         ret = EXIT_DATA;

@@ -1,0 +1,477 @@
+#!/usr/bin/python3
+"""Tests of the `mlg` command (standard library only; run by ctest).
+
+Each case runs mlg with arguments from the source tree (so paths in messages
+are stable), then checks the exit status, stdout (against a golden file in
+tests/cli/golden/ or by a check function) and stderr (required substrings,
+including the row accounting "N rows read = U used + R rejected").
+
+    run_cli_tests.py --mlg build/cli/mlg --source . --work /tmp/w [--update] [-k NAME]
+
+--update rewrites the golden files from the current output (review the diff
+before committing: a golden file is a claim that the output is right).
+"""
+import argparse
+import csv
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+ARGS = None
+FAILS = []
+IN = "tests/cli/inputs/"
+SCHOOL = ["data/school/evidence.csv", "-c", "data/school/catalogue.csv"]
+ZOEY = ["data/zoey/evidence.csv", "-c", "data/zoey/catalogue.csv"]
+CAT = ["-c", IN + "cat_small.csv"]
+
+
+def run(args, stdin=None, env=None):
+    p = subprocess.run([ARGS.mlg] + args, cwd=ARGS.source, input=stdin,
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, timeout=120)
+    return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
+
+
+def fail(name, msg):
+    FAILS.append(name)
+    print("FAIL %s: %s" % (name, msg))
+
+
+def golden(name, text):
+    path = os.path.join(ARGS.source, "tests/cli/golden", name)
+    if ARGS.update:
+        with open(path, "w", newline="") as f:
+            f.write(text)
+        return True
+    if not os.path.exists(path):
+        fail(name, "golden file %s missing (run with --update)" % path)
+        return False
+    with open(path, newline="") as f:
+        want = f.read()
+    if want != text:
+        a, b = want.splitlines(), text.splitlines()
+        for i in range(max(len(a), len(b))):
+            x = a[i] if i < len(a) else "<end>"
+            y = b[i] if i < len(b) else "<end>"
+            if x != y:
+                fail(name, "golden mismatch at line %d:\n  want %r\n  got  %r" % (i + 1, x, y))
+                break
+        else:
+            fail(name, "golden mismatch (line ends?)")
+        return False
+    return True
+
+
+def case(name, args, code, gold=None, err=(), out_has=(), stdin=None, check=None,
+         err_not=()):
+    """One command: exit status, golden stdout, stderr substrings."""
+    if ARGS.k and ARGS.k not in name:
+        return None
+    rc, out, er = run(args, stdin)
+    ok = True
+    if rc != code:
+        fail(name, "exit status %d, want %d; stderr:\n%s" % (rc, code, er))
+        ok = False
+    for s in err:
+        if s not in er:
+            fail(name, "stderr lacks %r; stderr:\n%s" % (s, er))
+            ok = False
+    for s in err_not:
+        if s in er:
+            fail(name, "stderr has %r; stderr:\n%s" % (s, er))
+            ok = False
+    for s in out_has:
+        if s not in out:
+            fail(name, "stdout lacks %r" % s)
+            ok = False
+    if gold and not golden(gold, out):
+        ok = False
+    if check:
+        try:
+            check(out, er)
+        except AssertionError as e:
+            fail(name, "check: %s" % e)
+            ok = False
+    if ok:
+        print("ok   %s" % name)
+    return out
+
+
+def marks(text):
+    return {(r["student_id"], r["id"]): r for r in csv.DictReader(io.StringIO(text))}
+
+
+def expect(cond, msg):
+    if not cond:
+        raise AssertionError(msg)
+
+
+# ------------------------------------------------------------------ cases --
+def test_score():
+    # BUL-2332.7 Att. A: Zoey's 1,2,3,3 -> 3 by most recent; 2.25 by the mean.
+    case("score_most_recent", ["score", "most_recent", "1", "2", "3", "3"], 0,
+         check=lambda o, e: expect(o == "3\t3\n", o))
+    case("score_mean", ["score", "mean", "1", "2", "3", "3"], 0,
+         check=lambda o, e: expect(o == "2.25\t2\n", o))
+
+    # decaying average, weight 0.65, of 2,3,4 (worked by hand):
+    # v1 = 2; v2 = .65*3 + .35*2 = 2.65; v3 = .65*4 + .35*2.65 = 3.5275 -> level 4
+    def dec(o, e):
+        v, lv = o.strip().split("\t")
+        expect(abs(float(v) - 3.5275) < 1e-12 and lv == "4", o)
+    case("score_decaying_average", ["score", "decaying_average", "--weight", "0.65",
+                                    "2", "3", "4"], 0, check=dec)
+    case("score_decaying_average_eq", ["score", "decaying_average", "--weight=0.65",
+                                       "2", "3", "4"], 0, check=dec)
+    case("score_all", ["score", "--all", "1", "2", "3", "3"], 0, gold="score_all.out",
+         check=lambda o, e: expect("most_recent\t3\t3\n" in o and "mean\t2.25\t2\n" in o
+                                   and "schoology\t" in o, o))
+    case("score_preset", ["score", "canvas_outcome", "1", "2", "3", "3"], 0,
+         check=lambda o, e: expect(o.startswith("2.65"), o))
+    case("score_excused", ["score", "mean", "1", "E", "3", "M"], 0,
+         check=lambda o, e: expect(o == "2\t2\n", o))
+    case("score_na", ["score", "n_mastery", "1", "2"], 0,
+         check=lambda o, e: expect(o == "NA\tN/A\n", o))
+    case("score_unknown_method", ["score", "averagish", "1"], 2, err=["unknown method"])
+    case("score_bad_param", ["score", "decaying_average", "--weight", "1.5", "1"], 2,
+         err=["--weight 1.5"])
+    case("score_unknown_param", ["score", "mean", "--speed", "3", "1"], 2,
+         err=["unknown option --speed"])
+    case("score_nan", ["score", "mean", "1", "nan"], 1, err=["NaN"])
+    case("score_out_of_scale", ["score", "mean", "1", "9"], 1, err=["mean"])
+    case("score_days", ["score", "most_recent", "--days", "2024-09-03,2024-09-01", "1", "2"],
+         1, err=["most_recent"])
+    case("score_no_args", ["score"], 2, err=["usage: mlg score"])
+
+
+def test_usage():
+    case("no_command", [], 2, err=["usage: mlg COMMAND"])
+    case("unknown_command", ["frobnicate"], 2, err=["unknown command 'frobnicate'"])
+    case("version", ["--version"], 0, out_has=["mlg 0.1.0"])
+    for sub in ["compute", "check", "explain", "score", "generate"]:
+        case("help_" + sub, [sub, "--help"], 0, out_has=["usage: mlg " + sub])
+    case("help_main", ["--help"], 0, out_has=["commands:"])
+    case("compute_unknown_option", ["compute", "--frobnicate", IN + "clean.csv"], 2,
+         err=["unknown option --frobnicate"])
+    case("compute_unknown_method", ["compute", IN + "clean.csv", "-m", "nope"], 2,
+         err=["unknown method or preset 'nope'"])
+    case("compute_bad_format", ["compute", IN + "clean.csv", "-f", "xml"], 2,
+         err=["unknown format 'xml'"])
+    case("compute_missing_file", ["compute", IN + "no_such.csv"], 4,
+         err=["no_such.csv: cannot open"])
+    case("compute_oneroster_needs_dir", ["compute", IN + "clean.csv", "-f", "oneroster"], 2,
+         err=["-o DIR"])
+    case("check_needs_dates", ["check", IN + "clean.csv"] + CAT, 2, err=["--start"])
+
+
+def test_formats():
+    # Zoey (BUL-2332.7 Att. A), most_recent: LT1 1,2,3,3 -> 3; LT2 2; LT3 3;
+    # LT4 3; Operations and Algebraic Thinking (mostly proficient) -> 3.
+    def zoey(o, e):
+        m = marks(o)
+        expect(m[("ZOEY", "3.OA.A.1")]["level"] == "3", "LT1")
+        expect(m[("ZOEY", "3.OA.A.3")]["level"] == "2", "LT2")
+        expect(m[("ZOEY", "3.OA.B.5")]["level"] == "3", "LT3")
+        expect(m[("ZOEY", "3.OA.D.8")]["level"] == "3", "LT4")
+        expect(m[("ZOEY", "3.OA")]["level"] == "3", "domain")
+    case("zoey_csv", ["compute"] + ZOEY + ["-m", "most_recent"], 0, gold="zoey.csv",
+         check=zoey, err=["68 rows read = 68 used + 0 rejected"])
+
+    def zoey_mean(o, e):
+        expect(marks(o)[("ZOEY", "3.OA.A.1")]["value"] == "2.25", "mean 2.25")
+    case("zoey_mean", ["compute"] + ZOEY + ["-m", "mean"], 0, check=zoey_mean)
+
+    def js(o, e):
+        d = json.loads(o)
+        expect(d["summary"] == {"read": 68, "used": 68, "skipped": 0, "rejected": 0},
+               d["summary"])
+        z = [m for m in d["marks"] if m["student_id"] == "ZOEY" and m["id"] == "3.OA.A.1"]
+        expect(z[0]["level"] == "3" and z[0]["value"] == 3, z)
+    case("zoey_json", ["compute"] + ZOEY + ["-m", "most_recent", "-f", "json"], 0,
+         gold="zoey.json", check=js)
+
+    def jl(o, e):
+        rows = [json.loads(x) for x in o.splitlines()]
+        expect(len(rows) == 6 * 5, len(rows))
+    case("zoey_jsonl", ["compute"] + ZOEY + ["-m", "most_recent", "-f", "jsonl"], 0,
+         gold="zoey.jsonl", check=jl)
+    case("zoey_report", ["compute"] + ZOEY + ["-m", "most_recent", "-f", "report"], 0,
+         gold="zoey_report.txt")
+    case("school_csv", ["compute"] + SCHOOL + ["--method", "decaying_average"], 0,
+         gold="school.csv", err=["4297 rows read = 4297 used + 0 rejected; 60 students"])
+    # The same catalogue as CASE 1.1 JSON gives the same marks.
+    case("school_case_json", ["compute", "data/school/evidence.csv", "-c",
+                              "data/school/catalogue.json"], 0, gold="school.csv")
+
+    # The same evidence as a OneRoster gradebook gives the same marks (the
+    # students come in first-appearance order of results.csv).
+    def same_as_school(o, e):
+        with open(os.path.join(ARGS.source, "tests/cli/golden/school.csv")) as f:
+            want = f.read()
+        expect(sorted(o.splitlines()) == sorted(want.splitlines()), "differs from school.csv")
+    case("school_oneroster_in", ["compute", "data/school/oneroster", "-c",
+                                 "data/school/catalogue.csv"], 0, check=same_as_school,
+         err=["results.csv: 4297 rows read = 4297 used + 0 rejected"])
+    # stdin
+    with open(os.path.join(ARGS.source, "data/zoey/evidence.csv"), "rb") as f:
+        z = f.read()
+    case("stdin", ["compute", "-", "-c", "data/zoey/catalogue.csv", "-m", "most_recent"], 0,
+         gold="zoey.csv", stdin=z, err=["<stdin>: 68 rows read"])
+    # -o FILE
+    outp = os.path.join(ARGS.work, "zoey_out.csv")
+
+    def wrote(o, e):
+        expect(o == "", "stdout must be empty with -o")
+        with open(outp) as f:
+            expect(golden("zoey.csv", f.read()), "file differs")
+    case("output_file", ["compute"] + ZOEY + ["-m", "most_recent", "-o", outp], 0, check=wrote)
+    # no catalogue: target marks only
+    case("no_catalogue", ["compute", IN + "clean.csv", "-m", "most_recent"], 0,
+         gold="clean_nocat.csv")
+    case("kinds", ["compute", IN + "clean.csv"] + CAT + ["--kinds", "domain,composite"], 0,
+         check=lambda o, e: expect("target" not in o and ",domain," in o, o))
+
+
+def test_oneroster_out():
+    d = os.path.join(ARGS.work, "or_zoey")
+    shutil.rmtree(d, ignore_errors=True)
+
+    def files(o, e):
+        for fn in ["results.csv", "resultLearningObjectiveIds.csv", "lineItems.csv"]:
+            with open(os.path.join(d, fn)) as f:
+                expect(golden("or_zoey_" + fn, f.read()), fn)
+    case("oneroster_out", ["compute"] + ZOEY + ["-m", "most_recent", "-f", "oneroster",
+                                                "-o", d], 0, check=files)
+    # Round trip: export the school's target marks, import them again with
+    # most_recent (one result per student and target): the same values.
+    d2 = os.path.join(ARGS.work, "or_school")
+    shutil.rmtree(d2, ignore_errors=True)
+    first = case("roundtrip_export", ["compute"] + SCHOOL + ["--kinds", "target", "-f",
+                                                             "oneroster", "-o", d2], 0)
+    orig = case("roundtrip_orig", ["compute"] + SCHOOL + ["--kinds", "target"], 0)
+
+    def same(o, e):
+        a, b = marks(orig), marks(o)
+        expect(set(a) == set(b), "different (student, target) sets")
+        for k in a:
+            for col in ("value", "level", "kind", "flags"):
+                expect(a[k][col] == b[k][col], "%s %s: %r vs %r" % (k, col, a[k][col],
+                                                                    b[k][col]))
+    if first is not None and orig is not None:
+        case("roundtrip_import", ["compute", d2, "-c", "data/school/catalogue.csv",
+                                  "-m", "most_recent", "--kinds", "target"], 0, check=same)
+
+
+def test_explain_check_generate():
+    case("explain_zoey", ["explain", "ZOEY", "3.OA", "-i", "data/zoey/evidence.csv", "-c",
+                          "data/zoey/catalogue.csv", "-m", "most_recent"], 0,
+         gold="explain_zoey.txt")
+    case("explain_target", ["explain", "ZOEY", "3.OA.A.1", "-i", "data/zoey/evidence.csv",
+                            "-c", "data/zoey/catalogue.csv"], 0,
+         out_has=["target 3.OA.A.1", "2024-10-09", "0.650000"])
+    case("explain_unknown_student", ["explain", "NOBODY", "-i", "data/zoey/evidence.csv",
+                                     "-c", "data/zoey/catalogue.csv"], 1,
+         err=["no evidence for student 'NOBODY'"])
+    case("explain_unknown_id", ["explain", "ZOEY", "9.XX", "-i", "data/zoey/evidence.csv",
+                                "-c", "data/zoey/catalogue.csv"], 2, err=["unknown id '9.XX'"])
+    case("check_school", ["check"] + SCHOOL + ["--start", "2024-08-14", "--mid", "2024-09-16",
+                                               "--end", "2024-10-18", "--attendance",
+                                               "data/school/attendance.csv"], 0,
+         gold="check_school.csv",
+         out_has=["S3A07,insufficient_attendance,,", "S3C15,attendance_override"])
+    case("check_entry_short", ["check", IN + "clean.csv"] + CAT +
+         ["--start", "2024-09-01", "--mid", "2024-09-10", "--end", "2024-10-30"], 0,
+         out_has=['A3,entry_short_midpoint,MATH,"0 marks by the midpoint, 1 required"',
+                  'A3,entry_short_end,MATH,"2 marks by the end, 3 required"',
+                  "A1,warning_notice,3.OA,level 2 at the midpoint",
+                  "A2,warning_notice_late,3.NBT,"])
+    case("check_bad_period", ["check", IN + "clean.csv"] + CAT +
+         ["--start", "2024-09-10", "--mid", "2024-09-01", "--end", "2024-10-30"], 2,
+         err=["--start <= --mid <= --end"])
+
+    def gen(o, e):
+        lines = o.splitlines()
+        expect(lines[0] == "student_id,target_id,assessed_at,score", lines[0])
+        expect(len(lines) > 100, len(lines))
+    out = case("generate_tiny", ["generate", "--preset", "tiny"], 0, check=gen,
+               err=["seed 20180803"])
+    if out is not None:
+        n = len(out.splitlines()) - 1
+        case("generate_then_compute", ["compute", "-"], 0, stdin=out.encode(),
+             err=["%d rows read = %d used + 0 rejected" % (n, n)])
+        case("generate_same_bytes", ["generate", "--preset", "tiny"], 0,
+             check=lambda o, e: expect(o == out, "generator output differs between runs"))
+
+
+def test_malformed():
+    # Clean reference: every malformed file below is clean.csv plus bad rows,
+    # so the good rows must give exactly the clean marks (a bad row never
+    # changes anyone else's marks).
+    clean = case("clean", ["compute", IN + "clean.csv"] + CAT, 0, gold="clean.csv",
+                 err=["7 rows read = 7 used + 0 rejected; 3 students"])
+
+    def same_as_clean(o, e):
+        expect(o == clean, "marks differ from clean.csv's")
+    # (the two bad rows stand for rows of clean.csv, so marks differ from it)
+    case("bad_quotes", ["compute", IN + "bad_quotes.csv"] + CAT, 3, err=[
+        "bad_quotes.csv:3: quote inside unquoted field 2",
+        "bad_quotes.csv:5: unexpected text after the closing quote of field 2",
+        "7 rows read = 5 used + 2 rejected"])
+    case("wrong_columns", ["compute", IN + "wrong_columns.csv"] + CAT, 3, err=[
+        "wrong_columns.csv:3: expected 4 fields, got 3",
+        "wrong_columns.csv:5: expected 4 fields, got 5",
+        "7 rows read = 5 used + 2 rejected"])
+    case("unknown_target", ["compute", IN + "unknown_target.csv"] + CAT, 3,
+         check=same_as_clean, err=[
+             "unknown_target.csv:4: unknown target '9.ZZ.9'",
+             "unknown_target.csv:7: not a learning target (a domain or composite): "
+             "target '3.OA'",
+             "9 rows read = 7 used + 2 rejected"])
+    case("bad_dates", ["compute", IN + "bad_dates.csv"] + CAT, 3, check=same_as_clean, err=[
+        "bad_dates.csv:3: bad date '2023-02-29'",
+        "bad_dates.csv:5: bad date '2024-13-01'",
+        "bad_dates.csv:8: bad date '9/2/2024'",
+        "bad_dates.csv:10: bad date ''",
+        "11 rows read = 7 used + 4 rejected"])
+    case("nan_scores", ["compute", IN + "nan_scores.csv"] + CAT, 3, check=same_as_clean, err=[
+        "nan_scores.csv:3: score 'nan' is NaN or infinite",
+        "nan_scores.csv:6: score 'inf' is NaN or infinite",
+        "nan_scores.csv:8: score 'abc' is not a number",
+        "nan_scores.csv:9: score 7 outside the scale ccs4 [1, 4]",
+        "nan_scores.csv:11: score '' is not a number",
+        "12 rows read = 7 used + 5 rejected"])
+    case("empty_file", ["compute", IN + "empty.csv"] + CAT, 1,
+         err=["empty.csv: empty input: no header line"])
+    case("header_only", ["compute", IN + "header_only.csv"] + CAT, 0,
+         err=["0 rows read = 0 used + 0 rejected"],
+         check=lambda o, e: expect(o == "student_id,id,kind,label,value,level,n,flags\n", o))
+    case("bad_header", ["compute", IN + "cat_small.csv"] + CAT, 1,
+         err=["cat_small.csv:1: header has no column 'student_id'"])
+    case("crlf_bom_quotes", ["compute", IN + "crlf_bom.csv"] + CAT, 0, check=same_as_clean,
+         err=["7 rows read = 7 used + 0 rejected"])
+    # a record over --max-record bytes: rejected, reading resumes at the next line
+    huge = os.path.join(ARGS.work, "huge.csv")
+    with open(os.path.join(ARGS.source, IN + "clean.csv")) as f:
+        lines = f.read().splitlines(True)
+    with open(huge, "w") as f:
+        f.write(lines[0] + lines[1])
+        f.write("A1,3.OA.A.1," + "x" * 3000000 + ",2\n")
+        f.writelines(lines[2:])
+    case("huge_line", ["compute", huge] + CAT, 3, check=same_as_clean, err=[
+        "huge.csv:3: record longer than 1048576 bytes (the limit; see --max-record)",
+        "8 rows read = 7 used + 1 rejected"])
+    case("huge_line_small_limit", ["compute", IN + "clean.csv", "--max-record", "64"] + CAT, 0,
+         check=same_as_clean)
+    # an unterminated quote runs to the end of the file: one rejected record
+    unterm = os.path.join(ARGS.work, "unterminated.csv")
+    with open(unterm, "w") as f:
+        f.writelines(lines)
+        f.write('A9,"3.OA.A.1,2024-09-02,2\nA9,3.OA.A.1,2024-09-03,3\n')
+    case("unterminated_quote", ["compute", unterm] + CAT, 3, check=same_as_clean, err=[
+        "unterminated.csv:9: unterminated quoted field in field 2",
+        "8 rows read = 7 used + 1 rejected"])
+    # --strict: the first reject is fatal
+    case("strict", ["compute", IN + "bad_dates.csv", "--strict"] + CAT, 1, err=[
+        "bad_dates.csv:3: bad date '2023-02-29'", "--strict: stopping"])
+    # --rejects FILE lists every rejected row
+    rj = os.path.join(ARGS.work, "rejects.csv")
+
+    def rejects(o, e):
+        with open(rj) as f:
+            rows = list(csv.DictReader(f))
+        expect([r["line"] for r in rows] == ["3", "5", "8", "10"], rows)
+        expect(all(r["file"].endswith("bad_dates.csv") for r in rows), rows)
+    case("rejects_file", ["compute", IN + "bad_dates.csv", "--rejects", rj] + CAT, 3,
+         check=rejects)
+    # unsorted input: refused in streaming mode, fine with --unsorted
+    case("unsorted_refused", ["compute", IN + "unsorted.csv"] + CAT, 1,
+         err=["unsorted.csv:4: student 'A1' appears again after other students",
+              "--unsorted"])
+
+    def unsorted_ok(o, e):
+        expect(sorted(o.splitlines()) == sorted(clean.splitlines()), "differs from clean")
+    case("unsorted_ok", ["compute", IN + "unsorted.csv", "--unsorted"] + CAT, 0,
+         check=unsorted_ok, err=["7 rows read = 7 used + 0 rejected"])
+    # status and weight columns
+    case("status_weight", ["compute", IN + "status_weight.csv", "-m", "mean"] + CAT, 3,
+         gold="status_weight.csv", err=[
+             "status_weight.csv:5: weight '-1' is not a finite number >= 0",
+             "status_weight.csv:6: unknown status 'late'",
+             "6 rows read = 4 used + 2 rejected"])
+    # spreadsheet neutralisation of ids beginning with = + - @
+    case("neutralise", ["compute", IN + "injection.csv", "-m", "most_recent"] + CAT, 0,
+         gold="injection.csv", check=lambda o, e: expect(
+             "\"'=HYPERLINK(\"\"http://x\"\";\"\"y\"\")\"" in o and "\n'+1," in o and
+             "\n'-5," in o and "\n'@SUM(A1)," in o, o))
+    case("no_neutralise", ["compute", IN + "injection.csv", "--no-neutralise"] + CAT, 0,
+         check=lambda o, e: expect("\n+1," in o and "\n-5," in o, o))
+    # OneRoster input with deleted, exempt and bad rows
+    case("oneroster_bad", ["compute", IN + "oneroster_bad"] + CAT + ["--kinds", "target"], 3,
+         gold="oneroster_bad.csv", err=[
+             "results.csv:6: result 'R5' has no learning objective",
+             "results.csv:7: unknown target '9.ZZ.9'",
+             "results.csv:9: score 'five' is not a number",
+             "results.csv:10: unknown scoreStatus 'sort of graded'",
+             "9 rows read = 4 used + 1 skipped + 4 rejected"])
+    # catalogue errors
+    case("cat_duplicate", ["compute", IN + "clean.csv", "-c", IN + "cat_dup.csv"], 1,
+         err=["cat_dup.csv:4: duplicate id '3.OA.A.1'"])
+    case("cat_unknown_parent", ["compute", IN + "clean.csv", "-c", IN + "cat_parent.csv"], 1,
+         err=["node '3.OA.A.1': unknown parent '3.XX'"])
+    case("cat_cycle", ["compute", IN + "clean.csv", "-c", IN + "cat_cycle.csv"], 1,
+         err=["cycle"])
+    case("cat_bad_rule", ["compute", IN + "clean.csv", "-c", IN + "cat_badrule.csv"], 1,
+         err=["rule 'average_please'"])
+    case("cat_missing", ["compute", IN + "clean.csv", "-c", IN + "nope.csv"], 4,
+         err=["nope.csv: cannot open"])
+    bad_json = os.path.join(ARGS.work, "bad.json")
+    with open(bad_json, "w") as f:
+        f.write('{"CFItems": [ {"identifier": "x"} ,, ]}')
+    case("cat_bad_json", ["compute", IN + "clean.csv", "-c", bad_json], 1, err=["JSON:"])
+
+
+def test_pipe():
+    """A reader that goes away early: mlg exits quietly (no error message)."""
+    if ARGS.k and ARGS.k not in "closed_pipe":
+        return
+    p1 = subprocess.Popen([ARGS.mlg, "generate", "--preset", "small"], cwd=ARGS.source,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    p2 = subprocess.Popen([ARGS.mlg, "compute", "-"], cwd=ARGS.source, stdin=p1.stdout,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    p1.stdout.close()
+    first = p2.stdout.readline()
+    p2.stdout.close()  # close the pipe after one line
+    p2.wait(timeout=120)
+    p1.wait(timeout=120)
+    er = p2.stderr.read().decode()
+    if b"student_id" not in first or "error" in er or p2.returncode not in (0, -13):
+        fail("closed_pipe", "rc %s, stderr %r" % (p2.returncode, er))
+    else:
+        print("ok   closed_pipe")
+
+
+def main():
+    global ARGS
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--mlg", required=True)
+    ap.add_argument("--source", required=True)
+    ap.add_argument("--work", required=True)
+    ap.add_argument("--update", action="store_true")
+    ap.add_argument("-k", default="")
+    ARGS = ap.parse_args()
+    ARGS.mlg = os.path.abspath(ARGS.mlg)
+    os.makedirs(ARGS.work, exist_ok=True)
+    for t in [test_score, test_usage, test_formats, test_oneroster_out,
+              test_explain_check_generate, test_malformed, test_pipe]:
+        t()
+    if FAILS:
+        print("%d failed: %s" % (len(FAILS), " ".join(FAILS)))
+        return 1
+    print("all passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
