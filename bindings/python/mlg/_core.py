@@ -483,14 +483,31 @@ def _ptr(a, ctype):
     return None if a is None else a.ctypes.data_as(POINTER(ctype))
 
 
+def _out_array(a, dtype, n, name):
+    if not (isinstance(a, _np.ndarray) and a.dtype == dtype and
+            a.shape == (n,) and a.flags.c_contiguous and a.flags.writeable):
+        raise ValueError("out: %s must be a writeable C-contiguous %s array "
+                         "of %d entries" % (name, _np.dtype(dtype).name, n))
+    return a
+
+
 def batch_raw(offsets, scores, days, weights, status, p, scale_p, threads,
-              want_levels, want_counts):
+              want_levels, want_counts, out=None):
     """The numpy core of proficiency_batch(): inputs already converted;
-    returns (values, levels or None, counts or None)."""
+    returns (values, levels or None, counts or None), written into `out`
+    (values, levels, counts; None entries allocated) when given."""
     n_groups = offsets.shape[0] - 1
-    values = _np.empty(n_groups, dtype=_np.float64)
-    levels = _np.empty(n_groups, dtype=_np.int32) if want_levels else None
-    counts = _np.empty(n_groups, dtype=_np.int32) if want_counts else None
+    ov, ol, oc = (None, None, None) if out is None else tuple(out)
+    values = (_np.empty(n_groups, dtype=_np.float64) if ov is None else
+              _out_array(ov, _np.float64, n_groups, "values"))
+    levels = None
+    if want_levels or ol is not None:
+        levels = (_np.empty(n_groups, dtype=_np.int32) if ol is None else
+                  _out_array(ol, _np.int32, n_groups, "levels"))
+    counts = None
+    if want_counts or oc is not None:
+        counts = (_np.empty(n_groups, dtype=_np.int32) if oc is None else
+                  _out_array(oc, _np.int32, n_groups, "counts"))
     err = ErrInfo()
     rc = _fn("mlg_batch_compute")(
         n_groups, _ptr(offsets, c_int64), _ptr(days, c_int32),
@@ -522,7 +539,7 @@ def _batch_inputs_numpy(offsets, scores, days, weights, status):
 
 def proficiency_batch(offsets, scores, days=None, weights=None, status=None,
                       method=None, threads=0, scale=None, preset=None,
-                      levels=False, counts=False, **params_):
+                      levels=False, counts=False, out=None, **params_):
     """Proficiency of many series at once (mlg_batch_compute), in CSR form:
     group g is rows offsets[g] .. offsets[g+1]-1 of scores/days/weights/
     status; offsets[0] == 0, non-decreasing, offsets[-1] == len(scores).
@@ -535,14 +552,25 @@ def proficiency_batch(offsets, scores, days=None, weights=None, status=None,
     used).  threads: 0 = all cores, 1 = the calling thread.  The GIL is
     released during the C call, so Python threads run batches in parallel.
 
+    out: optional preallocated outputs to reuse across calls, a
+    (values, levels, counts) tuple or Batch of float64/int32/int32 arrays of
+    n_groups entries (levels and counts may be None); saves the allocation
+    and first-touch page faults of fresh arrays in a loop (numpy only).
+
     Without numpy, any sequences work and array.array objects come back.
     """
     p = params(method, preset, **params_)
     scale_p, _ = _scale_arg(scale)
     if _np is not None:
         cols = _batch_inputs_numpy(offsets, scores, days, weights, status)
-        v, lv, c = batch_raw(*cols, p, scale_p, threads, levels, counts)
+        v, lv, c = batch_raw(*cols, p, scale_p, threads, levels, counts,
+                             out)
+        if out is not None:
+            levels = levels or lv is not None
+            counts = counts or c is not None
     else:
+        if out is not None:
+            raise TypeError("out= needs numpy")
         v, lv, c = _batch_stdlib(offsets, scores, days, weights, status, p,
                                  scale_p, threads, levels, counts)
     if levels or counts:

@@ -8,6 +8,8 @@ builds the CSR offsets; run() calls the batch kernel; frame() builds the
 result table.
 """
 
+import ctypes
+
 import numpy as np
 import pandas as pd
 
@@ -135,67 +137,93 @@ def _stable_argsort(key):
             return order
 
 
+def _id_keys(col):
+    """Integer keys standing for a column of ids, cheap to compare and to
+    hash: (keys, exact, categories, values) or None.
+
+    - categorical: the codes (exact; categories decode them, -1 = missing);
+    - integers: the values themselves (exact);
+    - objects (strings...): the addresses of the Python objects, read
+      through ctypes without a copy.  Equal keys mean the same object, so
+      the same id; equal ids in different objects get different keys, which
+      _decode() merges by value.  `values` keeps the objects alive.
+    Other dtypes return None (plain pd.factorize)."""
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        return col.cat.codes.to_numpy(), True, col.cat.categories, None
+    values = col.to_numpy()
+    if values.ndim != 1:
+        return None
+    if values.dtype.kind in "iub":
+        return values, True, None, values
+    if values.dtype == object:
+        values = np.ascontiguousarray(values)
+        n = values.shape[0]
+        if n == 0:
+            return np.zeros(0, dtype=np.intp), False, None, values
+        ptrs = np.ctypeslib.as_array(
+            (ctypes.c_ssize_t * n).from_address(values.ctypes.data))
+        return ptrs, False, None, values
+    return None
+
+
+def _missing(col, positions, codes, what):
+    if codes.shape[0] and codes.min() < 0:
+        i = int(np.argmax(codes < 0))
+        row = i if positions is None else int(positions[i])
+        raise ValueError("%s is missing at row %r" % (what, col.index[row]))
+
+
+def _decode(col, spec, positions, what):
+    """Factorise the ids at `positions` (None = every row) from their keys:
+    (codes int64, uniques Index), uniques in order of first appearance."""
+    keys, exact, categories, values = spec
+    k = keys if positions is None else keys[positions]
+    codes, uk = pd.factorize(k, sort=False)
+    codes = codes.astype(np.int64, copy=False)
+    if categories is not None:
+        if uk.shape[0] and uk.min() < 0:
+            _missing(col, positions, np.where(k < 0, -1, 0), what)
+        return codes, categories.take(uk)
+    if exact:
+        return codes, pd.Index(uk)
+    # Object addresses: merge distinct objects holding equal ids.
+    if codes.shape[0]:
+        m = np.maximum.accumulate(codes)
+        first = np.flatnonzero(np.concatenate(([True],
+                                               codes[1:] > m[:-1])))
+    else:
+        first = np.zeros(0, dtype=np.int64)
+    pos = first if positions is None else positions[first]
+    vcodes, vuniques = pd.factorize(values[pos], sort=False)
+    codes = vcodes.astype(np.int64, copy=False)[codes]
+    _missing(col, positions, codes, what)
+    if not isinstance(vuniques, pd.Index):
+        vuniques = pd.Index(vuniques)
+    return codes, vuniques
+
+
 def _factorize(col, what):
     """(codes int64, uniques) with uniques in order of first appearance.
-    Sorted or grouped columns (few runs of equal values) are factorised on
-    the run heads only, which is several times faster than hashing every
-    row (strings especially)."""
+    Ids are hashed through integer keys (_id_keys), and sorted or grouped
+    columns (few runs of equal keys) only at the run heads."""
     n = len(col)
-    values = None
-    if not isinstance(col.dtype, pd.CategoricalDtype):
-        try:
-            values = col.to_numpy()
-            with np.errstate(invalid="ignore"):
-                change = _change(values) if n else None
-        except (TypeError, ValueError):
-            values = None
-    if (values is not None and n and
-            np.count_nonzero(change) < n // 4):
-        starts = _starts(change)
-        head_codes, uniques = pd.factorize(values[starts], sort=False)
-        lengths = np.diff(np.append(starts, n))
-        codes = np.repeat(head_codes.astype(np.int64, copy=False), lengths)
-    else:
+    spec = _id_keys(col)
+    if spec is None:
         codes, uniques = pd.factorize(col, sort=False)
         codes = codes.astype(np.int64, copy=False)
-    if n and codes.min() < 0:
-        bad = col.index[codes < 0][0]
-        raise ValueError("%s is missing at row %r" % (what, bad))
-    if not isinstance(uniques, pd.Index):
-        uniques = pd.Index(uniques)
-    return codes, uniques
-
-
-def _id_values(col):
-    """(values, categories) to compare adjacent ids cheaply: a numpy array
-    of the ids, or of the category codes (then categories maps codes back;
-    -1 = missing); None when the ids cannot be compared elementwise."""
-    if isinstance(col.dtype, pd.CategoricalDtype):
-        return col.cat.codes.to_numpy(), col.cat.categories
-    values = col.to_numpy()
-    if values.dtype == object:
-        return values, None
-    if values.dtype.kind in "iub":
-        return values, None
-    return None, None
-
-
-def _head_codes(values, categories, starts, col, what):
-    """Factorise the ids at the given run starts: (codes, uniques)."""
-    heads = values[starts]
-    if categories is not None:
-        if heads.shape[0] and heads.min() < 0:
-            bad = col.index[starts[heads < 0][0]]
-            raise ValueError("%s is missing at row %r" % (what, bad))
-        codes, uniq = pd.factorize(heads, sort=False)
-        return codes.astype(np.int64, copy=False), categories.take(uniq)
-    codes, uniques = pd.factorize(heads, sort=False)
-    if codes.shape[0] and codes.min() < 0:
-        bad = col.index[starts[codes < 0][0]]
-        raise ValueError("%s is missing at row %r" % (what, bad))
-    if not isinstance(uniques, pd.Index):
-        uniques = pd.Index(uniques)
-    return codes.astype(np.int64, copy=False), uniques
+        _missing(col, None, codes, what)
+        if not isinstance(uniques, pd.Index):
+            uniques = pd.Index(uniques)
+        return codes, uniques
+    if n == 0:
+        return np.zeros(0, dtype=np.int64), pd.Index([])
+    change = _change(spec[0])
+    if np.count_nonzero(change) < n // 4:
+        starts = _starts(change)
+        head_codes, uniques = _decode(col, spec, starts, what)
+        lengths = np.diff(np.append(starts, n))
+        return np.repeat(head_codes, lengths), uniques
+    return _decode(col, spec, None, what)
 
 
 def _grouped_fast_path(df, names, days):
@@ -209,16 +237,12 @@ def _grouped_fast_path(df, names, days):
         return None
     s_col = df[names["student_id"]]
     t_col = df[names["target_id"]]
-    sv, scat = _id_values(s_col)
-    tv, tcat = _id_values(t_col)
-    if sv is None or tv is None:
+    s_spec = _id_keys(s_col)
+    t_spec = _id_keys(t_col)
+    if s_spec is None or t_spec is None:
         return None
-    try:
-        with np.errstate(invalid="ignore"):
-            change_s = _change(sv)
-            change = change_s | _change(tv)
-    except (TypeError, ValueError):
-        return None
+    change_s = _change(s_spec[0])
+    change = change_s | _change(t_spec[0])
     n_runs = int(np.count_nonzero(change)) + 1
     if n_runs > n // 2:
         return None
@@ -228,13 +252,15 @@ def _grouped_fast_path(df, names, days):
     # Students change less often than groups: factorise the student runs
     # and spread each run's code over the groups it contains.
     s_starts = _starts(change_s)
-    s_codes, students = _head_codes(sv, scat, s_starts, s_col, "student_id")
+    s_codes, students = _decode(s_col, s_spec, s_starts, "student_id")
     first_group = np.searchsorted(starts, s_starts)
     gs = np.repeat(s_codes, np.diff(np.append(first_group, starts.shape[0])))
-    gt, targets = _head_codes(tv, tcat, starts, t_col, "target_id")
+    gt, targets = _decode(t_col, t_spec, starts, "target_id")
     n_t = max(len(targets), 1)
     n_keys = len(students) * n_t
     gkey = gs * n_t + gt
+    # Each (student, target) in one run only?  (Equal ids held by distinct
+    # objects can split a run; the general path then handles them.)
     if n_keys <= 4 * n + 1024:
         if int(np.bincount(gkey, minlength=n_keys).max()) > 1:
             return None

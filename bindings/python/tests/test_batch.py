@@ -282,3 +282,28 @@ def test_threads_many_small_calls_agree():
     for t in ts:
         t.join()
     assert not bad
+
+
+def test_out_buffers_are_reused():
+    offsets, scores, days = _big(1000, 5)
+    expect = mlg.proficiency_batch(offsets, scores, days, method="mean",
+                                   levels=True, counts=True)
+    buf = mlg.Batch(np.full(1000, -7.0), np.zeros(1000, dtype=np.int32),
+                    np.zeros(1000, dtype=np.int32))
+    got = mlg.proficiency_batch(offsets, scores, days, method="mean",
+                                out=buf)
+    assert got.values is buf.values and got.levels is buf.levels
+    np.testing.assert_array_equal(buf.values, expect.values)
+    np.testing.assert_array_equal(buf.levels, expect.levels)
+    np.testing.assert_array_equal(buf.counts, expect.counts)
+    v = np.empty(1000)
+    got = mlg.proficiency_batch(offsets, scores, days, method="mean",
+                                out=(v, None, None))
+    assert got is v          # no levels or counts: the values array itself
+    for bad in [(np.empty(999), None, None),
+                (np.empty(1000, dtype=np.float32), None, None),
+                (np.empty(2000)[::2], None, None),
+                (v, np.empty(1000, dtype=np.int64), None)]:
+        with pytest.raises(ValueError, match="out:"):
+            mlg.proficiency_batch(offsets, scores, days, method="mean",
+                                  out=bad)

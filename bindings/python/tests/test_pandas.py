@@ -198,3 +198,61 @@ def test_threads_argument_gives_identical_results():
     a = mlg.compute(df, method="power_law", threads=1)
     b = mlg.compute(df, method="power_law", threads=2)
     pd.testing.assert_frame_equal(a, b)
+
+
+def _fresh(s):
+    """An equal string in a new object (ids hashed by object address must
+    still merge by value)."""
+    return "".join(list(s))
+
+
+@pytest.mark.parametrize("shuffle", [False, True])
+def test_equal_ids_in_distinct_objects_are_one_id(shuffle):
+    df = zoey_frame()
+    df["student_id"] = [_fresh(x) for x in df.student_id]
+    df["target_id"] = [_fresh(x) for x in df.target_id]
+    assert df.student_id.iloc[0] is not df.student_id.iloc[1]
+    if shuffle:
+        df = df.sample(frac=1.0, random_state=3)
+    out = mlg.compute(df, method="most_recent")
+    ref = mlg.compute(zoey_frame(), method="most_recent")
+    key = ["student_id", "target_id"]
+    pd.testing.assert_frame_equal(
+        out.sort_values(key).reset_index(drop=True),
+        ref.sort_values(key).reset_index(drop=True))
+
+
+def test_ids_of_mixed_and_other_types():
+    df = zoey_frame()
+    df["student_id"] = df.student_id.map({"zoey": 7, "ann": "ann"})
+    out = mlg.compute(df, method="most_recent")
+    assert out.student_id.tolist() == [7, 7, 7, 7, "ann"]
+    df["student_id"] = df.student_id.map({7: 1.5, "ann": 2.5}).astype(float)
+    out = mlg.compute(df, method="most_recent")
+    assert out.student_id.tolist() == [1.5] * 4 + [2.5]
+    df = zoey_frame()
+    df["student_id"] = df.student_id.astype("string")
+    assert len(mlg.compute(df, method="mean")) == 5
+
+
+@pytest.mark.parametrize("missing", [None, np.nan])
+@pytest.mark.parametrize("shuffle", [False, True])
+def test_missing_object_id_is_reported_with_its_row(missing, shuffle):
+    df = zoey_frame()
+    df["target_id"] = df.target_id.astype(object)
+    df.loc[5, "target_id"] = missing
+    if shuffle:
+        df = df.sample(frac=1.0, random_state=2)
+    with pytest.raises(ValueError, match="target_id is missing at row 5"):
+        mlg.compute(df, method="mean")
+
+
+def test_missing_categorical_id_is_reported():
+    df = zoey_frame()
+    df["student_id"] = df.student_id.astype("category")
+    df.loc[3, "student_id"] = np.nan
+    with pytest.raises(ValueError, match="student_id is missing at row 3"):
+        mlg.compute(df, method="mean")
+    df = df.sample(frac=1.0, random_state=5)
+    with pytest.raises(ValueError, match="student_id is missing at row 3"):
+        mlg.compute(df, method="mean")
