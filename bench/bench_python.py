@@ -32,7 +32,6 @@ rows (mean 10), days increasing within a group, scores 1..4 in half points.
     /usr/bin/python3 bench/bench_python.py --rows 1000000 --rounds 3
 """
 import argparse
-import ctypes
 import datetime
 import os
 import platform

@@ -60,8 +60,10 @@ def __getattr__(name):
     raise AttributeError("module 'mlg' has no attribute %r" % (name,))
 
 
+# compute and compare (pandas) are provided lazily by __getattr__ and left
+# out of __all__ so that `from mlg import *` works without pandas.
 __all__ = ["methods", "presets", "method_id", "params", "scale",
            "day_number", "proficiency", "result", "explain", "level",
-           "proficiency_batch", "compute", "compare", "SeriesResult",
+           "proficiency_batch", "STATUS_CODES", "SeriesResult",
            "ExplainedRow", "Explanation", "Batch", "Scale", "MethodParams",
            "MlgError", "errors", "version", "library_path"]

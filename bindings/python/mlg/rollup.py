@@ -22,8 +22,8 @@ import math
 import os
 import warnings
 import weakref
-from ctypes import POINTER, byref, c_char, c_double, c_int32, c_int64, \
-    c_size_t, c_void_p, create_string_buffer
+from ctypes import POINTER, byref, c_double, c_int32, c_int64, c_size_t, \
+    c_void_p
 
 from . import _core, _native
 from ._rollup_types import NodeInfo, RollupChild, RollupRule, RollupStep
