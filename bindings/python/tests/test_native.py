@@ -34,7 +34,10 @@ def test_prototype_table_covers_exactly_the_exported_symbols():
     without a prototype would fall back to ctypes' int conversions."""
     exports = _exports()
     table = set(_native.PROTOTYPES)
-    assert exports - table == set(), "exported without a prototype"
+    assert exports - table == set(), (
+        "exported without a prototype: add (restype, argtypes) to "
+        "PROTOTYPES in bindings/python/mlg/_native.py (mlg.h) or "
+        "_rollup_types.py (mlg_rollup.h, mlg_policy.h)")
     assert table - exports == set(), "prototype for a symbol not exported"
 
 
