@@ -54,9 +54,9 @@ def __getattr__(name):
     if name == "dask":
         import importlib
         return importlib.import_module(".dask", __name__)
-    if name == "rollup":
+    if name in ("rollup", "policy"):
         import importlib
-        return importlib.import_module(".rollup", __name__)
+        return importlib.import_module("." + name, __name__)
     raise AttributeError("module 'mlg' has no attribute %r" % (name,))
 
 
