@@ -45,7 +45,7 @@ __version__ = version()
 def __getattr__(name):
     # pandas-based helpers are imported on first use so that `import mlg`
     # works without pandas.
-    if name in ("compute", "prepare"):
+    if name in ("compute", "prepare", "explain_group"):
         from . import _pandas
         return getattr(_pandas, name)
     if name == "compare":

@@ -303,10 +303,15 @@ class Explanation(collections.namedtuple("Explanation", "result rows")):
     """mlg.explain()'s answer: the SeriesResult and one ExplainedRow per
     input row (in input order)."""
 
+    #: For mlg.explain_group(): the DataFrame index label of each row.
+    labels = None
+
     def to_frame(self):
-        """The rows as a pandas DataFrame (needs pandas)."""
+        """The rows as a pandas DataFrame (needs pandas), indexed by the
+        input's labels when mlg.explain_group() produced it."""
         import pandas as pd
-        return pd.DataFrame(self.rows, columns=ExplainedRow._fields)
+        return pd.DataFrame(self.rows, columns=ExplainedRow._fields,
+                            index=self.labels)
 
     def __str__(self):
         r = self.result

@@ -455,3 +455,30 @@ def compute(df, method=None, columns=None, catalogue=None, threads=0,
     from . import rollup
     return rollup.rollup_frame(out, levels, prep, catalogue, scale=s,
                                threads=threads)
+
+
+def explain_group(df, student_id, target_id, method=None, columns=None,
+                  scale=None, preset=None, **params):
+    """mlg.explain() for one (student, target) of a long evidence table:
+    the rows are taken in (day, input) order, and the result's rows carry
+    the DataFrame's index label of each piece of evidence in `.labels`.
+    The basis for answering a grade appeal from a gradebook export."""
+    names = _resolve_columns(df, columns)
+    sel = df[(df[names["student_id"]] == student_id) &
+             (df[names["target_id"]] == target_id)]
+    if sel.empty:
+        raise KeyError("no evidence for student_id=%r, target_id=%r"
+                       % (student_id, target_id))
+    days = _days(sel[names["assessed_at"]])
+    order = np.argsort(days, kind="stable")
+    sel = sel.iloc[order]
+    kw = {}
+    if names["weight"] in sel.columns:
+        kw["weights"] = sel[names["weight"]].to_numpy(dtype=np.float64)
+    if names["status"] in sel.columns:
+        kw["status"] = _status(sel[names["status"]])
+    e = _core.explain(sel[names["score"]].to_numpy(dtype=np.float64),
+                      method, days=days[order].tolist(), scale=scale,
+                      preset=preset, **kw, **params)
+    e.labels = list(sel.index)
+    return e

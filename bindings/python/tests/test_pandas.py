@@ -256,3 +256,18 @@ def test_missing_categorical_id_is_reported():
     df = df.sample(frac=1.0, random_state=5)
     with pytest.raises(ValueError, match="student_id is missing at row 3"):
         mlg.compute(df, method="mean")
+
+
+def test_explain_group_from_a_frame():
+    df = zoey_frame().sample(frac=1.0, random_state=7)
+    e = mlg.explain_group(df, "zoey", "LT1", method="recent_mean")
+    # evidence 1,2,3,3 by date; the window of 3 leaves out the first
+    assert [r.score for r in e.rows] == [1, 2, 3, 3]
+    assert [r.reason for r in e.rows] == ["outside_window", "used", "used",
+                                          "used"]
+    assert e.labels == [0, 1, 2, 3]            # input index labels
+    f = e.to_frame()
+    assert list(f.index) == [0, 1, 2, 3]
+    assert e.result.value == pytest.approx(8 / 3)
+    with pytest.raises(KeyError):
+        mlg.explain_group(df, "zoey", "LT9")
