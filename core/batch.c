@@ -19,11 +19,20 @@
 
 #include "mlg_internal.h"
 
+#include <gsl/gsl_sf_gamma.h>
+
 #include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+/* The hot per-group helpers must inline into the group loop. */
+#if defined(__GNUC__)
+#define FORCE_INLINE inline __attribute__((always_inline))
+#else
+#define FORCE_INLINE inline
+#endif
 
 /* More threads than this are never useful here and only cost stacks. */
 #define BATCH_MAX_THREADS 256
@@ -46,6 +55,14 @@ typedef struct batch_job {
     size_t bad_group;   /* phase 1: first bad offset pair, if status != OK */
     void *scratch;
     size_t scratch_bytes;
+    const double *pl_tab; /* power-law log tables (shared, read-only) */
+    /* Level conversion state of the fast kernels (per thread). */
+    int32_t n_thr;
+    int fast_ok;
+    double thr[MLG_SCALE_MAX_LEVELS];
+    double band;
+    uint64_t cache_key[64];
+    int32_t cache_level[64];
     int rc;             /* this range's status */
     mlg_errinfo err;
 } batch_job;
@@ -78,7 +95,16 @@ static void check_offsets(batch_job *j)
 }
 
 /* Fast kernels: see below. */
-static size_t fast_range(const batch_job *j, size_t g);
+#define COUNT_VALUES 16 /* counting kernels: whole scores 0..15 */
+#define POW_TAB_K 64    /* power-law tables cover series of up to 64 rows */
+typedef struct pow_tab {
+    double x[POW_TAB_K + 1][POW_TAB_K];
+    double sx[POW_TAB_K + 1], mx[POW_TAB_K + 1], den[POW_TAB_K + 1];
+    double shift_x[POW_TAB_K + 1];
+} pow_tab;
+static size_t fast_range(batch_job *j, size_t g);
+static void fast_init(batch_job *j);
+static void pow_tab_fill(pow_tab *t);
 
 static void mark_failed(batch_job *j, size_t g)
 {
@@ -97,6 +123,7 @@ static void compute_range(batch_job *j)
     const mlg_scale *s = j->scale;
     size_t g = j->g0;
 
+    fast_init(j);
     /* Fast kernels for the hot methods (below).  They return the
      * first group they could not finish (bad data, or a case they do not
      * handle); the general kernel takes that group, which also produces the
@@ -223,8 +250,11 @@ int mlg_batch_compute(size_t n_groups, const int64_t *offsets,
     if (nt > n_groups)
         nt = n_groups;
 
-    batch_job jobs[BATCH_MAX_THREADS];
-    memset(jobs, 0, nt * sizeof jobs[0]);
+    /* Per-thread state, allocated before any output is written. */
+    batch_job *jobs = calloc(nt, sizeof *jobs);
+    if (!jobs)
+        return mlg__fail(err, MLG_ENOMEM, -1, -1,
+                         "cannot allocate %zu thread states", nt);
     /* Static partition by cost = rows + groups. */
     const uint64_t total = (uint64_t)offsets[n_groups] + n_groups;
     size_t prev = 0;
@@ -257,47 +287,65 @@ int mlg_batch_compute(size_t n_groups, const int64_t *offsets,
 
     /* Phase 1: offsets. */
     run_jobs(jobs, nt, phase1_main);
-    for (size_t t = 0; t < nt; t++) {
+    rc = MLG_OK;
+    for (size_t t = 0; t < nt && rc == MLG_OK; t++) {
         const batch_job *j = &jobs[t];
         if (j->rc == MLG_EINVAL)
-            return mlg__fail(err, MLG_EINVAL, (int64_t)j->bad_group, -1,
-                             "offsets decrease at group %zu (%lld < %lld)",
-                             j->bad_group,
-                             (long long)offsets[j->bad_group + 1],
-                             (long long)offsets[j->bad_group]);
-        if (j->rc == MLG_EOVERFLOW)
-            return mlg__fail(err, MLG_EOVERFLOW, (int64_t)j->bad_group, -1,
-                             "group %zu has more than INT32_MAX rows",
-                             j->bad_group);
+            rc = mlg__fail(err, MLG_EINVAL, (int64_t)j->bad_group, -1,
+                           "offsets decrease at group %zu (%lld < %lld)",
+                           j->bad_group, (long long)offsets[j->bad_group + 1],
+                           (long long)offsets[j->bad_group]);
+        else if (j->rc == MLG_EOVERFLOW)
+            rc = mlg__fail(err, MLG_EOVERFLOW, (int64_t)j->bad_group, -1,
+                           "group %zu has more than INT32_MAX rows",
+                           j->bad_group);
     }
 
-    /* Scratch, allocated before any output is written. */
-    for (size_t t = 0; t < nt; t++) {
+    /* Scratch and tables, allocated before any output is written. */
+    double *pl_tab = NULL;
+    if (rc == MLG_OK && params->method == MLG_METHOD_POWER_LAW && !weight &&
+        !status) {
+        pl_tab = malloc(sizeof(pow_tab) + COUNT_VALUES * sizeof(double));
+        if (!pl_tab) {
+            rc = mlg__fail(err, MLG_ENOMEM, -1, -1,
+                           "cannot allocate the power-law tables");
+        } else {
+            memset(pl_tab, 0, sizeof(pow_tab));
+            pow_tab_fill((pow_tab *)(void *)pl_tab);
+            double *ln_s = pl_tab + sizeof(pow_tab) / sizeof(double);
+            for (int v = 0; v < COUNT_VALUES; v++)
+                ln_s[v] = log((double)v + params->log_shift);
+        }
+    }
+    for (size_t t = 0; t < nt && rc == MLG_OK; t++) {
         batch_job *j = &jobs[t];
+        j->pl_tab = pl_tab;
         j->scratch_bytes = mlg__scratch_bytes(j->max_n, params);
         if (j->scratch_bytes) {
-            j->scratch = malloc(j->scratch_bytes);
-            if (!j->scratch) {
-                for (size_t u = 0; u < t; u++)
-                    free(jobs[u].scratch);
-                return mlg__fail(err, MLG_ENOMEM, -1, -1,
-                                 "cannot allocate %zu scratch bytes",
-                                 j->scratch_bytes);
-            }
+            j->scratch = j->scratch_bytes == SIZE_MAX
+                             ? NULL : malloc(j->scratch_bytes);
+            if (!j->scratch)
+                rc = mlg__fail(err, MLG_ENOMEM, -1, -1,
+                               "cannot allocate %zu scratch bytes",
+                               j->scratch_bytes);
         }
     }
 
     /* Phase 2: compute. */
-    run_jobs(jobs, nt, phase2_main);
-    rc = MLG_OK;
-    for (size_t t = 0; t < nt; t++) {
-        if (jobs[t].rc != MLG_OK && rc == MLG_OK) {
-            rc = jobs[t].rc;
-            if (err)
-                *err = jobs[t].err;
-        }
-        free(jobs[t].scratch);
+    if (rc == MLG_OK) {
+        run_jobs(jobs, nt, phase2_main);
+        for (size_t t = 0; t < nt; t++)
+            if (jobs[t].rc != MLG_OK) {
+                rc = jobs[t].rc;
+                if (err)
+                    *err = jobs[t].err;
+                break;
+            }
     }
+    for (size_t t = 0; t < nt; t++)
+        free(jobs[t].scratch);
+    free(jobs);
+    free(pl_tab);
     return rc;
 }
 
@@ -305,10 +353,412 @@ int mlg_batch_compute(size_t n_groups, const int64_t *offsets,
 /* Fast kernels                                                               */
 /* ------------------------------------------------------------------------ */
 
-/* Compute groups g.. of j's range while they fit a fast kernel; return the
- * first group not computed (j->g1 when all were). */
-static size_t fast_range(const batch_job *j, size_t g)
+/* When the caller passes no weights and no statuses, the hot methods run
+ * here instead of mlg__series_run().  They are exact replicas of the
+ * arithmetic in core/methods.c (same operations in the same order; the
+ * build uses no -ffast-math and ISO C mode, so no contraction into FMA), and
+ * tests/test_batch.c compares every output bit with mlg_series_compute().
+ * Any group they cannot finish -- a row that fails validation, a score that
+ * is not a small whole number for the counting kernels, a fit that is not
+ * finite, a value whose level needs the exact rounding step and cannot get
+ * it -- goes to mlg__series_run(), which then also reports the exact error.
+ *
+ * Levels.  mlg_value_to_level() first rounds the value to params.decimals,
+ * then counts the thresholds (midpoints, level values or cuts) the rounded
+ * value reaches.  Rounding moves a value by at most half a unit in the last
+ * kept decimal, so a value farther than one unit (`band`) from every
+ * threshold has the level of its unrounded self: count directly.  Values
+ * inside the band (2.5 exactly, for instance) ask mlg_value_to_level() itself
+ * -- the very function mlg__series_run() calls -- through a small per-thread
+ * cache keyed by the value's bits, since such values repeat. */
+
+
+static void fast_init(batch_job *j)
 {
-    (void)j;
+    const mlg_scale *sc = j->scale;
+    const mlg_method_params *p = j->params;
+    const int32_t n = sc->n_levels;
+    j->n_thr = n - 1;
+    for (int32_t i = 1; i < n; i++) {
+        switch (p->rounding) {
+        case MLG_ROUND_HALF_UP:
+        case MLG_ROUND_HALF_EVEN:
+            j->thr[i - 1] = sc->value[i - 1] / 2 + sc->value[i] / 2;
+            break;
+        case MLG_ROUND_FLOOR:
+            j->thr[i - 1] = sc->value[i];
+            break;
+        default:
+            j->thr[i - 1] = sc->cut[i];
+            break;
+        }
+    }
+    double band = 0.0;
+    if (p->decimals >= 0) {
+        band = 1.0;
+        for (int32_t d = 0; d < p->decimals; d++)
+            band /= 10.0;
+        band *= 1.5; /* margin over the half unit rounding can move */
+    }
+    j->band = band;
+    for (size_t i = 0; i < 64; i++) {
+        j->cache_key[i] = UINT64_MAX; /* a NaN pattern no value has */
+        j->cache_level[i] = 0;
+    }
+    j->fast_ok = !j->weight && !j->status;
+}
+
+static uint64_t dbits(double x)
+{
+    uint64_t u;
+    memcpy(&u, &x, sizeof u);
+    return u;
+}
+
+/* Level of a finite value, or -2 if it could not be had (the caller then
+ * hands the group to mlg__series_run()). */
+static int32_t level_slow(batch_job *j, double x)
+{
+    const uint64_t key = dbits(x);
+    const size_t h = (size_t)((key * 0x9E3779B97F4A7C15ull) >> 58);
+    if (j->cache_key[h] == key)
+        return j->cache_level[h];
+    int32_t lv;
+    if (mlg_value_to_level(x, j->scale, j->params, &lv, NULL) != MLG_OK)
+        return -2;
+    j->cache_key[h] = key;
+    j->cache_level[h] = lv;
+    return lv;
+}
+
+/* thr, n_thr and band are the caller's local copies of j's (locals cannot
+ * alias the output arrays, so they stay in registers). */
+static FORCE_INLINE int32_t level_of(batch_job *j, const double *thr,
+                                     int32_t n_thr, double band, double x)
+{
+    int32_t lv = 0;
+    int near = 0;
+    for (int32_t i = 0; i < n_thr; i++) {
+        lv += x >= thr[i];
+        near |= fabs(x - thr[i]) <= band;
+    }
+    return near ? level_slow(j, x) : lv;
+}
+
+/* 1 if rows [0, n), n >= 1, would all pass validation (no weights, no statuses):
+ * scores within [lo, hi] (NaN fails), days non-decreasing. */
+static inline int rows_ok(const double *s, const int32_t *d, size_t n,
+                          double lo, double hi)
+{
+    int bad = !(s[0] >= lo) | !(s[0] <= hi);
+    if (d)
+        for (size_t i = 1; i < n; i++)
+            bad |= !(s[i] >= lo) | !(s[i] <= hi) | (d[i] < d[i - 1]);
+    else
+        for (size_t i = 1; i < n; i++)
+            bad |= !(s[i] >= lo) | !(s[i] <= hi);
+    return !bad;
+}
+
+/* methods.c sum4(): blocks of SUM_BLOCK rows, each summed in four lanes
+ * combined as (l0+l1)+(l2+l3), the block sums added to a running total. */
+#define SUM_BLOCK 64
+static inline double fsum4(const double *x, size_t m)
+{
+    double total = 0;
+    for (size_t a = 0; a < m; a += SUM_BLOCK) {
+        const size_t e = m - a < SUM_BLOCK ? m : a + SUM_BLOCK;
+        double l0 = 0, l1 = 0, l2 = 0, l3 = 0;
+        size_t i = a;
+        for (; i + 4 <= e; i += 4) {
+            l0 += x[i];
+            l1 += x[i + 1];
+            l2 += x[i + 2];
+            l3 += x[i + 3];
+        }
+        for (; i < e; i++)
+            l0 += x[i];
+        total += (l0 + l1) + (l2 + l3);
+    }
+    return total;
+}
+
+/* methods.c extreme(): the loop keeps ties' later row (>= / <=), which only
+ * matters for -0.0 vs 0.0, and is copied as is. */
+static inline double fextreme(const double *s, size_t lo, size_t k,
+                              int want_max)
+{
+    double v = s[lo];
+    for (size_t i = lo + 1; i < k; i++) {
+        const double x = s[i];
+        if (want_max ? x >= v : x <= v)
+            v = x;
+    }
+    return v;
+}
+
+/* Histogram of whole scores 0..15 over s[a, k); 0 if some score is not
+ * one (or is -0.0, whose sign the sorting path would keep). */
+static inline int histogram(const double *s, size_t a, size_t k,
+                            uint32_t *cnt, uint32_t *last, int nb)
+{
+    memset(cnt, 0, (size_t)nb * sizeof *cnt);
+    for (size_t i = a; i < k; i++) {
+        const double x = s[i];
+        if (!(x >= 0.0 && x < (double)nb))
+            return 0;
+        const int v = (int)x;
+        if ((double)v != x || (v == 0 && signbit(x)))
+            return 0;
+        cnt[v]++;
+        if (last)
+            last[v] = (uint32_t)i;
+    }
+    return 1;
+}
+
+/* methods.c median_range() without weights: with the m scores sorted into
+ * a[], a[m/2] when m is odd or a[m/2-1] == a[m/2], else the mean of those
+ * two (a run of equal scores ending exactly at half the count). */
+static inline double count_median(const uint32_t *cnt, size_t m)
+{
+    const size_t r2 = m / 2;
+    size_t cum = 0;
+    int v = 0;
+    while (cum + cnt[v] <= r2)
+        cum += cnt[v++];
+    /* v holds rank r2; rank r2 - 1 is v too unless cum == r2. */
+    if (m % 2 == 1 || cum < r2)
+        return (double)v;
+    int u = v - 1;
+    while (cnt[u] == 0)
+        u--;
+    return ((double)u + (double)v) / 2;
+}
+
+/* methods.c mode_range() without weights: the most frequent score; equal
+ * counts broken by params.tie (the runs are visited in ascending score
+ * order, as after sorting). */
+static inline double count_mode(const uint32_t *cnt, const uint32_t *last,
+                                int32_t tie, int nb)
+{
+    int64_t best_w = -1;
+    uint32_t best_last = 0;
+    int best_v = 0;
+    for (int v = 0; v < nb; v++) {
+        if (!cnt[v])
+            continue;
+        const int64_t gw = cnt[v];
+        int take = gw > best_w;
+        if (!take && gw == best_w) {
+            switch (tie) {
+            case MLG_TIE_HIGHEST: take = 1; break;
+            case MLG_TIE_LOWEST:  take = 0; break;
+            default:              take = last[v] > best_last; break;
+            }
+        }
+        if (take) {
+            best_w = gw;
+            best_v = v;
+            best_last = last[v];
+        }
+    }
+    return (double)best_v;
+}
+
+/* Power-law tables (pow_tab, declared above), for k = 2..POW_TAB_K (one
+ * SUM_BLOCK, so each sum is 0 + its single block sum, as in methods.c):
+ * xc = ln(k!)/k, x[k][j] = ln(j+1) - xc, sx, sxx, mx = sx/k, the slope's
+ * denominator sxx - sx*mx, and (ln k - xc) - mx. */
+static void pow_tab_fill(pow_tab *t)
+{
+    for (size_t k = 2; k <= POW_TAB_K; k++) {
+        const double kd = (double)k;
+        const double lk = log(kd);
+        const double xc = gsl_sf_lnfact((unsigned int)k) / kd;
+        double bx = 0, bxx = 0;
+        for (size_t j = 0; j < k; j++) {
+            const double x = log((double)(j + 1)) - xc;
+            t->x[k][j] = x;
+            bx += x;
+            bxx += x * x;
+        }
+        double sx = 0, sxx = 0;
+        sx += bx;
+        sxx += bxx;
+        const double mx = sx / kd;
+        t->sx[k] = sx;
+        t->mx[k] = mx;
+        t->den[k] = sxx - sx * mx;
+        t->shift_x[k] = (lk - xc) - mx;
+    }
+}
+
+/* methods.c fit_power() + power_law() without weights, 2 <= k <= 64, via
+ * the tables; ln(s + shift) of whole scores 0..15 from ln_s[].  Returns 0
+ * when the fit is not finite. */
+static inline int fast_power(const pow_tab *t, const double *ln_s,
+                             const double *s, size_t k, double shift,
+                             double lo, double hi, double *out)
+{
+#define LN_OF(val)                                                             \
+    ((val) >= 0.0 && (val) < (double)COUNT_VALUES &&                           \
+             (double)(int)(val) == (val) && !((val) == 0.0 && signbit(val))    \
+         ? ln_s[(int)(val)]                                                    \
+         : log((val) + shift))
+    const double y1 = LN_OF(s[0]);
+    const double *x = t->x[k];
+    double by = 0, bxy = 0;
+    for (size_t j = 0; j < k; j++) {
+        const double y = LN_OF(s[j]) - y1;
+        by += y;
+        bxy += x[j] * y;
+    }
+#undef LN_OF
+    double sy = 0, sxy = 0;
+    sy += by;
+    sxy += bxy;
+    const double kd = (double)k, sx = t->sx[k], my = sy / kd;
+    const double b = (sxy - sx * my) / t->den[k];
+    const double base = y1 + my + b * t->shift_x[k];
+    if (!(isfinite(base) && isfinite(b)))
+        return 0;
+    const double v = exp(base) - shift;
+    *out = v < lo ? lo : (v > hi ? hi : v);
+    return 1;
+}
+
+static size_t fast_range(batch_job *j, size_t g)
+{
+    if (!j->fast_ok)
+        return g;
+    const mlg_method_params *p = j->params;
+    const int32_t m = p->method;
+    switch (m) {
+    case MLG_METHOD_MEAN:
+    case MLG_METHOD_RECENT_MEAN:
+    case MLG_METHOD_MOST_RECENT:
+    case MLG_METHOD_HIGHEST:
+    case MLG_METHOD_LOWEST:
+    case MLG_METHOD_CONSISTENT_RECENT:
+    case MLG_METHOD_DECAYING_AVERAGE:
+    case MLG_METHOD_WEIGHTED_AVERAGE:
+    case MLG_METHOD_MEDIAN:
+    case MLG_METHOD_RECENT_MEDIAN:
+    case MLG_METHOD_MODE:
+    case MLG_METHOD_RECENT_MODE:
+        break;
+    case MLG_METHOD_POWER_LAW:
+        if (!j->pl_tab)
+            return g;
+        break;
+    default:
+        return g;
+    }
+    const int64_t *o = j->offsets;
+    const int32_t *day = j->day;
+    const double *score = j->score;
+    const double lo_s = j->scale->score_min, hi_s = j->scale->score_max;
+    const size_t win = (size_t)p->n;
+    const double w = p->weight, om = 1.0 - w;
+    const double shift = p->log_shift;
+    const pow_tab *pt = (const pow_tab *)(const void *)j->pl_tab;
+    const double *ln_s = j->pl_tab ? j->pl_tab + sizeof(pow_tab) / sizeof(double)
+                                   : NULL;
+    uint32_t cnt[COUNT_VALUES], last[COUNT_VALUES];
+    double *vo = j->value_out;
+    int32_t *lvo = j->level_out, *co = j->count_out;
+    double thr[MLG_SCALE_MAX_LEVELS];
+    memcpy(thr, j->thr, sizeof thr);
+    const int32_t n_thr = j->n_thr;
+    const double band = j->band;
+    /* Counting kernels: buckets 0..nb-1 cover every whole score <= hi. */
+    const int nb = hi_s >= (double)(COUNT_VALUES - 1) ? COUNT_VALUES
+                   : hi_s >= 0.0                     ? (int)hi_s + 1
+                                                     : 1;
+    for (; g < j->g1; g++) {
+        const int64_t r0 = o[g];
+        const size_t k = (size_t)(o[g + 1] - r0);
+        if (k == 0) {
+            vo[g] = NAN;
+            if (lvo)
+                lvo[g] = MLG_LEVEL_NA;
+            if (co)
+                co[g] = 0;
+            continue;
+        }
+        const double *s = score + r0;
+        const int32_t *d = day ? day + r0 : NULL;
+        double v;
+        if (!rows_ok(s, d, k, lo_s, hi_s))
+            return g;
+        const size_t a = k > win ? k - win : 0; /* window start */
+        switch (m) {
+        case MLG_METHOD_MEAN:
+            v = fsum4(s, k) / (double)k;
+            break;
+        case MLG_METHOD_RECENT_MEAN:
+            v = fsum4(s + a, k - a) / (double)(k - a);
+            break;
+        case MLG_METHOD_MOST_RECENT:
+            v = s[k - 1];
+            break;
+        case MLG_METHOD_HIGHEST:
+            v = fextreme(s, 0, k, 1);
+            break;
+        case MLG_METHOD_LOWEST:
+            v = fextreme(s, 0, k, 0);
+            break;
+        case MLG_METHOD_CONSISTENT_RECENT:
+            v = fextreme(s, a, k, 0);
+            break;
+        case MLG_METHOD_DECAYING_AVERAGE:
+            v = s[0];
+            for (size_t i = 1; i < k; i++)
+                v = w * s[i] + om * v;
+            break;
+        case MLG_METHOD_WEIGHTED_AVERAGE:
+            if (k == 1)
+                v = s[0];
+            else
+                v = w * s[k - 1] + (1.0 - w) * (fsum4(s, k - 1) / (double)(k - 1));
+            break;
+        case MLG_METHOD_MEDIAN:
+        case MLG_METHOD_RECENT_MEDIAN: {
+            const size_t from = m == MLG_METHOD_MEDIAN ? 0 : a;
+            if (!histogram(s, from, k, cnt, NULL, nb))
+                return g;
+            v = count_median(cnt, k - from);
+            break;
+        }
+        case MLG_METHOD_MODE:
+        case MLG_METHOD_RECENT_MODE: {
+            const size_t from = m == MLG_METHOD_MODE ? 0 : a;
+            if (!histogram(s, from, k, cnt, last, nb))
+                return g;
+            v = count_mode(cnt, last, p->tie, nb);
+            break;
+        }
+        default: /* MLG_METHOD_POWER_LAW */
+            if (!(shift + lo_s > 0))
+                return g; /* the domain check is per row: leave it to the
+                             general kernel */
+            if (k == 1)
+                v = s[0];
+            else if (k > POW_TAB_K ||
+                     !fast_power(pt, ln_s, s, k, shift, lo_s, hi_s, &v))
+                return g;
+            break;
+        }
+        const int32_t lv = n_thr == 3 ? level_of(j, thr, 3, band, v)
+                                      : level_of(j, thr, n_thr, band, v);
+        if (lv == -2)
+            return g;
+        vo[g] = v;
+        if (lvo)
+            lvo[g] = lv;
+        if (co)
+            co[g] = (int32_t)k;
+    }
     return g;
 }
