@@ -526,14 +526,13 @@ static int hash_reserve(mlg_catalogue *c, size_t n)
     return MLG_OK;
 }
 
-/* 1 if ids (canonical a, short sa) and (b, sb) name the same node: equal
- * canonical forms, or one has no cluster letter and equals the other's
- * short form (see mlg_catalogue_add()). */
+/* 1 if ids (canonical a, short sa) and (b, sb) with DIFFERENT canonical
+ * forms name the same node: one has no cluster letter and equals the
+ * other's short form (see mlg_catalogue_add()).  Equal canonical forms are
+ * the same node too; lookup() tests that first. */
 static int same_node(const char *a, const char *sa, const char *b,
                      const char *sb)
 {
-    if (strcmp(a, b) == 0)
-        return 1;
     if (strcmp(sa, sb) != 0)
         return 0;
     return strcmp(a, sa) == 0 || strcmp(b, sb) == 0;

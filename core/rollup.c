@@ -255,14 +255,13 @@ static void apply_rule(const mlg__cnode *n, const double *x, const double *w,
                 break;
             }
         }
-        /* Above share_only the share fails; from it down, the first level
-         * whose gap floor holds.  L - gap < 0 has no floor. */
-        for (L = share_only; L > 0; L--) {
-            if (share_at(x, w, k, v[L], tot) < r->p - SHARE_EPS)
-                continue;
+        /* Above share_only the share fails; below it the share only grows
+         * (fewer children are below a lower level), so the answer is the
+         * first level from share_only down whose gap floor holds.
+         * L - gap < 0 has no floor. */
+        for (L = share_only; L > 0; L--)
             if ((int64_t)L - r->gap < 0 || lo >= v[L - r->gap])
                 break;
-        }
         o->gapflag = share_only > L;
         if (L == top) {
             o->reason = MLG_REFUSE_NONE;
@@ -521,9 +520,7 @@ int mlg_rollup_run(const mlg_catalogue *cat, size_t n_students,
     const size_t useful =
         (n_students + MIN_STUDENTS_PER_THREAD - 1) / MIN_STUDENTS_PER_THREAD;
     if (nt > useful)
-        nt = useful;
-    if (nt < 1)
-        nt = 1;
+        nt = useful; /* >= 1: n_students >= 1 */
 
     size_t n_inner = 0;
     int64_t *inner = inner_order(cat, &n_inner);

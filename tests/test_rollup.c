@@ -846,6 +846,31 @@ static void test_mixed_scales(void **state)
     mlg_catalogue_free(c);
 }
 
+/* A node with 41 children takes the sorting path of median; a huge thread
+ * count is capped and gives the same result. */
+static void test_many_children(void **state)
+{
+    (void)state;
+    mlg_rollup_rule r;
+    mlg_rollup_rule_init(&r, MLG_RULE_MEDIAN);
+    mlg_catalogue *c = one_domain(41, &r, NULL, 1);
+    double x[41];
+    /* x_i = 1 + ((i * 17) mod 41) * 0.075: a permutation of
+     * 1, 1.075, ..., 4; the median is the 21st smallest, 1 + 20 * 0.075
+     * = 2.5 -> level 3 (index 2). */
+    for (int i = 0; i < 41; i++)
+        x[i] = 1.0 + ((i * 17) % 41) * 0.075;
+    double val[42], val2[42];
+    int32_t lev[42];
+    assert_int_equal(mlg_rollup_run(c, 1, x, 1, val, lev, NULL, NULL), MLG_OK);
+    assert_double_near(val[0], 2.5, 1e-12);
+    assert_int_equal(lev[0], 2);
+    assert_int_equal(mlg_rollup_run(c, 1, x, 1000, val2, NULL, NULL, NULL),
+                     MLG_OK);
+    assert_memory_equal(val, val2, sizeof val);
+    mlg_catalogue_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -863,6 +888,7 @@ int main(void)
         cmocka_unit_test(test_explain_errors),
         cmocka_unit_test(test_refuse_names),
         cmocka_unit_test(test_mixed_scales),
+        cmocka_unit_test(test_many_children),
     };
     return cmocka_run_group_tests_name("rollup", tests, NULL, NULL);
 }
