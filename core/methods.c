@@ -961,23 +961,68 @@ static int validate_gather(const rowin *in, scratch *sc, size_t *k_out,
     return MLG_OK;
 }
 
-/* Fast path check (no weights, no statuses): nonzero when some row would
- * fail validation.  Branch-light so it vectorises. */
+/* Methods whose value is NaN whenever a score is NaN (every score enters
+ * a sum, a product or a fit), so the fast path may leave NaN detection to
+ * the value itself.  Clamping keeps NaN (clamp compares, and NaN fails).
+ * Not time_decay: a NaN dated after as_of never reaches its sum. */
+static int nan_propagates(int32_t m)
+{
+    switch (m) {
+    case MLG_METHOD_MEAN:
+    case MLG_METHOD_DECAYING_AVERAGE:
+    case MLG_METHOD_WEIGHTED_AVERAGE:
+    case MLG_METHOD_POWER_LAW:
+    case MLG_METHOD_LINEAR_TREND:
+    case MLG_METHOD_BEST_FIT:
+    case MLG_METHOD_MAX_MEAN_POWER_LAW:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* Fast path check (no weights, no statuses): nonzero when some row might
+ * fail validation.  One pass keeps the minimum and maximum in two lanes
+ * (out-of-range and infinite scores fail the range test); NaN, which
+ * min/max skip, is caught here only for methods that do not propagate it
+ * (nan_propagates: the caller then checks the value).  Days are checked in
+ * a second, integer pass.  Any hit sends the caller to the exact in-order
+ * validation, so errors are reported identically on both paths. */
 static int fast_bad(const rowin *in)
 {
     const double lo = in->scale->score_min, hi = in->scale->score_max;
     const double *s = in->score;
     const size_t n = in->n;
-    int bad = 0;
-    for (size_t i = 0; i < n; i++)
-        bad |= !(s[i] >= lo) | !(s[i] <= hi);
-    if (in->day)
-        for (size_t i = 1; i < n; i++)
-            bad |= in->day[i] < in->day[i - 1];
-    if (is_power_method(in->p->method)) {
-        const double shift = in->p->log_shift;
-        for (size_t i = 0; i < n; i++)
-            bad |= !(s[i] + shift > 0);
+    double mn0 = hi, mn1 = hi, mx0 = lo, mx1 = lo;
+    size_t i = 0;
+    for (; i + 2 <= n; i += 2) {
+        const double a = s[i], b = s[i + 1];
+        mn0 = a < mn0 ? a : mn0;
+        mn1 = b < mn1 ? b : mn1;
+        mx0 = a > mx0 ? a : mx0;
+        mx1 = b > mx1 ? b : mx1;
+    }
+    if (i < n) {
+        const double a = s[i];
+        mn0 = a < mn0 ? a : mn0;
+        mx0 = a > mx0 ? a : mx0;
+    }
+    const double mn = mn0 < mn1 ? mn0 : mn1, mx = mx0 > mx1 ? mx0 : mx1;
+    int bad = !(mn >= lo) || !(mx <= hi);
+    if (is_power_method(in->p->method))
+        bad |= !(mn + in->p->log_shift > 0);
+    if (!nan_propagates(in->p->method)) {
+        int nan = 0;
+        for (size_t j = 0; j < n; j++)
+            nan |= s[j] != s[j];
+        bad |= nan;
+    }
+    if (in->day) {
+        const int32_t *d = in->day;
+        int order = 0;
+        for (size_t j = 1; j < n; j++)
+            order |= d[j] < d[j - 1];
+        bad |= order;
     }
     return bad;
 }
@@ -1013,7 +1058,9 @@ int mlg__series_run(size_t n, const int32_t *day, const double *score,
     size_t k = 0, ignored = 0;
     int st;
 
-    if (!weight && !status && !rows && !fast_bad(&in)) {
+    int fast = !weight && !status && !rows && !fast_bad(&in);
+retry:
+    if (fast) {
         c.s = score;
         c.d = day;
         k = n;
@@ -1041,6 +1088,13 @@ int mlg__series_run(size_t n, const int32_t *day, const double *score,
     size_t k_used = 0;
     if (k > 0) {
         st = method_value(&c, &value, &k_used);
+        if (fast && st == MLG_OK && isnan(value) &&
+            nan_propagates(p->method)) {
+            /* A NaN score slipped past the min/max scan: validate exactly,
+             * in order, which reports it.  At most one retry. */
+            fast = 0;
+            goto retry;
+        }
         if (st)
             return mlg__fail(err, st, group, -1,
                              st == MLG_ENUMERIC
