@@ -1088,10 +1088,11 @@ retry:
     size_t k_used = 0;
     if (k > 0) {
         st = method_value(&c, &value, &k_used);
-        if (fast && st == MLG_OK && isnan(value) &&
-            nan_propagates(p->method)) {
-            /* A NaN score slipped past the min/max scan: validate exactly,
-             * in order, which reports it.  At most one retry. */
+        if (fast && (st != MLG_OK ||
+                     (isnan(value) && nan_propagates(p->method)))) {
+            /* A NaN score may have slipped past the min/max scan (and made
+             * a fit fail): validate exactly, in order, which reports it.
+             * At most one retry. */
             fast = 0;
             goto retry;
         }

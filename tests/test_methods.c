@@ -604,6 +604,20 @@ static const ecase ecases[] = {
      MLG_ENAN, 2, "not finite"},
     {"minus_inf_score_weighted", MLG_METHOD_MEAN, 2, {-INFINITY, 2}, 1,{1, 1},
      0,{0},0,{0}, 0, MLG_ENAN, 0, "not finite"},
+    /* the fast path's NaN checks: a lane check for selection methods, the
+     * value for methods that propagate NaN, never as_of */
+    {"nan_score_most_recent", MLG_METHOD_MOST_RECENT, 3, {1, NAN, 2}, 0,{0},
+     0,{0},0,{0}, 0, MLG_ENAN, 1, "not finite"},
+    {"nan_score_median", MLG_METHOD_MEDIAN, 2, {NAN, 2}, 0,{0},0,{0},0,{0},
+     0, MLG_ENAN, 0, "not finite"},
+    {"nan_score_power", MLG_METHOD_POWER_LAW, 3, {1, 2, NAN}, 0,{0},0,{0},
+     0,{0}, 0, MLG_ENAN, 2, "not finite"},
+    {"nan_score_best_fit", MLG_METHOD_BEST_FIT, 3, {1, NAN, 2}, 0,{0},0,{0},
+     0,{0}, 0, MLG_ENAN, 1, "not finite"},
+    {"nan_score_decaying", MLG_METHOD_DECAYING_AVERAGE, 3, {NAN, 2, 3}, 0,{0},
+     0,{0},0,{0}, 0, MLG_ENAN, 0, "not finite"},
+    {"nan_score_time_decay", MLG_METHOD_TIME_DECAY, 2, {2, NAN}, 0,{0},
+     0,{0}, 1,{1, 2}, 0, MLG_ENAN, 1, "not finite"},
     {"score_above_scale", MLG_METHOD_MEAN, 3, {1, 4.5, 2}, 0,{0},0,{0},0,{0},
      0, MLG_ESCALE, 1, "[1, 4]"},
     {"score_below_scale", MLG_METHOD_MOST_RECENT, 2, {1, 0.5}, 0,{0},0,{0},
@@ -690,6 +704,23 @@ static void test_error_table(void **state)
             assert_memory_equal(rows, rsent, sizeof rows);
         }
     }
+}
+
+/* Validation precedes the as_of cut: a NaN score dated after as_of is still
+ * MLG_ENAN (the fast path cannot rely on the value to reveal it). */
+static void test_nan_after_as_of(void **state)
+{
+    (void)state;
+    const double s[3] = {2, 3, NAN};
+    const int32_t d[3] = {1, 2, 50};
+    mlg_method_params p;
+    mlg_method_params_init(&p, MLG_METHOD_TIME_DECAY);
+    p.as_of = 10;
+    mlg_result r;
+    mlg_errinfo e;
+    assert_int_equal(mlg_series_compute(3, d, s, NULL, NULL, NULL, &p, &r, &e),
+                     MLG_ENAN);
+    assert_int_equal(e.row, 2);
 }
 
 /* Ensure each NULL pointer gives MLG_ENULL and leaves out untouched. */
@@ -874,6 +905,7 @@ int main(void)
         cmocka_unit_test(test_long_series),
         cmocka_unit_test(test_empty),
         cmocka_unit_test(test_error_table),
+        cmocka_unit_test(test_nan_after_as_of),
         cmocka_unit_test(test_null_pointers),
         cmocka_unit_test(test_bad_params_and_scale),
         cmocka_unit_test(test_kernel_row_base),
