@@ -70,6 +70,7 @@ typedef struct options {
     const char *json;
     const char *python;      /* interpreter for bench_numpy.py, NULL = off */
     int naive;
+    int rollup;
     size_t python_rows;
 } options;
 
@@ -80,7 +81,7 @@ static void usage(FILE *f)
             "                   [--students N] [--targets N] [--evidence X]\n"
             "                   [--seed S] [--continuous] [--weights] [--status]\n"
             "                   [--rounds K] [--threads 1,2] [--methods hot|all|m1,m2]\n"
-            "                   [--json FILE] [--no-naive]\n"
+            "                   [--json FILE] [--no-naive] [--no-rollup]\n"
             "                   [--python /usr/bin/python3 | --no-python]\n"
             "                   [--python-rows N]\n");
 }
@@ -453,6 +454,139 @@ static void run_python(const options *o, const mlg_gen_data *d, FILE *json,
     rmdir(dir);
 }
 
+
+#ifdef BENCH_HAVE_ROLLUP_HEADER
+/* District roll-up: the bulletin's grade-3 catalogue (targets -> domains ->
+ * ELA/MATH composites, BUL-2332.7 Att. A) run over every student, from the
+ * target values of one batch (mean).  Generator targets are matched to
+ * catalogue targets by id; catalogue targets the generator lacks take the
+ * value of generator target (t mod targets), clamped to their scale. */
+static void run_rollup(const options *o, const mlg_gen_data *d,
+                       const double *value)
+{
+    mlg_catalogue *cat = NULL;
+    mlg_errinfo e;
+    int rc = mlg_catalogue_create(&cat);
+    if (rc == MLG_OK)
+        rc = mlg_catalogue_add_bulletin_grade3(cat, NULL, NULL, &e);
+    /* The generator's targets, linked to their domain or ELA strand. */
+    for (int32_t g = 0; rc == MLG_OK && g < d->targets; g++) {
+        char code[32], parent[32];
+        mlg_gen_target_code(g, code, sizeof code);
+        if (code[0] == '3') { /* 3.OA.A.1 -> 3.OA */
+            const size_t n = strcspn(code + 2, ".");
+            snprintf(parent, sizeof parent, "%.*s", (int)(n + 2), code);
+        } else {
+            snprintf(parent, sizeof parent, "%s",
+                     strncmp(code, "RF", 2) == 0  ? "ELA.RF"
+                     : code[0] == 'R'             ? "ELA.MM"
+                     : code[0] == 'W'             ? "ELA.WR"
+                     : strncmp(code, "SL", 2) == 0 ? "ELA.SL"
+                     : code[0] == 'L'             ? "ELA.LV"
+                                                  : "ELA.MM");
+        }
+        rc = mlg_catalogue_add(cat, code, NULL, MLG_NODE_TARGET, NULL, NULL, 1,
+                               &e);
+        if (rc == MLG_OK)
+            rc = mlg_catalogue_link(cat, parent, code, 1.0, &e);
+    }
+    if (rc == MLG_OK)
+        rc = mlg_catalogue_finalize(cat, &e);
+    if (rc != MLG_OK) {
+        printf("# rollup\tskipped: catalogue: %s: %s\n", mlg_errname(rc),
+               e.message);
+        mlg_catalogue_free(cat);
+        return;
+    }
+    const size_t T = mlg_catalogue_target_count(cat);
+    const size_t N = mlg_catalogue_node_count(cat);
+    const size_t ns = (size_t)d->students, gt = (size_t)d->targets;
+    size_t *src = malloc(T * sizeof *src);
+    double *lo = malloc(T * sizeof *lo), *hi = malloc(T * sizeof *hi);
+    double *tv = malloc(ns * T * sizeof *tv);
+    double *nv = malloc(ns * N * sizeof *nv);
+    int32_t *nl = malloc(ns * N * sizeof *nl), *nf = malloc(ns * N * sizeof *nf);
+    if (!src || !lo || !hi || !tv || !nv || !nl || !nf) {
+        printf("# rollup\tskipped: out of memory\n");
+        goto done;
+    }
+    for (size_t t = 0; t < T; t++) {
+        src[t] = t % gt;
+        lo[t] = 1;
+        hi[t] = 4;
+        size_t node;
+        mlg_scale sc;
+        if (mlg_catalogue_target_node(cat, t, &node) == MLG_OK &&
+            mlg_catalogue_node_scale(cat, node, &sc) == MLG_OK) {
+            lo[t] = sc.score_min;
+            hi[t] = sc.score_max;
+        }
+    }
+    for (size_t g = 0; g < gt; g++) {
+        char code[32];
+        size_t t;
+        mlg_gen_target_code((int32_t)g, code, sizeof code);
+        if (mlg_catalogue_find_target(cat, code, &t) == MLG_OK)
+            src[t] = g;
+    }
+    for (size_t st = 0; st < ns; st++)
+        for (size_t t = 0; t < T; t++) {
+            double v = value[st * gt + src[t]];
+            if (!isnan(v))
+                v = v < lo[t] ? lo[t] : v > hi[t] ? hi[t] : v;
+            tv[st * T + t] = v;
+        }
+    memset(nv, 0, ns * N * sizeof *nv);
+    memset(nl, 0, ns * N * sizeof *nl);
+    memset(nf, 0, ns * N * sizeof *nf);
+    printf("# rollup_catalogue\tbulletin grade 3: %zu nodes, %zu targets, "
+           "%zu students\n", N, T, ns);
+    double times[MAX_ROUNDS];
+    uint64_t h0 = 0;
+    int same = 1;
+    for (int ti = 0; ti < o->n_threads; ti++) {
+        const int th = o->threads[ti];
+        rc = mlg_rollup_run(cat, ns, tv, th, nv, nl, nf, &e);
+        for (int k = 0; k < o->rounds && rc == MLG_OK; k++) {
+            const double t0 = now_s();
+            rc = mlg_rollup_run(cat, ns, tv, th, nv, nl, nf, &e);
+            times[k] = now_s() - t0;
+        }
+        row *r = add_row();
+        snprintf(r->kind, sizeof r->kind, "rollup");
+        snprintf(r->name, sizeof r->name, "bulletin_grade3");
+        r->threads = th;
+        r->groups = ns;
+        r->rows = ns * T;
+        r->bytes = ns * T * sizeof(double);
+        r->status = rc;
+        if (rc == MLG_OK) {
+            qsort(times, (size_t)o->rounds, sizeof *times, cmp_double);
+            r->best = times[0];
+            r->median = times[o->rounds / 2];
+            const uint64_t h = hash_outputs(ns * N, nv, nl, nf);
+            if (ti == 0)
+                h0 = h;
+            else if (h != h0)
+                same = 0;
+            r->bitwise_equal = o->n_threads > 1 ? same : -1;
+        } else {
+            fprintf(stderr, "rollup: %s: %s\n", mlg_errname(rc), e.message);
+        }
+        print_row(r);
+    }
+done:
+    free(src);
+    free(lo);
+    free(hi);
+    free(tv);
+    free(nv);
+    free(nl);
+    free(nf);
+    mlg_catalogue_free(cat);
+}
+#endif
+
 /* --------------------------------------------------------------- main -- */
 
 static int parse_threads(const char *s, options *o)
@@ -484,6 +618,7 @@ int main(int argc, char **argv)
     o.threads[1] = 2;
     o.methods = "hot";
     o.naive = 1;
+    o.rollup = 1;
     o.python = "/usr/bin/python3";
     o.python_rows = 2000000;
     long long students = -1, targets = -1;
@@ -544,6 +679,8 @@ int main(int argc, char **argv)
             o.python_rows = (size_t)atoll(v);
         } else if (strcmp(a, "--no-python") == 0) {
             o.python = NULL;
+        } else if (strcmp(a, "--no-rollup") == 0) {
+            o.rollup = 0;
         } else if (strcmp(a, "--no-naive") == 0) {
             o.naive = 0;
         } else if (strcmp(a, "--continuous") == 0) {
@@ -768,12 +905,20 @@ int main(int argc, char **argv)
     for (int ti = 0; ti < o.n_threads; ti++)
         printf("# stream_bound_rows_per_s_%dthreads\t%.4g\n", o.threads[ti],
                (double)d.n_rows / stream_best[ti]);
+    fflush(stdout);
 #ifndef BENCH_HAVE_ROLLUP_HEADER
     printf("# rollup\tskipped: include/mlg_rollup.h not present at build time\n");
 #else
-    printf("# rollup\tskipped: district roll-up run not wired into the bench\n");
+    if (o.rollup) {
+        /* Target values: the mean method, all cores (not timed). */
+        mlg_method_params pm;
+        mlg_method_params_init(&pm, MLG_METHOD_MEAN);
+        if (mlg_batch_compute(ng, d.offsets, d.day, d.score, d.weight,
+                              d.status, NULL, &pm, 0, value, level, count,
+                              NULL) == MLG_OK)
+            run_rollup(&o, &d, value);
+    }
 #endif
-    fflush(stdout);
 
     int first = 1;
     if (json) {
@@ -814,7 +959,7 @@ int main(int argc, char **argv)
 
     if (json) {
         fprintf(json, "\n  ],\n  \"peak_rss_bytes\": %.0f, "
-                      "\"input_plus_output_bytes\": %.0f,\n  \"rollup\": null,\n"
+                      "\"input_plus_output_bytes\": %.0f,\n"
                       "  \"failures\": %d\n}\n",
                 rss, need, failures);
         fclose(json);
