@@ -461,6 +461,8 @@ static void drop_final(mlg_catalogue *c)
     free(c->child_idx);
     free(c->child_w);
     free(c->order);
+    free(c->fast);
+    c->fast = NULL;
     c->target_node = c->child_off = c->child_idx = c->order = NULL;
     c->child_w = NULL;
     c->n_targets = 0;
@@ -742,7 +744,8 @@ int mlg_catalogue_finalize(mlg_catalogue *cat, mlg_errinfo *err)
     cat->child_idx = malloc((L ? L : 1) * sizeof *cat->child_idx);
     cat->child_w = malloc((L ? L : 1) * sizeof *cat->child_w);
     cat->order = malloc(N * sizeof *cat->order);
-    if (!par || !chi || !remaining || !mark || !queue || !par_off ||
+    cat->fast = calloc(N, sizeof *cat->fast);
+    if (!cat->fast || !par || !chi || !remaining || !mark || !queue || !par_off ||
         !par_idx || !cat->target_node || !cat->child_off ||
         !cat->child_idx || !cat->child_w || !cat->order) {
         status = mlg__fail(err, MLG_ENOMEM, -1, -1, "out of memory");
@@ -886,6 +889,17 @@ int mlg_catalogue_finalize(mlg_catalogue *cat, mlg_errinfo *err)
         } else {
             cat->nodes[i].target = -1;
         }
+    }
+    for (size_t i = 0; i < N; i++) {
+        const mlg__cnode *n = &cat->nodes[i];
+        mlg__fast *f = &cat->fast[i];
+        f->rule = n->rule;
+        f->n_levels = n->scale.n_levels;
+        f->na_allowed = n->na_allowed;
+        f->score_min = n->scale.score_min;
+        f->score_max = n->scale.score_max;
+        memcpy(f->value, n->scale.value, sizeof f->value);
+        memcpy(f->cut, n->scale.cut, sizeof f->cut);
     }
     cat->n_targets = T;
     cat->finalised = 1;

@@ -47,7 +47,7 @@ static double round_decimals(double x, int32_t d)
 static int even_integer(double v) { return fmod(v, 2.0) == 0.0; }
 
 /* Level of a finite value on a validated scale (mlg_value_to_level()). */
-static int32_t level_of(double value, const mlg_scale *sc, int32_t rounding,
+static int32_t level_of(double value, const mlg__fast *sc, int32_t rounding,
                         int32_t decimals)
 {
     const double r = round_decimals(value, decimals);
@@ -98,7 +98,12 @@ int32_t mlg__rollup_level_of(double value, const mlg_scale *sc,
 int32_t mlg__rollup_level_of(double value, const mlg_scale *sc,
                              int32_t rounding, int32_t decimals)
 {
-    return level_of(value, sc, rounding, decimals);
+    mlg__fast f;
+    memset(&f, 0, sizeof f);
+    f.n_levels = sc->n_levels;
+    memcpy(f.value, sc->value, sizeof f.value);
+    memcpy(f.cut, sc->cut, sizeof f.cut);
+    return level_of(value, &f, rounding, decimals);
 }
 
 /* ---------------------------------------------------------------- rules -- */
@@ -146,11 +151,11 @@ static int cmp_double(const void *pa, const void *pb)
 
 /* Applies node n's rule to the k >= 1 numbers x (weights w); tmp has room
  * for k doubles. */
-static void apply_rule(const mlg__cnode *n, const double *x, const double *w,
+static void apply_rule(const mlg__fast *n, const double *x, const double *w,
                        size_t k, double *tmp, outcome *o)
 {
     const mlg_rollup_rule *r = &n->rule;
-    const mlg_scale *sc = &n->scale;
+    const mlg__fast *sc = n;
     const int32_t top = sc->n_levels - 1;
     const double *v = sc->value;
     double lo = x[0], hi = x[0], tot = 0.0, sum = 0.0;
@@ -315,7 +320,7 @@ typedef struct scratch {
 
 /* Levels target t's value xv into (value, level, flags).  Returns MLG_OK,
  * MLG_ENAN or MLG_ESCALE. */
-static int eval_target(const mlg__cnode *n, double xv, double *val,
+static int eval_target(const mlg__fast *n, double xv, double *val,
                        int32_t *lev, int32_t *flg)
 {
     if (isnan(xv)) {
@@ -326,10 +331,10 @@ static int eval_target(const mlg__cnode *n, double xv, double *val,
     }
     if (!isfinite(xv))
         return MLG_ENAN;
-    if (xv < n->scale.score_min || xv > n->scale.score_max)
+    if (xv < n->score_min || xv > n->score_max)
         return MLG_ESCALE;
     *val = xv;
-    *lev = level_of(xv, &n->scale, n->rule.rounding, n->rule.decimals);
+    *lev = level_of(xv, n, n->rule.rounding, n->rule.decimals);
     *flg = 0;
     return MLG_OK;
 }
@@ -340,7 +345,8 @@ static size_t eval_inner(const mlg_catalogue *c, int64_t v, double *val,
                          int32_t *lev, int32_t *flg, const scratch *s,
                          outcome *o)
 {
-    const mlg__cnode *n = &c->nodes[v];
+    const mlg__fast *n = &c->fast[v];
+    const mlg__fast *fast = c->fast;
     const int64_t a = c->child_off[v], b = c->child_off[v + 1];
     size_t k = 0;
     int32_t flags = 0;
@@ -354,7 +360,7 @@ static size_t eval_inner(const mlg_catalogue *c, int64_t v, double *val,
             flags |= MLG_NODE_PARTIAL;
             continue;
         }
-        s->x[k] = by_level ? c->nodes[ch].scale.value[cl] : val[ch];
+        s->x[k] = by_level ? fast[ch].value[cl] : val[ch];
         s->w[k] = c->child_w[j];
         k++;
     }
@@ -390,7 +396,7 @@ static int eval_student(const mlg_catalogue *c, const int64_t *inner,
 {
     for (size_t t = 0; t < c->n_targets; t++) {
         const int64_t v = c->target_node[t];
-        const int st = eval_target(&c->nodes[v], in[t], &val[v], &lev[v],
+        const int st = eval_target(&c->fast[v], in[t], &val[v], &lev[v],
                                    &flg[v]);
         if (st != MLG_OK) {
             *bad_target = t;

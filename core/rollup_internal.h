@@ -20,6 +20,18 @@ typedef struct mlg__cnode {
     mlg_rollup_rule rule;
 } mlg__cnode;
 
+/* What the run reads per node, packed (about 330 bytes instead of the
+ * 1.4 kB of an mlg__cnode with its full scale), so a student's pass over
+ * the catalogue stays in the L1/L2 cache. */
+typedef struct mlg__fast {
+    mlg_rollup_rule rule;
+    int32_t n_levels;
+    int32_t na_allowed;
+    double score_min, score_max;
+    double value[MLG_SCALE_MAX_LEVELS];
+    double cut[MLG_SCALE_MAX_LEVELS];
+} mlg__fast;
+
 typedef struct mlg__plink {
     char *parent;    /* as given; resolved by finalise */
     char *child;
@@ -44,6 +56,7 @@ struct mlg_catalogue {
     double *child_w;       /* links: weight */
     int64_t *order;        /* N: topological order, children first */
     size_t max_children;   /* largest number of children of one node */
+    mlg__fast *fast;       /* N: packed copies of scale and rule */
 };
 
 #endif
