@@ -495,106 +495,6 @@ static double time_decay(const mctx *c, size_t k)
 /* Fits                                                                       */
 /* ------------------------------------------------------------------------ */
 
-/* ln(i) for positions i = 1..LN_TABLE_SIZE: the power-law fit needs ln i
- * for every row, and a table lookup is several times cheaper than log().
- * The entries are the bit patterns glibc's log() returns (generated with
- * printf("%a", log(i)); glibc's log is correctly rounded), so the table and
- * log() agree; past the table, log() is called. */
-#define LN_TABLE_SIZE 256
-static const double ln_small[LN_TABLE_SIZE + 1] = {
-    0.0, 0x0p+0, 0x1.62e42fefa39efp-1,
-    0x1.193ea7aad030bp+0, 0x1.62e42fefa39efp+0, 0x1.9c041f7ed8d33p+0,
-    0x1.cab0bfa2a2002p+0, 0x1.f2272ae325a57p+0, 0x1.0a2b23f3bab73p+1,
-    0x1.193ea7aad030bp+1, 0x1.26bb1bbb55516p+1, 0x1.32ee3b77f374cp+1,
-    0x1.3e116bcd39e7dp+1, 0x1.485042b318c51p+1, 0x1.51cca16d7bba7p+1,
-    0x1.5aa16394d481fp+1, 0x1.62e42fefa39efp+1, 0x1.6aa6bc1fa7f7ap+1,
-    0x1.71f7b3a6b9186p+1, 0x1.78e360604b32cp+1, 0x1.7f7427b73e391p+1,
-    0x1.85b2e946faeb1p+1, 0x1.8ba74773dc5c8p+1, 0x1.9157dfdd1b3fp+1,
-    0x1.96ca77c922cf9p+1, 0x1.9c041f7ed8d33p+1, 0x1.a1094eaf01acdp+1,
-    0x1.a5ddfb803849p+1, 0x1.aa85ad6964a23p+1, 0x1.af038cbcdfe1fp+1,
-    0x1.b35a6f90bd69bp+1, 0x1.b78ce48912b5ap+1, 0x1.bb9d3beb8c86bp+1,
-    0x1.bf8d8f4d5b8d1p+1, 0x1.c35fc81b90df6p+1, 0x1.c715a530ff3c5p+1,
-    0x1.cab0bfa2a2002p+1, 0x1.ce328ee3ac7bdp+1, 0x1.d19c6c5c341a8p+1,
-    0x1.d4ef968880dd6p+1, 0x1.d82d33b32720dp+1, 0x1.db565458eac4ep+1,
-    0x1.de6bf542e3d2dp+1, 0x1.e16f01614ec11p+1, 0x1.e460536fc5443p+1,
-    0x1.e740b76a3c9a4p+1, 0x1.ea10ebd90426cp+1, 0x1.ecd1a2f90f0b6p+1,
-    0x1.ef8383c50bb75p+1, 0x1.f2272ae325a57p+1, 0x1.f4bd2b7ac1bafp+1,
-    0x1.f7460ff5100ffp+1, 0x1.f9c25aaaea949p+1, 0x1.fc32868223cabp+1,
-    0x1.fe97077c2130cp+1, 0x1.0078259bafef3p+2, 0x1.019f5cb2a6c5p+2,
-    0x1.02c15a1ad9a59p+2, 0x1.03de4c5c6464dp+2, 0x1.04f65f9c72979p+2,
-    0x1.0609bdc65328bp+2, 0x1.07188eb126c0dp+2, 0x1.0822f8427dcebp+2,
-    0x1.09291e8e3181bp+2, 0x1.0a2b23f3bab73p+2, 0x1.0b29293942975p+2,
-    0x1.0c234da4a23a6p+2, 0x1.0d19af128112dp+2, 0x1.0e0c6a0bbce39p+2,
-    0x1.0efb99d941abbp+2, 0x1.0fe7589674121p+2, 0x1.10cfbf424d6c9p+2,
-    0x1.11b4e5cf4573fp+2, 0x1.1296e33222fe6p+2, 0x1.1375cd6fcab1dp+2,
-    0x1.1451b9aa2075cp+2, 0x1.152abc2c0e812p+2, 0x1.1600e874c323cp+2,
-    0x1.16d4514234e29p+2, 0x1.17a5089afb173p+2, 0x1.18731fd788044p+2,
-    0x1.193ea7aad030bp+2, 0x1.1a07b02a69d65p+2, 0x1.1ace48d62e482p+2,
-    0x1.1b92809f665d4p+2, 0x1.1c5465ef8a30ap+2, 0x1.1d1406ae9bd46p+2,
-    0x1.1dd1704923fd2p+2, 0x1.1e8cafb5d716p+2, 0x1.1f45d17ae8af6p+2,
-    0x1.1ffce1b312c1p+2, 0x1.20b1ec1255cbep+2, 0x1.2164fbea76874p+2,
-    0x1.22161c2f3d67p+2, 0x1.22c5577a7bf99p+2, 0x1.2372b80fdbce3p+2,
-    0x1.241e47e07a4f8p+2, 0x1.24c8108e54bf8p+2, 0x1.25701b6f8746ap+2,
-    0x1.2616719161d2bp+2, 0x1.26bb1bbb55516p+2, 0x1.275e2271bba31p+2,
-    0x1.27ff8df87c7bdp+2, 0x1.289f6655913ecp+2, 0x1.293db35369be2p+2,
-    0x1.29da7c8333aa5p+2, 0x1.2a75c93f06593p+2, 0x1.2b0fa0abf475bp+2,
-    0x1.2ba809bc050c4p+2, 0x1.2c3f0b3015506p+2, 0x1.2cd4ab99a4631p+2,
-    0x1.2d68f15c8a4a1p+2, 0x1.2dfbe2b09b38dp+2, 0x1.2e8d85a33835cp+2,
-    0x1.2f1de018ce197p+2, 0x1.2facf7ce43d45p+2, 0x1.303ad25a58d8bp+2,
-    0x1.30c7752ef47aep+2, 0x1.3152e59a670b7p+2, 0x1.31dd28c89d653p+2,
-    0x1.326643c4479c9p+2, 0x1.32ee3b77f374cp+2, 0x1.337514af1b34bp+2,
-    0x1.33fad417296e9p+2, 0x1.347f7e4072429p+2, 0x1.3503179f229e7p+2,
-    0x1.3585a48c25f59p+2, 0x1.3607294602e42p+2, 0x1.3687a9f1af2b1p+2,
-    0x1.37072a9b5b6cbp+2, 0x1.3785af37370b3p+2, 0x1.38033ba22c862p+2,
-    0x1.387fd3a296ae4p+2, 0x1.38fb7ae8ef02cp+2, 0x1.397635107586bp+2,
-    0x1.39f0059fd2595p+2, 0x1.3a68f009b1577p+2, 0x1.3ae0f7ad5809dp+2,
-    0x1.3b581fd7361f9p+2, 0x1.3bce6bc170b12p+2, 0x1.3c43de946885ep+2,
-    0x1.3cb87b673b91ep+2, 0x1.3d2c454041e07p+2, 0x1.3d9f3f15861cep+2,
-    0x1.3e116bcd39e7dp+2, 0x1.3e82ce3e2625cp+2, 0x1.3ef3693017724p+2,
-    0x1.3f633f5c46deep+2, 0x1.3fd2536dbf25ap+2, 0x1.4040a801be72dp+2,
-    0x1.40ae3fa814e9ap+2, 0x1.411b1ce380053p+2, 0x1.4187422a02f5p+2,
-    0x1.41f2b1e53c142p+2, 0x1.425d6e72b797ap+2, 0x1.42c77a243f8fap+2,
-    0x1.4330d74029567p+2, 0x1.43998801a085cp+2, 0x1.44018e98ef8b1p+2,
-    0x1.4468ed2bc5f18p+2, 0x1.44cfa5d57c782p+2, 0x1.4535baa75708ep+2,
-    0x1.459b2da8c4a48p+2, 0x1.460000d79d57bp+2, 0x1.466436285e4a3p+2,
-    0x1.46c7cf8663fb5p+2, 0x1.472aced422bcp+2, 0x1.478d35eb5d75fp+2,
-    0x1.47ef069d5ad12p+2, 0x1.485042b318c51p+2, 0x1.48b0ebed7ea48p+2,
-    0x1.491104058db1cp+2, 0x1.49708cac90484p+2, 0x1.49cf878c47a87p+2,
-    0x1.4a2df6471871p+2, 0x1.4a8bda7835d3p+2, 0x1.4ae935b3cb89dp+2,
-    0x1.4b46098726a3bp+2, 0x1.4ba25778dd234p+2, 0x1.4bfe2108f4858p+2,
-    0x1.4c5967b10734ep+2, 0x1.4cb42ce468f2bp+2, 0x1.4d0e72104a3fcp+2,
-    0x1.4d68389bdacdp+2, 0x1.4dc181e86afb2p+2, 0x1.4e1a4f518c72bp+2,
-    0x1.4e72a22d31daep+2, 0x1.4eca7bcbcdb63p+2, 0x1.4f21dd78706d7p+2,
-    0x1.4f78c878e58dep+2, 0x1.4fcf3e0dd0421p+2, 0x1.50253f72c70bap+2,
-    0x1.507acdde6ec36p+2, 0x1.50cfea8294e62p+2, 0x1.5124968c49336p+2,
-    0x1.5178d323f6a38p+2, 0x1.51cca16d7bba7p+2, 0x1.52200288423c1p+2,
-    0x1.5272f78f56469p+2, 0x1.52c581997cd86p+2, 0x1.5317a1b949c53p+2,
-    0x1.536958fd351fp+2, 0x1.53baa86fb016fp+2, 0x1.540b9117395a5p+2,
-    0x1.545c13f670efbp+2, 0x1.54ac320c2b974p+2, 0x1.54fbec5385b2ap+2,
-    0x1.554b43c3f5b7dp+2, 0x1.559a39515e32p+2, 0x1.55e8cdec1f53cp+2,
-    0x1.56370281281e3p+2, 0x1.5684d7fa071fbp+2, 0x1.56d24f3cfacd1p+2,
-    0x1.571f692d0178cp+2, 0x1.576c26a9e8e99p+2, 0x1.57b888905d955p+2,
-    0x1.58048fb9f9802p+2, 0x1.58503cfd52c43p+2, 0x1.589b912e09c44p+2,
-    0x1.58e68d1cd70a9p+2, 0x1.5931319798d6fp+2, 0x1.597b7f69605e5p+2,
-    0x1.59c5775a7ebdfp+2, 0x1.5a0f1a3091a36p+2, 0x1.5a5868ae8facbp+2,
-    0x1.5aa16394d481fp+2, 0x1.5aea0ba12ca9ap+2, 0x1.5b32618ee11abp+2,
-    0x1.5b7a6616c28d5p+2, 0x1.5bc219ef348c3p+2, 0x1.5c097dcc38483p+2,
-    0x1.5c50925f772fep+2, 0x1.5c9758584d4c9p+2, 0x1.5cddd063d365fp+2,
-    0x1.5d23fb2ce8eecp+2, 0x1.5d69d95c3dba8p+2, 0x1.5daf6b985b7f5p+2,
-    0x1.5df4b285af236p+2, 0x1.5e39aec691d91p+2, 0x1.5e7e60fb5209ap+2,
-    0x1.5ec2c9c23c107p+2, 0x1.5f06e9b7a2c7ep+2, 0x1.5f4ac175e7e8ap+2,
-    0x1.5f8e5195843cdp+2, 0x1.5fd19aad0fa89p+2, 0x1.60149d5149079p+2,
-    0x1.60575a151de27p+2, 0x1.6099d189b1fbfp+2, 0x1.60dc043e66b67p+2,
-    0x1.611df2c0e2544p+2, 0x1.615f9d9d17124p+2, 0x1.61a1055d4a1e2p+2,
-    0x1.61e22a8a1a697p+2, 0x1.62230daa8759ep+2, 0x1.6263af43f758p+2,
-    0x1.62a40fda3e3ccp+2, 0x1.62e42fefa39efp+2,
-};
-
-static double ln_pos(size_t i)
-{
-    return i <= LN_TABLE_SIZE ? ln_small[i] : log((double)i);
-}
-
 /* A fitted line, value(i) = base + slope*(i - k) at position i = 1..k. */
 typedef struct line_fit { double base, slope; } line_fit;
 /* A fitted power curve, value(i) = exp(base + b*(ln i - ln k)) - shift. */
@@ -658,7 +558,7 @@ static int fit_power(const mctx *c, power_fit *f)
 {
     const size_t k = c->k;
     const double shift = c->p->log_shift;
-    const double lk = ln_pos(k);
+    const double lk = log((double)k);
     f->lk = lk;
     if (!c->w) {
         const double kd = (double)k;
@@ -669,7 +569,7 @@ static int fit_power(const mctx *c, power_fit *f)
             const size_t e = k - a < SUM_BLOCK ? k : a + SUM_BLOCK;
             double bx = 0, by = 0, bxx = 0, bxy = 0;
             for (size_t j = a; j < e; j++) {
-                const double x = ln_pos(j + 1) - xc;
+                const double x = log((double)(j + 1)) - xc;
                 const double y = log(c->s[j] + shift) - y1;
                 bx += x;
                 by += y;
@@ -688,7 +588,7 @@ static int fit_power(const mctx *c, power_fit *f)
         return isfinite(f->base) && isfinite(b) ? MLG_OK : MLG_ENUMERIC;
     }
     for (size_t j = 0; j < k; j++) {
-        c->a[j] = ln_pos(j + 1);
+        c->a[j] = log((double)(j + 1));
         c->b[j] = log(c->s[j] + shift);
     }
     double c0, c1, v00, v01, v11, chisq;
@@ -703,7 +603,7 @@ static int fit_power(const mctx *c, power_fit *f)
 
 static double power_at(const mctx *c, const power_fit *f, size_t i)
 {
-    return exp(f->base + f->b * (ln_pos(i) - f->lk)) - c->p->log_shift;
+    return exp(f->base + f->b * (log((double)i) - f->lk)) - c->p->log_shift;
 }
 
 static double power_last(const mctx *c, const power_fit *f)
