@@ -12,7 +12,8 @@
  *  2. Compute the method on (s, w, d, k).  w == NULL means "all weights 1"
  *     and selects the unweighted arithmetic, so a series with excused rows
  *     gives bitwise the same value as the same series without them.
- *  3. Convert to a level with mlg_value_to_level() (owned by level.c).
+ *  3. Convert to a level with mlg__level_of() (level.c), the unchecked
+ *     step of mlg_value_to_level().
  *  4. For an explanation, scatter the per-row reasons, influences and
  *     fitted values back to input positions.
  *
@@ -1111,10 +1112,14 @@ retry:
     r.n_ignored = (int32_t)ignored;
     r.reserved = 0;
     if (!isnan(value)) {
-        st = mlg_value_to_level(value, scale, p, &r.level, &r.rounded);
-        if (st)
-            return mlg__fail(err, st, group, -1,
-                             "converting %g to a level failed", value);
+        /* Scale and params were validated by our caller, so the unchecked
+         * level step of mlg_value_to_level() (level.c) is enough; it saves
+         * re-validating both on every group of a batch. */
+        if (!isfinite(value))
+            return mlg__fail(err, MLG_ENUMERIC, group, -1,
+                             "the method's value %g is not finite", value);
+        r.level = mlg__level_of(value, scale, p->rounding, p->decimals,
+                                &r.rounded);
     }
 
     if (rows) {

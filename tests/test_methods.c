@@ -723,6 +723,27 @@ static void test_nan_after_as_of(void **state)
     assert_int_equal(e.row, 2);
 }
 
+/* A method whose arithmetic overflows (two scores of 1e308 summed, on a
+ * scale that allows them) reports MLG_ENUMERIC instead of a level. */
+static void test_overflow_value(void **state)
+{
+    (void)state;
+    mlg_scale sc;
+    const double v[2] = {-1e308, 1e308};
+    assert_int_equal(mlg_scale_init(&sc, 2, v), MLG_OK);
+    const double s[2] = {1e308, 1e308};
+    mlg_method_params p;
+    mlg_method_params_init(&p, MLG_METHOD_MEAN);
+    mlg_result r, sentinel;
+    fill_sentinel(&r, NULL, 0);
+    fill_sentinel(&sentinel, NULL, 0);
+    mlg_errinfo e;
+    assert_int_equal(mlg_series_compute(2, NULL, s, NULL, NULL, &sc, &p, &r,
+                                        &e), MLG_ENUMERIC);
+    assert_non_null(strstr(e.message, "not finite"));
+    assert_memory_equal(&r, &sentinel, sizeof r);
+}
+
 /* Ensure each NULL pointer gives MLG_ENULL and leaves out untouched. */
 static void test_null_pointers(void **state)
 {
@@ -906,6 +927,7 @@ int main(void)
         cmocka_unit_test(test_empty),
         cmocka_unit_test(test_error_table),
         cmocka_unit_test(test_nan_after_as_of),
+        cmocka_unit_test(test_overflow_value),
         cmocka_unit_test(test_null_pointers),
         cmocka_unit_test(test_bad_params_and_scale),
         cmocka_unit_test(test_kernel_row_base),
