@@ -445,7 +445,7 @@ static double weighted_average(const mctx *c)
 
 /* Canvas "n number of times": N/A with fewer than n results; keep the scores
  * >= mastery; N/A with fewer than n kept; else their (weighted) mean. */
-static double n_mastery(const mctx *c)
+static double n_mastery(const mctx *c, int *na)
 {
     const size_t k = c->k, n = (size_t)c->p->n;
     const double m = c->p->mastery;
@@ -461,8 +461,10 @@ static double n_mastery(const mctx *c)
             c->why[j] = MLG_WHY_BELOW_MASTERY;
         }
     }
-    if (k < n || kept < n)
+    if (k < n || kept < n) {
+        *na = 1;
         return NAN;
+    }
     if (c->infl)
         for (size_t j = 0; j < k; j++)
             if (c->s[j] >= m)
@@ -777,12 +779,17 @@ static int max_mean_power_law(const mctx *c, double *v)
 /* Dispatch                                                                   */
 /* ------------------------------------------------------------------------ */
 
-/* The value of c's method over its k >= 1 rows (NaN for N/A).  *k_used
- * receives the rows that entered (time_decay drops rows after as_of). */
-static int method_value(const mctx *c, double *value, size_t *k_used)
+/* The value of c's method over its k >= 1 rows.  *na is set (and *value is
+ * NaN) when the method's own rules say N/A: n_mastery's counts, time_decay
+ * with every row after as_of.  A NaN value without *na is an arithmetic
+ * failure, never N/A.  *k_used receives the rows that entered (time_decay
+ * drops rows after as_of). */
+static int method_value(const mctx *c, double *value, size_t *k_used,
+                        int *na)
 {
     const size_t k = c->k;
     *k_used = k;
+    *na = 0;
     switch (c->p->method) {
     case MLG_METHOD_MEAN:
         *value = mean_range(c, 0, k);
@@ -833,7 +840,7 @@ static int method_value(const mctx *c, double *value, size_t *k_used)
         *value = weighted_average(c);
         return MLG_OK;
     case MLG_METHOD_N_MASTERY:
-        *value = n_mastery(c);
+        *value = n_mastery(c, na);
         return MLG_OK;
     case MLG_METHOD_POWER_LAW:
         return power_law(c, value);
@@ -852,6 +859,7 @@ static int method_value(const mctx *c, double *value, size_t *k_used)
             kk--;
         mark(c, kk, k, MLG_WHY_AFTER_AS_OF);
         *k_used = kk;
+        *na = kk == 0;
         *value = kk ? time_decay(c, kk) : NAN;
         return MLG_OK;
     }
@@ -1087,13 +1095,13 @@ retry:
 
     double value = NAN;
     size_t k_used = 0;
+    int na = k == 0;
     if (k > 0) {
-        st = method_value(&c, &value, &k_used);
-        if (fast && (st != MLG_OK ||
-                     (isnan(value) && nan_propagates(p->method)))) {
+        st = method_value(&c, &value, &k_used, &na);
+        if (fast && (st != MLG_OK || (!na && !isfinite(value)))) {
             /* A NaN score may have slipped past the min/max scan (and made
-             * a fit fail): validate exactly, in order, which reports it.
-             * At most one retry. */
+             * the value NaN or a fit fail): validate exactly, in order,
+             * which reports it.  At most one retry. */
             fast = 0;
             goto retry;
         }
@@ -1102,22 +1110,23 @@ retry:
                              st == MLG_ENUMERIC
                                  ? "the least-squares fit failed"
                                  : "unknown method %ld", (long)p->method);
+        if (!na && !isfinite(value))
+            return mlg__fail(err, MLG_ENUMERIC, group, -1,
+                             "the method's value %g is not finite (overflow "
+                             "in the scores or weights)", value);
     }
 
     mlg_result r;
-    r.value = value;
+    r.value = na ? NAN : value;
     r.rounded = NAN;
     r.level = MLG_LEVEL_NA;
     r.n_used = (int32_t)k_used;
     r.n_ignored = (int32_t)ignored;
     r.reserved = 0;
-    if (!isnan(value)) {
+    if (!na) {
         /* Scale and params were validated by our caller, so the unchecked
          * level step of mlg_value_to_level() (level.c) is enough; it saves
          * re-validating both on every group of a batch. */
-        if (!isfinite(value))
-            return mlg__fail(err, MLG_ENUMERIC, group, -1,
-                             "the method's value %g is not finite", value);
         r.level = mlg__level_of(value, scale, p->rounding, p->decimals,
                                 &r.rounded);
     }
@@ -1155,7 +1164,7 @@ retry:
             e->reason = c.why[j];
             if (e->reason == MLG_WHY_USED && s_ == MLG_EVIDENCE_MISSING)
                 e->reason = MLG_WHY_MISSING_LOWEST;
-            e->influence = isnan(value) ? 0.0 : c.infl[j];
+            e->influence = na ? 0.0 : c.infl[j];
             e->fitted = c.fit[j];
             j++;
         }

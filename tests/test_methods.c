@@ -724,7 +724,8 @@ static void test_nan_after_as_of(void **state)
 }
 
 /* A method whose arithmetic overflows (two scores of 1e308 summed, on a
- * scale that allows them) reports MLG_ENUMERIC instead of a level. */
+ * scale that allows them; or weights of 1e308) reports MLG_ENUMERIC instead
+ * of a level or a false N/A. */
 static void test_overflow_value(void **state)
 {
     (void)state;
@@ -742,6 +743,16 @@ static void test_overflow_value(void **state)
                                         &e), MLG_ENUMERIC);
     assert_non_null(strstr(e.message, "not finite"));
     assert_memory_equal(&r, &sentinel, sizeof r);
+    /* Weights that overflow: 1e308 + 1e308 = inf, and inf/inf is NaN, which
+     * must be an error, never mistaken for N/A. */
+    const double s2[2] = {2, 3}, w2[2] = {1e308, 1e308};
+    assert_int_equal(mlg_series_compute(2, NULL, s2, w2, NULL, NULL, &p, &r,
+                                        &e), MLG_ENUMERIC);
+    assert_memory_equal(&r, &sentinel, sizeof r);
+    mlg_method_params_init(&p, MLG_METHOD_N_MASTERY);
+    p.n = 1;
+    assert_int_equal(mlg_series_compute(2, NULL, s2, w2, NULL, NULL, &p, &r,
+                                        &e), MLG_ENUMERIC);
 }
 
 /* Ensure each NULL pointer gives MLG_ENULL and leaves out untouched. */
