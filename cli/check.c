@@ -279,10 +279,8 @@ static int attendance(kstate *k, const char *path)
     return ret;
 }
 
-int cmd_check(int argc, char **argv)
+static int cmd_check_main(engine *ep, int argc, char **argv)
 {
-    engine e;
-    engine_init(&e);
     kstate k;
     memset(&k, 0, sizeof k);
     const char *input = NULL, *cat_path = NULL, *method = "decaying_average", *val;
@@ -319,14 +317,14 @@ int cmd_check(int argc, char **argv)
         } else if (opt_val(argc, argv, &i, "--rejects", &val)) {
             rejects = val;
         } else if (opt_val(argc, argv, &i, "--scale", &val)) {
-            if (mlg_scale_from_name(val, &e.scale) != MLG_OK) {
+            if (mlg_scale_from_name(val, &ep->scale) != MLG_OK) {
                 diag("unknown scale '%s'", val);
                 return EXIT_USAGE;
             }
         } else if (!strcmp(a, "--strict")) {
-            e.strict = 1;
+            ep->strict = 1;
         } else if (!strcmp(a, "--unsorted")) {
-            e.unsorted = 1;
+            ep->unsorted = 1;
         } else if (a[0] == '-' && a[1] == '-' && a[2]) {
             const char *key = a + 2;
             int known = 0;
@@ -374,55 +372,63 @@ int cmd_check(int argc, char **argv)
         diag("--policy-year: 2018, 2019 or 2020 (Attachment B)");
         return EXIT_USAGE;
     }
-    if (method_or_preset(method, &e.params) != 0)
+    if (method_or_preset(method, &ep->params) != 0)
         return EXIT_USAGE;
     for (size_t q = 0; q < np; q++)
-        if (method_param(&e.params, pkeys[q], pvals[q]) < 0)
+        if (method_param(&ep->params, pkeys[q], pvals[q]) < 0)
             return EXIT_USAGE;
-    int rc = engine_load_catalogue(&e, cat_path);
+    int rc = engine_load_catalogue(ep, cat_path);
     if (rc == EXIT_OK)
-        rc = engine_prepare(&e);
+        rc = engine_prepare(ep);
     if (rc != EXIT_OK)
         return rc;
-    k.root_cat = xmalloc(e.N * sizeof *k.root_cat);
-    k.node_root = xmalloc(e.N * sizeof *k.node_root);
-    k.roots = xmalloc(e.N * sizeof *k.roots);
-    for (size_t q = 0; q < e.N; q++) {
+    k.root_cat = xmalloc(ep->N * sizeof *k.root_cat);
+    k.node_root = xmalloc(ep->N * sizeof *k.node_root);
+    k.roots = xmalloc(ep->N * sizeof *k.roots);
+    for (size_t q = 0; q < ep->N; q++) {
         int32_t r = (int32_t)q;
-        while (e.cat.node[r].parent_idx >= 0)
-            r = e.cat.node[r].parent_idx;
+        while (ep->cat.node[r].parent_idx >= 0)
+            r = ep->cat.node[r].parent_idx;
         k.node_root[q] = r;
-        k.root_cat[q] = subject_of(&e.cat.node[r]);
+        k.root_cat[q] = subject_of(&ep->cat.node[r]);
         if (r == (int32_t)q)
             k.roots[k.n_roots++] = r;
     }
     if (rejects) {
-        e.rejects = fopen(rejects, "wb");
-        if (!e.rejects) {
+        ep->rejects = fopen(rejects, "wb");
+        if (!ep->rejects) {
             diag("%s: cannot create", rejects);
             return EXIT_IO;
         }
-        fputs("file,line,reason\n", e.rejects);
+        fputs("file,line,reason\n", ep->rejects);
     }
     FILE *of = open_out(outp);
     out_init(&k.out, of);
     out_str(&k.out, "student_id,check,area,detail\n");
-    e.on_student = on_student;
-    e.user = &k;
-    rc = engine_read(&e, input);
+    ep->on_student = on_student;
+    ep->user = &k;
+    rc = engine_read(ep, input);
     if (rc == EXIT_OK && att)
         rc = attendance(&k, att);
     check_write_errors(&k.out, outp ? outp : "stdout");
     if (of != stdout)
         fclose(of);
     out_free(&k.out);
-    if (e.rejects)
-        fclose(e.rejects);
-    int rs = engine_summary(&e);
+    if (ep->rejects)
+        fclose(ep->rejects);
+    int rs = engine_summary(ep);
     diag("%lld policy findings", (long long)k.flagged);
     free(k.root_cat);
     free(k.node_root);
     free(k.roots);
-    engine_free(&e);
     return rc != EXIT_OK ? rc : rs;
+}
+
+int cmd_check(int argc, char **argv)
+{
+    engine eng;
+    engine_init(&eng);
+    int rc = cmd_check_main(&eng, argc, argv);
+    engine_free(&eng);
+    return rc;
 }

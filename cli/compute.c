@@ -269,10 +269,8 @@ static int parse_kinds(const char *s)
     return k;
 }
 
-int cmd_compute(int argc, char **argv)
+static int cmd_compute_main(engine *ep, int argc, char **argv)
 {
-    engine e;
-    engine_init(&e);
     cstate c;
     memset(&c, 0, sizeof c);
     c.neutralise = 1;
@@ -297,7 +295,7 @@ int cmd_compute(int argc, char **argv)
                    opt_val(argc, argv, &i, "-m", &val)) {
             c.method = val;
         } else if (opt_val(argc, argv, &i, "--scale", &val)) {
-            if (mlg_scale_from_name(val, &e.scale) != MLG_OK) {
+            if (mlg_scale_from_name(val, &ep->scale) != MLG_OK) {
                 diag("unknown scale '%s' (ccs4, tk, eld4, tk_eld, behavior)", val);
                 return EXIT_USAGE;
             }
@@ -323,16 +321,16 @@ int cmd_compute(int argc, char **argv)
                 return EXIT_USAGE;
             }
         } else if (opt_val(argc, argv, &i, "--until", &val)) {
-            if (parse_date(val, strlen(val), &e.day_max) != 0) {
+            if (parse_date(val, strlen(val), &ep->day_max) != 0) {
                 diag("--until: '%s' is not a date YYYY-MM-DD", val);
                 return EXIT_USAGE;
             }
         } else if (opt_val(argc, argv, &i, "--rejects", &val)) {
             rejects = val;
         } else if (!strcmp(a, "--strict")) {
-            e.strict = 1;
+            ep->strict = 1;
         } else if (!strcmp(a, "--unsorted")) {
-            e.unsorted = 1;
+            ep->unsorted = 1;
         } else if (!strcmp(a, "--progress")) {
             progress = 1;
         } else if (!strcmp(a, "--no-progress")) {
@@ -340,9 +338,9 @@ int cmd_compute(int argc, char **argv)
         } else if (!strcmp(a, "--no-neutralise") || !strcmp(a, "--no-neutralize")) {
             c.neutralise = 0;
         } else if (!strcmp(a, "--keep-deleted")) {
-            e.oneroster_keep_deleted = 1;
+            ep->oneroster_keep_deleted = 1;
         } else if (!strcmp(a, "--skip-exempt")) {
-            e.oneroster_exempt = 0;
+            ep->oneroster_exempt = 0;
         } else if (opt_val(argc, argv, &i, "--threads", &val)) {
             char *end;
             long t = strtol(val, &end, 10);
@@ -350,7 +348,7 @@ int cmd_compute(int argc, char **argv)
                 diag("--threads: want a count 0..1024, got '%s'", val);
                 return EXIT_USAGE;
             }
-            e.threads = (int32_t)t;
+            ep->threads = (int32_t)t;
         } else if (opt_val(argc, argv, &i, "--max-record", &val)) {
             char *end;
             long long m = strtoll(val, &end, 10);
@@ -358,7 +356,7 @@ int cmd_compute(int argc, char **argv)
                 diag("--max-record: want 64..1073741824 bytes, got '%s'", val);
                 return EXIT_USAGE;
             }
-            e.max_record = (size_t)m;
+            ep->max_record = (size_t)m;
         } else if (a[0] == '-' && a[1] == '-' && a[2]) {
             const char *key = a + 2;
             int known = 0;
@@ -389,31 +387,31 @@ int cmd_compute(int argc, char **argv)
     }
     if (!input)
         input = "-";
-    if (method_or_preset(c.method, &e.params) != 0)
+    if (method_or_preset(c.method, &ep->params) != 0)
         return EXIT_USAGE;
     for (size_t k = 0; k < np; k++)
-        if (method_param(&e.params, pkeys[k], pvals[k]) < 0)
+        if (method_param(&ep->params, pkeys[k], pvals[k]) < 0)
             return EXIT_USAGE;
     if (c.format == FMT_ONEROSTER && (!c.out_path || !strcmp(c.out_path, "-"))) {
         diag("--format oneroster writes a directory: give it with -o DIR");
         return EXIT_USAGE;
     }
-    e.progress = progress;
+    ep->progress = progress;
     if (cat_path) {
-        int rc = engine_load_catalogue(&e, cat_path);
+        int rc = engine_load_catalogue(ep, cat_path);
         if (rc != EXIT_OK)
             return rc;
     }
-    int rc = engine_prepare(&e);
+    int rc = engine_prepare(ep);
     if (rc != EXIT_OK)
         return rc;
     if (rejects) {
-        e.rejects = fopen(rejects, "wb");
-        if (!e.rejects) {
+        ep->rejects = fopen(rejects, "wb");
+        if (!ep->rejects) {
             diag("%s: cannot create: %s", rejects, strerror(errno));
             return EXIT_IO;
         }
-        fputs("file,line,reason\n", e.rejects);
+        fputs("file,line,reason\n", ep->rejects);
     }
     FILE *of = NULL;
     if (c.format == FMT_ONEROSTER) {
@@ -449,20 +447,20 @@ int cmd_compute(int argc, char **argv)
         out_str(&c.out, "Progress report: method ");
         out_str(&c.out, c.method);
         out_str(&c.out, ", scale ");
-        out_str(&c.out, e.scale.id);
+        out_str(&c.out, ep->scale.id);
         out_str(&c.out, "\n(level, value, evidence used, notes)\n\n");
         break;
     }
-    e.on_student = on_student;
-    e.user = &c;
-    rc = engine_read(&e, input);
+    ep->on_student = on_student;
+    ep->user = &c;
+    rc = engine_read(ep, input);
     if (rc == EXIT_OK && c.format == FMT_JSON) {
         char tail[256];
         snprintf(tail, sizeof tail,
                  "\n],\"summary\":{\"read\":%lld,\"used\":%lld,\"skipped\":%lld,"
                  "\"rejected\":%lld}}\n",
-                 (long long)e.n_read, (long long)e.n_used, (long long)e.n_skipped,
-                 (long long)e.n_rejected);
+                 (long long)ep->n_read, (long long)ep->n_used, (long long)ep->n_skipped,
+                 (long long)ep->n_rejected);
         out_str(&c.out, tail);
     }
     check_write_errors(&c.out, c.out_path ? c.out_path : "stdout");
@@ -477,22 +475,22 @@ int cmd_compute(int argc, char **argv)
         out_init(&li, open_out(p));
         out_str(&li, "sourcedId,status,dateLastModified,title,description,resultValueMin,"
                      "resultValueMax\n");
-        size_t nn = e.have_cat ? e.cat.n : e.tids.n;
+        size_t nn = ep->have_cat ? ep->cat.n : ep->tids.n;
         for (size_t k = 0; k < nn; k++) {
-            int kind = e.have_cat ? e.cat.node[k].kind : KIND_TARGET;
+            int kind = ep->have_cat ? ep->cat.node[k].kind : KIND_TARGET;
             if (!(c.kinds & (1 << kind)))
                 continue;
-            const char *id = e.have_cat ? e.cat.node[k].id : e.tids.names[k];
+            const char *id = ep->have_cat ? ep->cat.node[k].id : ep->tids.names[k];
             out_csv(&li, id, c.neutralise);
             out_str(&li, ",active,1970-01-01T00:00:00Z,");
-            out_csv(&li, e.have_cat && e.cat.node[k].label[0] ? e.cat.node[k].label : id,
+            out_csv(&li, ep->have_cat && ep->cat.node[k].label[0] ? ep->cat.node[k].label : id,
                     c.neutralise);
             out_ch(&li, ',');
             out_str(&li, kind_name(kind));
             out_ch(&li, ',');
-            out_num(&li, e.scale.score_min, 6);
+            out_num(&li, ep->scale.score_min, 6);
             out_ch(&li, ',');
-            out_num(&li, e.scale.score_max, 6);
+            out_num(&li, ep->scale.score_max, 6);
             out_ch(&li, '\n');
         }
         check_write_errors(&li, p);
@@ -502,14 +500,21 @@ int cmd_compute(int argc, char **argv)
     if (of != stdout)
         fclose(of);
     out_free(&c.out);
-    if (e.rejects)
-        fclose(e.rejects);
+    if (ep->rejects)
+        fclose(ep->rejects);
     if (rc != EXIT_OK) {
-        engine_summary(&e);
-        engine_free(&e);
+        engine_summary(ep);
         return rc;
     }
-    rc = engine_summary(&e);
-    engine_free(&e);
+    rc = engine_summary(ep);
+    return rc;
+}
+
+int cmd_compute(int argc, char **argv)
+{
+    engine eng;
+    engine_init(&eng);
+    int rc = cmd_compute_main(&eng, argc, argv);
+    engine_free(&eng);
     return rc;
 }

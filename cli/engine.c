@@ -67,6 +67,7 @@ void engine_free(engine *e)
     free(e->nf);
     free(e->stamp);
     free(e->last_buf);
+    free(e->label_owned);
 }
 
 const char *engine_target_id(const engine *e, int32_t t)
@@ -902,7 +903,9 @@ static int read_oneroster(engine *e, const char *dir)
     csv_reader r;
     if (f && csv_open(&r, f, e->max_record) != 0)
         ret = EXIT_NOMEM;
-    e->in_label = xstrdup(path);
+    free(e->label_owned);
+    e->label_owned = xstrdup(path);
+    e->in_label = e->label_owned;
     e->unsorted = 1; /* results are ordered by line item, not by student */
     if (ret == EXIT_OK) {
         int rc = csv_next(&r);

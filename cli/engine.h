@@ -90,6 +90,7 @@ struct engine {
     int32_t             last_target;
     char               *last_buf;
     size_t              last_cap;
+    char               *label_owned;
 };
 
 /* engine_init(): defaults (ccs4 scale, decaying_average, strict off). */

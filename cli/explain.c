@@ -201,10 +201,8 @@ static void on_student(engine *e, int32_t s, const ev_t *rows, size_t nrows, con
     }
 }
 
-int cmd_explain(int argc, char **argv)
+static int cmd_explain_main(engine *ep, int argc, char **argv)
 {
-    engine e;
-    engine_init(&e);
     xstate x;
     memset(&x, 0, sizeof x);
     const char *input = "-", *cat_path = NULL, *method = "decaying_average", *val;
@@ -225,17 +223,17 @@ int cmd_explain(int argc, char **argv)
                    opt_val(argc, argv, &i, "-m", &val)) {
             method = val;
         } else if (opt_val(argc, argv, &i, "--scale", &val)) {
-            if (mlg_scale_from_name(val, &e.scale) != MLG_OK) {
+            if (mlg_scale_from_name(val, &ep->scale) != MLG_OK) {
                 diag("unknown scale '%s'", val);
                 return EXIT_USAGE;
             }
         } else if (opt_val(argc, argv, &i, "--until", &val)) {
-            if (parse_date(val, strlen(val), &e.day_max) != 0) {
+            if (parse_date(val, strlen(val), &ep->day_max) != 0) {
                 diag("--until: '%s' is not a date YYYY-MM-DD", val);
                 return EXIT_USAGE;
             }
         } else if (!strcmp(a, "--unsorted")) {
-            e.unsorted = 1;
+            ep->unsorted = 1;
         } else if (a[0] == '-' && a[1] == '-' && a[2]) {
             const char *key = a + 2;
             int known = 0;
@@ -266,31 +264,39 @@ int cmd_explain(int argc, char **argv)
         fputs(usage_explain, stderr);
         return EXIT_USAGE;
     }
-    if (method_or_preset(method, &e.params) != 0)
+    if (method_or_preset(method, &ep->params) != 0)
         return EXIT_USAGE;
     for (size_t k = 0; k < np; k++)
-        if (method_param(&e.params, pkeys[k], pvals[k]) < 0)
+        if (method_param(&ep->params, pkeys[k], pvals[k]) < 0)
             return EXIT_USAGE;
     if (cat_path) {
-        int rc = engine_load_catalogue(&e, cat_path);
+        int rc = engine_load_catalogue(ep, cat_path);
         if (rc != EXIT_OK)
             return rc;
     }
-    int rc = engine_prepare(&e);
+    int rc = engine_prepare(ep);
     if (rc != EXIT_OK)
         return rc;
-    e.only_student = x.student;
-    e.unsorted = 1; /* only this student's rows are kept, so order does not matter */
-    e.on_student = on_student;
-    e.user = &x;
-    rc = engine_read(&e, input);
+    ep->only_student = x.student;
+    ep->unsorted = 1; /* only this student's rows are kept, so order does not matter */
+    ep->on_student = on_student;
+    ep->user = &x;
+    rc = engine_read(ep, input);
     fflush(stdout);
     if (rc == EXIT_OK && !x.found) {
-        diag("%s: no evidence for student '%s'", e.in_label, x.student);
+        diag("%s: no evidence for student '%s'", ep->in_label, x.student);
         rc = EXIT_DATA;
     }
     if (rc == EXIT_OK)
         rc = x.rc;
-    engine_free(&e);
+    return rc;
+}
+
+int cmd_explain(int argc, char **argv)
+{
+    engine eng;
+    engine_init(&eng);
+    int rc = cmd_explain_main(&eng, argc, argv);
+    engine_free(&eng);
     return rc;
 }

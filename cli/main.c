@@ -189,7 +189,14 @@ static int score_one(const char *name, const mlg_method_params *p, size_t n,
     return 0;
 }
 
-int cmd_score(int argc, char **argv)
+/* Buffers of one `mlg score` run, freed by cmd_score() on every path. */
+typedef struct score_bufs {
+    double  *score, *weight;
+    uint8_t *status;
+    int32_t *day;
+} score_bufs;
+
+static int score_main(score_bufs *b, int argc, char **argv)
 {
     mlg_method_params p;
     int have_method = 0, all = 0;
@@ -198,8 +205,8 @@ int cmd_score(int argc, char **argv)
     /* parameters are remembered and applied after the method is known */
     const char *pkeys[64], *pvals[64];
     size_t np = 0;
-    double *score = xmalloc((size_t)argc * sizeof *score);
-    uint8_t *status = xcalloc((size_t)argc, 1);
+    double *score = b->score = xmalloc((size_t)argc * sizeof *score);
+    uint8_t *status = b->status = xcalloc((size_t)argc, 1);
     size_t n = 0;
     int any_status = 0;
 
@@ -279,7 +286,7 @@ int cmd_score(int argc, char **argv)
         diag("unknown scale '%s' (ccs4, tk, eld4, tk_eld, behavior)", scale_name);
         return EXIT_USAGE;
     }
-    int32_t *day = xmalloc((n ? n : 1) * sizeof *day);
+    int32_t *day = b->day = xmalloc((n ? n : 1) * sizeof *day);
     for (size_t k = 0; k < n; k++)
         day[k] = (int32_t)k;
     if (days_s) {
@@ -287,6 +294,8 @@ int cmd_score(int argc, char **argv)
         int m = split_list(days_s, &v);
         if ((size_t)m != n) {
             diag("--days has %d entries for %zu scores", m, n);
+            free(v[0]);
+            free(v);
             return EXIT_USAGE;
         }
         for (int k = 0; k < m; k++) {
@@ -295,6 +304,8 @@ int cmd_score(int argc, char **argv)
                 if (parse_double(v[k], strlen(v[k]), &d) != 0 || d != floor(d) ||
                     fabs(d) > 2e9) {
                     diag("--days: '%s' is not a date or day number", v[k]);
+                    free(v[0]);
+                    free(v);
                     return EXIT_USAGE;
                 }
                 day[k] = (int32_t)d;
@@ -309,12 +320,16 @@ int cmd_score(int argc, char **argv)
         int m = split_list(weights_s, &v);
         if ((size_t)m != n) {
             diag("--weights has %d entries for %zu scores", m, n);
+            free(v[0]);
+            free(v);
             return EXIT_USAGE;
         }
-        weight = xmalloc((size_t)m * sizeof *weight);
+        weight = b->weight = xmalloc((size_t)m * sizeof *weight);
         for (int k = 0; k < m; k++)
             if (parse_double(v[k], strlen(v[k]), &weight[k]) != 0) {
                 diag("--weights: '%s' is not a number", v[k]);
+                free(v[0]);
+                free(v);
                 return EXIT_USAGE;
             }
         free(v[0]);
@@ -343,14 +358,21 @@ int cmd_score(int argc, char **argv)
             score_one(mlg_preset_name(k), &p, n, day, score, weight, st, &scale, 1);
         }
     }
-    free(day);
-    free(weight);
-    free(score);
-    free(status);
     if (fflush(stdout) != 0 && errno != EPIPE) {
         diag("stdout: write error: %s", strerror(errno));
         return EXIT_IO;
     }
+    return rc;
+}
+
+int cmd_score(int argc, char **argv)
+{
+    score_bufs b = {NULL, NULL, NULL, NULL};
+    int rc = score_main(&b, argc, argv);
+    free(b.score);
+    free(b.weight);
+    free(b.status);
+    free(b.day);
     return rc;
 }
 
