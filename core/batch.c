@@ -22,6 +22,9 @@
 #include <gsl/gsl_sf_gamma.h>
 
 #include <math.h>
+#if defined(__SSE2__) && !defined(MLG_BATCH_NO_SIMD)
+#include <emmintrin.h>
+#endif
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -450,6 +453,35 @@ static FORCE_INLINE int32_t level_of(batch_job *j, const double *thr,
 static inline int rows_ok(const double *s, const int32_t *d, size_t n,
                           double lo, double hi)
 {
+#if defined(__SSE2__) && !defined(MLG_BATCH_NO_SIMD)
+    /* Two scores and four days per step (SSE2 is part of x86-64).  The
+     * result is a yes/no, so SIMD cannot change any value. */
+    const __m128d vlo = _mm_set1_pd(lo), vhi = _mm_set1_pd(hi);
+    __m128d ok = _mm_cmpeq_pd(vlo, vlo); /* all ones (lo is finite) */
+    size_t i = 0;
+    for (; i + 2 <= n; i += 2) {
+        const __m128d x = _mm_loadu_pd(s + i);
+        ok = _mm_and_pd(ok, _mm_and_pd(_mm_cmpge_pd(x, vlo),
+                                       _mm_cmple_pd(x, vhi)));
+    }
+    int bad = _mm_movemask_pd(ok) != 3;
+    if (i < n)
+        bad |= !(s[i] >= lo) | !(s[i] <= hi);
+    if (d) {
+        __m128i dec = _mm_setzero_si128();
+        size_t t = 1;
+        for (; t + 4 <= n; t += 4) {
+            const __m128i cur = _mm_loadu_si128((const __m128i *)(const void *)(d + t));
+            const __m128i prev =
+                _mm_loadu_si128((const __m128i *)(const void *)(d + t - 1));
+            dec = _mm_or_si128(dec, _mm_cmplt_epi32(cur, prev));
+        }
+        bad |= _mm_movemask_epi8(dec) != 0;
+        for (; t < n; t++)
+            bad |= d[t] < d[t - 1];
+    }
+    return !bad;
+#else
     int bad = !(s[0] >= lo) | !(s[0] <= hi);
     if (d)
         for (size_t i = 1; i < n; i++)
@@ -458,6 +490,7 @@ static inline int rows_ok(const double *s, const int32_t *d, size_t n,
         for (size_t i = 1; i < n; i++)
             bad |= !(s[i] >= lo) | !(s[i] <= hi);
     return !bad;
+#endif
 }
 
 /* methods.c sum4(): blocks of SUM_BLOCK rows, each summed in four lanes
@@ -690,6 +723,7 @@ static size_t fast_range(batch_job *j, size_t g)
         const double *s = score + r0;
         const int32_t *d = day ? day + r0 : NULL;
         double v;
+
         if (!rows_ok(s, d, k, lo_s, hi_s))
             return g;
         const size_t a = k > win ? k - win : 0; /* window start */

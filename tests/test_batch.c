@@ -169,7 +169,7 @@ typedef struct expected {
 
 /* mlg_series_compute() on each group: the reference. */
 static expected reference(const dataset *d, int use_day,
-                          const mlg_method_params *p)
+                          const mlg_scale *scale, const mlg_method_params *p)
 {
     expected e;
     memset(&e, 0, sizeof e);
@@ -187,7 +187,7 @@ static expected reference(const dataset *d, int use_day,
         const int rc = mlg_series_compute(
             (size_t)(d->off[g + 1] - lo), use_day ? d->day + lo : NULL,
             d->score + lo, d->weight ? d->weight + lo : NULL,
-            d->status ? d->status + lo : NULL, NULL, p, &r, &ei);
+            d->status ? d->status + lo : NULL, scale, p, &r, &ei);
         if (rc != MLG_OK) {
             e.status = rc;
             e.group = (int64_t)g;
@@ -210,10 +210,12 @@ static void free_expected(expected *e)
 
 static const int32_t thread_counts[] = {1, 2, 3, 7, 0};
 
-static void check_equivalence(const dataset *d, int use_day,
-                              const mlg_method_params *p, const char *what)
+static void check_equivalence_scale(const dataset *d, int use_day,
+                                    const mlg_scale *scale,
+                                    const mlg_method_params *p,
+                                    const char *what)
 {
-    expected e = reference(d, use_day, p);
+    expected e = reference(d, use_day, scale, p);
     double *v = malloc(d->ng * sizeof *v);
     int32_t *l = malloc(d->ng * sizeof *l);
     int32_t *c = malloc(d->ng * sizeof *c);
@@ -227,7 +229,7 @@ static void check_equivalence(const dataset *d, int use_day,
         mlg_errinfo ei;
         memset(&ei, 0, sizeof ei);
         const int rc = mlg_batch_compute(d->ng, d->off, use_day ? d->day : NULL,
-                                         d->score, d->weight, d->status, NULL,
+                                         d->score, d->weight, d->status, scale,
                                          p, thread_counts[ti], v, l, c, &ei);
         if (rc != e.status)
             fail_msg("%s threads %d: status %s, series API gave %s", what,
@@ -261,6 +263,12 @@ static void check_equivalence(const dataset *d, int use_day,
     free(l);
     free(c);
     free_expected(&e);
+}
+
+static void check_equivalence(const dataset *d, int use_day,
+                              const mlg_method_params *p, const char *what)
+{
+    check_equivalence_scale(d, use_day, NULL, p, what);
 }
 
 /* Ensure batch == series, bitwise, for every method, variant, shape and
@@ -313,6 +321,53 @@ static void test_equivalence_large(void **state)
             }
         free_data(&d);
     }
+}
+
+/* Other scales change the fast kernels' thresholds and counting buckets:
+ * the 3-level behaviour scale (scores 1..3: the data's 4s become 3s, except
+ * in the last group, so that MLG_ESCALE is also compared), and a
+ * 5-level 0..4 scale with district cuts 0, 0.9, 1.75, 2.6, 3.5 (whole
+ * scores include 0, the counting kernels' bucket 0). */
+static void test_equivalence_scales(void **state)
+{
+    (void)state;
+    mlg_scale beh, five;
+    assert_int_equal(mlg_scale_builtin(MLG_SCALE_BEHAVIOR, &beh), MLG_OK);
+    const double vals[5] = {0, 1, 2, 3, 4};
+    assert_int_equal(mlg_scale_init(&five, 5, vals), MLG_OK);
+    const double cuts[5] = {0, 0.9, 1.75, 2.6, 3.5};
+    memcpy(five.cut, cuts, sizeof cuts);
+    assert_int_equal(mlg_scale_validate(&five), MLG_OK);
+    const mlg_scale *scales[2] = {&beh, &five};
+    for (int si = 0; si < 2; si++)
+        for (int shape = 0; shape < 2; shape++) {
+            dataset d = make_data(0xca1e0000u + (uint64_t)(2 * si + shape),
+                                  400, shape);
+            if (si == 0)
+                for (size_t r = 0; r < (size_t)d.off[d.ng - 1]; r++)
+                    d.score[r] = d.score[r] > 3.0 ? 3.0 : d.score[r];
+            if (si == 1) /* shift 1..4 down to 0..3 (and 0..4 continuous) */
+                for (size_t r = 0; r < d.nr; r++)
+                    d.score[r] = shape == SHAPE_WHOLE ? d.score[r] - 1.0
+                                                      : (d.score[r] - 1.0) * 4.0 / 3.0;
+            for (int32_t m = 0; m < MLG_METHOD_COUNT; m++)
+                for (int v = 0; v < 4; v++) {
+                    mlg_method_params p;
+                    variant_params(m, v, &p);
+                    if (si == 1 && (m == MLG_METHOD_POWER_LAW ||
+                                    m == MLG_METHOD_BEST_FIT ||
+                                    m == MLG_METHOD_MAX_MEAN_POWER_LAW))
+                        p.log_shift = 0.5; /* ln(0 + 0.5): in the domain */
+                    if (si == 1 && v != 1)
+                        p.rounding = MLG_ROUND_CUTS;
+                    char what[128];
+                    snprintf(what, sizeof what, "%s variant %d shape %s scale %s",
+                             mlg_method_name(m), v, shape_name[shape],
+                             si ? "five" : "behavior");
+                    check_equivalence_scale(&d, 1, scales[si], &p, what);
+                }
+            free_data(&d);
+        }
 }
 
 /* Two groups worked by hand, so the plumbing is pinned independently of
@@ -677,6 +732,7 @@ int main(void)
         cmocka_unit_test(test_hand_worked),
         cmocka_unit_test(test_equivalence_all_methods),
         cmocka_unit_test(test_equivalence_large),
+        cmocka_unit_test(test_equivalence_scales),
         cmocka_unit_test(test_optional_outputs),
         cmocka_unit_test(test_explicit_scale),
         cmocka_unit_test(test_null_pointers),
