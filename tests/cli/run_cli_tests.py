@@ -432,6 +432,42 @@ def test_malformed():
     case("cat_bad_json", ["compute", IN + "clean.csv", "-c", bad_json], 1, err=["JSON:"])
 
 
+def test_more_options():
+    # --until: later evidence is skipped and counted as such
+    case("until", ["compute", IN + "clean.csv", "--until", "2024-09-10", "-m", "most_recent",
+                   "--kinds", "target"] + CAT, 0,
+         err=["7 rows read = 3 used + 4 skipped + 0 rejected"],
+         check=lambda o, e: expect("A1,3.OA.A.1,target,OA target 1,2,2,1," in o, o))
+    case("until_bad", ["compute", IN + "clean.csv", "--until", "2024-02-30"] + CAT, 2,
+         err=["--until: '2024-02-30' is not a date"])
+    case("threads_bad", ["compute", IN + "clean.csv", "--threads", "-1"] + CAT, 2,
+         err=["--threads: want a count"])
+    case("threads_1", ["compute", IN + "clean.csv", "--threads", "1"] + CAT, 0,
+         gold="clean.csv")
+    case("max_record_bad", ["compute", IN + "clean.csv", "--max-record", "10"] + CAT, 2,
+         err=["--max-record"])
+    case("scale_bad", ["compute", IN + "clean.csv", "--scale", "percent"] + CAT, 2,
+         err=["unknown scale 'percent'"])
+    case("method_param_passthrough", ["compute", IN + "clean.csv", "-m", "decaying_average",
+                                      "--weight", "0.5", "--kinds", "target"] + CAT, 0,
+         # A1 3.OA.A.1: 2 then 3 -> .5*3 + .5*2 = 2.5 -> level 3 (half up)
+         check=lambda o, e: expect("A1,3.OA.A.1,target,OA target 1,2.5,3,2," in o, o))
+    case("method_param_bad", ["compute", IN + "clean.csv", "--weight", "2"] + CAT, 2,
+         err=["--weight 2"])
+    case("explain_no_catalogue", ["explain", "A1", "-i", IN + "clean.csv"], 0,
+         out_has=["target 3.OA.A.1", "target 3.OA.A.3"])
+    catp = os.path.join(ARGS.work, "gen_cat.csv")
+
+    def gencat(o, e):
+        with open(catp) as f:
+            rows = list(csv.DictReader(f))
+        expect(len(rows) == 8 and rows[0]["id"] == "3.OA.A.1", rows[:2])
+    case("generate_catalogue_out", ["generate", "--preset", "tiny", "--catalogue-out", catp],
+         0, check=gencat)
+    case("generate_bad_preset", ["generate", "--preset", "huge"], 2,
+         err=["unknown preset 'huge'"])
+
+
 def test_pipe():
     """A reader that goes away early: mlg exits quietly (no error message)."""
     if ARGS.k and ARGS.k not in "closed_pipe":
@@ -464,7 +500,7 @@ def main():
     ARGS.mlg = os.path.abspath(ARGS.mlg)
     os.makedirs(ARGS.work, exist_ok=True)
     for t in [test_score, test_usage, test_formats, test_oneroster_out,
-              test_explain_check_generate, test_malformed, test_pipe]:
+              test_explain_check_generate, test_malformed, test_more_options, test_pipe]:
         t()
     if FAILS:
         print("%d failed: %s" % (len(FAILS), " ".join(FAILS)))
