@@ -465,7 +465,7 @@ static int accept_row(engine *e, const char *sid, size_t slen, const ev_t *ev)
     int32_t s;
     if (e->cur_student >= 0) {
         const char *cur = e->students.names[e->cur_student];
-        if (strncmp(cur, sid, slen) == 0 && cur[slen] == '\0')
+        if (slen == e->cur_len && memcmp(cur, sid, slen) == 0)
             s = e->cur_student;
         else
             goto lookup;
@@ -490,6 +490,7 @@ static int accept_row(engine *e, const char *sid, size_t slen, const ev_t *ev)
             e->nrows = 0;
         }
         e->cur_student = s;
+        e->cur_len = slen;
     }
     if (e->only_student && strcmp(e->students.names[s], e->only_student) != 0) {
         e->n_used++;

@@ -64,6 +64,7 @@ struct engine {
     ev_t               *rows;
     size_t              nrows, caprows;
     int32_t             cur_student;
+    size_t              cur_len;     /* strlen of its id */
     int                 any_weight, any_status;
     int64_t             n_read, n_used, n_rejected, n_skipped, n_shown;
     int64_t             n_students_done;
