@@ -599,6 +599,81 @@ static inline double count_mode(const uint32_t *cnt, const uint32_t *last,
     return (double)best_v;
 }
 
+/* Short series of other scores (continuous, or beyond 15): an insertion
+ * sort of at most SORT_MAX scores, stable, so equal scores keep their row
+ * order as methods.c's sorted_view() leaves them.  A score of 0 (whose
+ * -0.0 twin compares equal but prints differently) sends the series to the
+ * general kernel.  Return 0 to do so. */
+#define SORT_MAX 32
+
+static int sort_small(const double *s, size_t m, double *a, uint32_t *pos)
+{
+    if (m > SORT_MAX)
+        return 0;
+    for (size_t i = 0; i < m; i++) {
+        const double x = s[i];
+        if (x == 0.0)
+            return 0;
+        size_t j = i;
+        while (j > 0 && a[j - 1] > x) {
+            a[j] = a[j - 1];
+            if (pos)
+                pos[j] = pos[j - 1];
+            j--;
+        }
+        a[j] = x;
+        if (pos)
+            pos[j] = (uint32_t)i;
+    }
+    return 1;
+}
+
+/* median_range() unweighted, from the sorted scores (see count_median). */
+static int sort_median(const double *s, size_t m, double *out)
+{
+    double a[SORT_MAX];
+    if (!sort_small(s, m, a, NULL))
+        return 0;
+    const size_t h = m / 2;
+    *out = (m % 2 == 1 || a[h - 1] == a[h]) ? a[h] : (a[h - 1] + a[h]) / 2;
+    return 1;
+}
+
+/* mode_range() unweighted, over the runs of equal sorted scores. */
+static int sort_mode(const double *s, size_t m, int32_t tie, double *out)
+{
+    double a[SORT_MAX];
+    uint32_t pos[SORT_MAX];
+    if (!sort_small(s, m, a, pos))
+        return 0;
+    size_t best_w = 0;
+    uint32_t best_last = 0;
+    double best_v = NAN;
+    for (size_t g = 0; g < m;) {
+        size_t e = g + 1;
+        while (e < m && a[e] == a[g])
+            e++;
+        const size_t gw = e - g;
+        const uint32_t last_pos = pos[e - 1];
+        int take = gw > best_w;
+        if (!take && gw == best_w) {
+            switch (tie) {
+            case MLG_TIE_HIGHEST: take = 1; break;
+            case MLG_TIE_LOWEST:  take = 0; break;
+            default:              take = last_pos > best_last; break;
+            }
+        }
+        if (take) {
+            best_w = gw;
+            best_v = a[g];
+            best_last = last_pos;
+        }
+        g = e;
+    }
+    *out = best_v;
+    return 1;
+}
+
 /* Power-law tables (pow_tab, declared above), for k = 2..POW_TAB_K (one
  * SUM_BLOCK, so each sum is 0 + its single block sum, as in methods.c):
  * xc = ln(k!)/k, x[k][j] = ln(j+1) - xc, sx, sxx, mx = sx/k, the slope's
@@ -760,17 +835,19 @@ static size_t fast_range(batch_job *j, size_t g)
         case MLG_METHOD_MEDIAN:
         case MLG_METHOD_RECENT_MEDIAN: {
             const size_t from = m == MLG_METHOD_MEDIAN ? 0 : a;
-            if (!histogram(s, from, k, cnt, NULL, nb))
+            if (histogram(s, from, k, cnt, NULL, nb))
+                v = count_median(cnt, k - from);
+            else if (!sort_median(s + from, k - from, &v))
                 return g;
-            v = count_median(cnt, k - from);
             break;
         }
         case MLG_METHOD_MODE:
         case MLG_METHOD_RECENT_MODE: {
             const size_t from = m == MLG_METHOD_MODE ? 0 : a;
-            if (!histogram(s, from, k, cnt, last, nb))
+            if (histogram(s, from, k, cnt, last, nb))
+                v = count_mode(cnt, last, p->tie, nb);
+            else if (!sort_mode(s + from, k - from, p->tie, &v))
                 return g;
-            v = count_mode(cnt, last, p->tie, nb);
             break;
         }
         default: /* MLG_METHOD_POWER_LAW */
