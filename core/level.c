@@ -47,12 +47,11 @@ static int even_integer(double v)
     return fmod(v, 2.0) == 0.0;
 }
 
-int32_t mlg__level_of(double value, const mlg_scale *scale, int32_t rounding,
-                      int32_t decimals, double *rounded)
+int32_t mlg__level_of_values(double value, int32_t n, const double *v,
+                             const double *cut, int32_t rounding,
+                             int32_t decimals, double *rounded)
 {
     const double r = round_decimals(value, decimals);
-    const int32_t n = scale->n_levels;
-    const double *v = scale->value;
     int32_t lv = 0;
 
     switch (rounding) {
@@ -93,7 +92,7 @@ int32_t mlg__level_of(double value, const mlg_scale *scale, int32_t rounding,
     default: /* MLG_ROUND_CUTS (validated above) */
         /* Highest i with cut[i] <= r; below cut[1], level 0. */
         for (int32_t i = 1; i < n; i++)
-            if (scale->cut[i] <= r)
+            if (cut[i] <= r)
                 lv = i;
         break;
     }
@@ -101,6 +100,13 @@ int32_t mlg__level_of(double value, const mlg_scale *scale, int32_t rounding,
     if (rounded)
         *rounded = r;
     return lv;
+}
+
+int32_t mlg__level_of(double value, const mlg_scale *scale, int32_t rounding,
+                      int32_t decimals, double *rounded)
+{
+    return mlg__level_of_values(value, scale->n_levels, scale->value,
+                                scale->cut, rounding, decimals, rounded);
 }
 
 int mlg_value_to_level(double value, const mlg_scale *scale,

@@ -30,6 +30,12 @@ const mlg_scale *mlg__default_scale(void);
 int32_t mlg__level_of(double value, const mlg_scale *scale, int32_t rounding,
                       int32_t decimals, double *rounded);
 
+/* The same step on bare arrays (n level values ascending, n cuts), for
+ * callers that keep packed copies of their scales (the roll-up plan). */
+int32_t mlg__level_of_values(double value, int32_t n, const double *value_of,
+                             const double *cut, int32_t rounding,
+                             int32_t decimals, double *rounded);
+
 /* Scratch bytes mlg__series_run() needs for a series of n rows under p
  * (0 for the methods that need none).  Batch callers size one buffer per
  * thread for their largest group. */

@@ -19,77 +19,13 @@
 
 /* ------------------------------------------------------------ levelling -- */
 
-/* Exact powers of ten 10^0 .. 10^9. */
-static const double pow10_table[10] = {1e0, 1e1, 1e2, 1e3, 1e4,
-                                       1e5, 1e6, 1e7, 1e8, 1e9};
-
-/* The same rounding as mlg_value_to_level() (core/level.c, which documents
- * why ties are judged on the decimal the double stands for); repeated here
- * because the run levels tens of millions of values and cannot afford
- * mlg_value_to_level()'s per-call validation.  test_rollup.c checks that
- * both give the same level and rounded value over a grid of values. */
-static double round_decimals(double x, int32_t d)
-{
-    if (d < 0)
-        return x;
-    const double p = pow10_table[d];
-    const double y = x * p;
-    if (!(fabs(y) < 4503599627370496.0)) /* 2^52 */
-        return x;
-    double r = round(y);
-    if (x > 0.0 && (r + 0.5) / p <= x)
-        r += 1.0;
-    else if (x < 0.0 && (r - 0.5) / p >= x)
-        r -= 1.0;
-    return r / p;
-}
-
-static int even_integer(double v) { return fmod(v, 2.0) == 0.0; }
-
-/* Level of a finite value on a validated scale (mlg_value_to_level()). */
+/* Level of a finite value on a validated scale: the step of
+ * mlg_value_to_level() without its per-call validation (core/level.c). */
 static int32_t level_of(double value, const mlg__fast *sc, int32_t rounding,
                         int32_t decimals)
 {
-    const double r = round_decimals(value, decimals);
-    const int32_t n = sc->n_levels;
-    const double *v = sc->value;
-    int32_t lv = 0;
-    switch (rounding) {
-    case MLG_ROUND_HALF_UP:
-        for (int32_t i = 1; i < n; i++)
-            if (r >= v[i - 1] / 2 + v[i] / 2)
-                lv = i;
-        break;
-    case MLG_ROUND_HALF_EVEN:
-        for (int32_t i = 1; i < n; i++) {
-            const double mid = v[i - 1] / 2 + v[i] / 2;
-            if (r > mid) {
-                lv = i;
-            } else if (r == mid) {
-                if (even_integer(v[i - 1]))
-                    lv = i - 1;
-                else if (even_integer(v[i]))
-                    lv = i;
-                else
-                    lv = (i % 2 == 0) ? i : i - 1;
-                break;
-            } else {
-                break;
-            }
-        }
-        break;
-    case MLG_ROUND_FLOOR:
-        for (int32_t i = 1; i < n; i++)
-            if (v[i] <= r)
-                lv = i;
-        break;
-    default: /* MLG_ROUND_CUTS */
-        for (int32_t i = 1; i < n; i++)
-            if (sc->cut[i] <= r)
-                lv = i;
-        break;
-    }
-    return lv;
+    return mlg__level_of_values(value, sc->n_levels, sc->value, sc->cut,
+                                rounding, decimals, NULL);
 }
 
 /* Exposed to the tests through this prototype only (not in any header). */
