@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <pthread.h>
 
 static const char usage_compute[] =
     "usage: mlg compute [EVIDENCE] [OPTIONS]\n"
@@ -235,20 +236,14 @@ static void on_student(engine *e, int32_t s, const ev_t *rows, size_t nrows, con
         }
         free(cnt);
     } else {
-        size_t T = e->tids.n;
-        for (size_t t = 0; t < T; t++)
-            if (tn[t] > 0 || !isnan(tv[t]) || tl[t] != MLG_LEVEL_NA)
-                write_mark(e, c, sid, engine_target_id(e, (int32_t)t), "", KIND_TARGET, tv[t],
-                           tl[t], tn[t], isnan(tv[t]) ? MLG_NODE_NA : 0, last_day);
-            else {
-                /* a student's target with rows that were all excused */
-                for (size_t i = 0; i < nrows; i++)
-                    if (rows[i].target == (int32_t)t) {
-                        write_mark(e, c, sid, engine_target_id(e, (int32_t)t), "", KIND_TARGET,
-                                   NAN, MLG_LEVEL_NA, 0, MLG_NODE_NA, last_day);
-                        break;
-                    }
-            }
+        /* targets in the order of the student's rows (grouped by target) */
+        for (size_t i = 0; i < nrows; i++) {
+            if (i > 0 && rows[i].target == rows[i - 1].target)
+                continue;
+            int32_t t = rows[i].target;
+            write_mark(e, c, sid, engine_target_id(e, t), "", KIND_TARGET, tv[t], tl[t], tn[t],
+                       isnan(tv[t]) ? MLG_NODE_NA : 0, last_day);
+        }
     }
     if (c->format == FMT_TEXT)
         out_ch(&c->out, '\n');
@@ -269,6 +264,205 @@ static int parse_kinds(const char *s)
     return k;
 }
 
+/* ------------------------------------------------------ parallel read -- */
+/* A large regular file of sorted evidence is cut into one byte range per
+ * worker, at student boundaries, and each range is read and computed by its
+ * own engine; worker 0 writes straight to the output, the others to
+ * temporary files copied after it in order.  Used only when it cannot change
+ * the result: CSV, JSON Lines or report output, grouped input, and no quote
+ * character within --max-record bytes of a cut (so no quoted field can span
+ * it).  Otherwise, and on any doubt, the file is read by one engine. */
+#define SPLIT_MAX_WORKERS 16
+
+typedef struct split_job {
+    pthread_t tid;
+    engine    e;
+    cstate    c;
+    const char *path;
+    int64_t   begin, end;
+    FILE     *tmp;
+    int       rc;
+} split_job;
+
+static void *split_worker(void *arg)
+{
+    split_job *j = arg;
+    j->rc = engine_read_range(&j->e, j->path, j->begin, j->end);
+    out_flush(&j->c.out);
+    if (j->c.out.err && j->rc == EXIT_OK)
+        j->rc = EXIT_IO;
+    return NULL;
+}
+
+/* The first student boundary at or after byte `guess`, or -1 when none can be
+ * proven safe within the window. */
+static int64_t find_cut(FILE *f, int64_t size, int64_t guess, size_t max_record)
+{
+    int64_t lo = guess > (int64_t)max_record ? guess - (int64_t)max_record : 0;
+    int64_t hi = guess + (int64_t)max_record < size ? guess + (int64_t)max_record : size;
+    size_t n = (size_t)(hi - lo);
+    char *b = xmalloc(n + 1);
+    int64_t cut = -1;
+    if (fseeko(f, (off_t)lo, SEEK_SET) != 0 || fread(b, 1, n, f) != n || memchr(b, '"', n)) {
+        free(b);
+        return -1;
+    }
+    b[n] = '\n';
+    char *p = memchr(b + (guess - lo), '\n', n - (size_t)(guess - lo));
+    if (p && p + 1 < b + n) {
+        char *line = p + 1;
+        char *c0 = memchr(line, ',', (size_t)(b + n - line));
+        char *nl0 = memchr(line, '\n', (size_t)(b + n - line) + 1);
+        if (c0 && c0 < nl0) {
+            size_t idlen = (size_t)(c0 - line);
+            const char *id = line;
+            for (char *q = nl0 + 1; q < b + n; q = (char *)memchr(q, '\n', (size_t)(b + n - q) + 1) + 1) {
+                char *c = memchr(q, ',', (size_t)(b + n - q));
+                char *nl = memchr(q, '\n', (size_t)(b + n - q) + 1);
+                if (nl == b + n)
+                    break; /* last, possibly partial line of the window */
+                if (!c || c > nl)
+                    break;
+                if ((size_t)(c - q) != idlen || memcmp(q, id, idlen) != 0) {
+                    cut = lo + (int64_t)(q - b);
+                    break;
+                }
+            }
+        }
+    }
+    free(b);
+    return cut;
+}
+
+/* Returns -1 when the file is not split (the caller reads it normally),
+ * else an exit code. */
+static int read_split(engine *ep, cstate *c, const char *input, const char *cat_path,
+                      int64_t split_min)
+{
+    struct stat st;
+    if (!strcmp(input, "-") || stat(input, &st) != 0 || !S_ISREG(st.st_mode) ||
+        st.st_size < split_min || ep->unsorted || ep->threads == 1 ||
+        !(c->format == FMT_CSV || c->format == FMT_JSONL || c->format == FMT_TEXT))
+        return -1;
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    int nw = ep->threads > 0 ? ep->threads : (int)(cores > 0 ? cores : 1);
+    if (nw > SPLIT_MAX_WORKERS)
+        nw = SPLIT_MAX_WORKERS;
+    if (nw < 2)
+        return -1;
+    int64_t size = (int64_t)st.st_size;
+    int64_t cut[SPLIT_MAX_WORKERS + 1];
+    FILE *f = fopen(input, "rb");
+    if (!f)
+        return -1;
+    cut[0] = 0;
+    int k = 1;
+    for (int w = 1; w < nw; w++) {
+        int64_t x = find_cut(f, size, size / nw * w, ep->max_record);
+        if (x < 0 || x <= cut[k - 1]) {
+            fclose(f);
+            return -1;
+        }
+        cut[k++] = x;
+    }
+    fclose(f);
+    cut[k] = -1;
+    nw = k;
+    split_job *job = xcalloc((size_t)nw, sizeof *job);
+    int rc = EXIT_OK;
+    out_flush(&c->out);
+    for (int w = 0; w < nw && rc == EXIT_OK; w++) {
+        split_job *j = &job[w];
+        engine_init(&j->e);
+        j->e.scale = ep->scale;
+        j->e.params = ep->params;
+        j->e.threads = 1;
+        j->e.strict = ep->strict;
+        j->e.max_record = ep->max_record;
+        j->e.day_max = ep->day_max;
+        j->e.rejects = ep->rejects;
+        j->e.on_student = ep->on_student;
+        j->c = *c;
+        j->c.first = w == 0 ? c->first : 0;
+        j->c.marks = 0;
+        j->e.user = &j->c;
+        j->path = input;
+        j->begin = cut[w];
+        j->end = cut[w + 1];
+        if (cat_path)
+            rc = engine_load_catalogue(&j->e, cat_path);
+        if (rc == EXIT_OK)
+            rc = engine_prepare(&j->e);
+        if (w > 0) {
+            j->tmp = tmpfile();
+            if (!j->tmp) {
+                diag("cannot create a temporary file: %s", strerror(errno));
+                rc = EXIT_IO;
+                break;
+            }
+            out_init(&j->c.out, j->tmp);
+        } else {
+            out_init(&j->c.out, c->out.f);
+        }
+    }
+    int started = 0;
+    if (rc == EXIT_OK) {
+        for (; started < nw; started++)
+            if (pthread_create(&job[started].tid, NULL, split_worker, &job[started]) != 0)
+                break;
+        for (int w = 0; w < started; w++)
+            pthread_join(job[w].tid, NULL);
+        if (started < nw) {
+            diag("cannot start a thread");
+            rc = EXIT_INTERNAL;
+        }
+    }
+    for (int w = 0; w < started && rc == EXIT_OK; w++)
+        if (job[w].rc != EXIT_OK)
+            rc = job[w].rc;
+    /* the output in order: worker 0 wrote directly; append the others */
+    for (int w = 1; w < started && rc == EXIT_OK; w++) {
+        char buf[1 << 16];
+        size_t got;
+        rewind(job[w].tmp);
+        while ((got = fread(buf, 1, sizeof buf, job[w].tmp)) > 0)
+            out_mem(&c->out, buf, got);
+        out_flush(&c->out);
+    }
+    /* a student in two ranges means the input was not grouped by student */
+    for (int w = 1; w < started && rc == EXIT_OK; w++)
+        for (size_t q = 0; q < job[w].e.students.n && rc == EXIT_OK; q++)
+            for (int v = 0; v < w; v++) {
+                const char *id = job[w].e.students.names[q];
+                if (strtab_get(&job[v].e.students, id, strlen(id)) >= 0) {
+                    diag_at(input, 0,
+                            "student '%s' appears again after other students: the input "
+                            "is not grouped by student; sort it or use --unsorted", id);
+                    rc = EXIT_DATA;
+                    break;
+                }
+            }
+    for (int w = 0; w < nw; w++) {
+        ep->n_read += job[w].e.n_read;
+        ep->n_used += job[w].e.n_used;
+        ep->n_rejected += job[w].e.n_rejected;
+        ep->n_skipped += job[w].e.n_skipped;
+        ep->n_shown += job[w].e.n_shown;
+        ep->n_students_done += job[w].e.n_students_done;
+        c->marks += job[w].c.marks;
+        if (w > 0 && job[w].tmp) {
+            fclose(job[w].tmp);
+            out_free(&job[w].c.out);
+        } else if (w == 0) {
+            out_free(&job[w].c.out);
+        }
+        engine_free(&job[w].e);
+    }
+    free(job);
+    ep->in_label = input;
+    return rc;
+}
+
 static int cmd_compute_main(engine *ep, int argc, char **argv)
 {
     cstate c;
@@ -281,6 +475,7 @@ static int cmd_compute_main(engine *ep, int argc, char **argv)
     const char *pkeys[64], *pvals[64];
     size_t np = 0;
     int progress = isatty(2) ? 1 : 0;
+    int64_t split_min = (int64_t)64 << 20;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
@@ -349,6 +544,9 @@ static int cmd_compute_main(engine *ep, int argc, char **argv)
                 return EXIT_USAGE;
             }
             ep->threads = (int32_t)t;
+        } else if (opt_val(argc, argv, &i, "--split-min-bytes", &val)) {
+            /* undocumented: lets the tests exercise the parallel reader */
+            split_min = strtoll(val, NULL, 10);
         } else if (opt_val(argc, argv, &i, "--max-record", &val)) {
             char *end;
             long long m = strtoll(val, &end, 10);
@@ -453,7 +651,10 @@ static int cmd_compute_main(engine *ep, int argc, char **argv)
     }
     ep->on_student = on_student;
     ep->user = &c;
-    rc = engine_read(ep, input);
+    ep->t0 = now_seconds();
+    rc = read_split(ep, &c, input, cat_path, split_min);
+    if (rc < 0)
+        rc = engine_read(ep, input);
     if (rc == EXIT_OK && c.format == FMT_JSON) {
         char tail[256];
         snprintf(tail, sizeof tail,

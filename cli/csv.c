@@ -19,7 +19,17 @@ int csv_open(csv_reader *r, FILE *f, size_t max_record)
         return -1;
     r->first = 1;
     r->line = 1;
+    r->limit = -1;
     return 0;
+}
+
+void csv_restart(csv_reader *r, int64_t limit)
+{
+    r->start = r->len = 0;
+    r->eof = 0;
+    r->first = 0;
+    r->line = 1;
+    r->limit = limit;
 }
 
 void csv_close(csv_reader *r)
@@ -42,7 +52,11 @@ static long refill(csv_reader *r)
     if (r->len >= r->cap)
         return 0;
     size_t want = r->cap - r->len;
-    size_t got = fread(r->buf + r->len, 1, want, r->f);
+    if (r->limit >= 0 && (int64_t)want > r->limit)
+        want = (size_t)r->limit;
+    size_t got = want ? fread(r->buf + r->len, 1, want, r->f) : 0;
+    if (r->limit >= 0)
+        r->limit -= (int64_t)got;
     if (got == 0) {
         if (ferror(r->f))
             return -1;

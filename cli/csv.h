@@ -34,6 +34,7 @@ typedef struct csv_reader {
     size_t   max_record;  /* longest accepted record, bytes */
     int      eof;         /* no more input from f */
     int      first;       /* BOM not yet checked */
+    int64_t  limit;       /* bytes still allowed from f; -1 = no limit */
     int64_t  line;        /* 1-based line number of the next unread byte */
     int64_t  rec_line;    /* line where the last returned record started */
     size_t   nfields;
@@ -44,6 +45,10 @@ typedef struct csv_reader {
 
 /* csv_open(): start reading f (not closed by the reader).  0 or -1 (ENOMEM). */
 int csv_open(csv_reader *r, FILE *f, size_t max_record);
+/* csv_restart(): forget buffered input and read from f's current position
+ * (already set by the caller with fseek) at most `limit` bytes (-1 = all),
+ * counting lines from 1 again; no byte-order mark is looked for. */
+void csv_restart(csv_reader *r, int64_t limit);
 void csv_close(csv_reader *r);
 
 /* csv_next(): the next record.  CSV_OK: r->nfields fields in r->field[]

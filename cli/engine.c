@@ -37,6 +37,7 @@ void engine_init(engine *e)
     e->oneroster_exempt = 1;
     e->cur_student = -1;
     e->day_max = INT32_MAX;
+    e->range_end = -1;
     strtab_init(&e->students);
     strtab_init(&e->tids);
 }
@@ -66,6 +67,8 @@ void engine_free(engine *e)
     free(e->nl);
     free(e->nf);
     free(e->stamp);
+    free(e->rank);
+    free(e->inv);
     free(e->last_buf);
     free(e->label_owned);
 }
@@ -166,6 +169,32 @@ int engine_prepare(engine *e)
 }
 
 /* ----------------------------------------------------------- rejects -- */
+int64_t engine_abs_line(engine *e, int64_t line)
+{
+    if (e->range_begin <= 0 || line <= 0)
+        return line;
+    if (!e->line_base_known) {
+        /* only needed for a diagnostic: count the newlines before the range */
+        FILE *f = fopen(e->in_label, "rb");
+        int64_t left = e->range_begin, n = 0;
+        char buf[1 << 16];
+        while (f && left > 0) {
+            size_t want = left < (int64_t)sizeof buf ? (size_t)left : sizeof buf;
+            size_t got = fread(buf, 1, want, f);
+            if (got == 0)
+                break;
+            for (const char *p = buf; (p = memchr(p, '\n', (size_t)(buf + got - p))) != NULL; p++)
+                n++;
+            left -= (int64_t)got;
+        }
+        if (f)
+            fclose(f);
+        e->line_base = n;
+        e->line_base_known = 1;
+    }
+    return line + e->line_base;
+}
+
 void engine_reject(engine *e, int64_t line, const char *fmt, ...)
 {
     char msg[512];
@@ -173,6 +202,7 @@ void engine_reject(engine *e, int64_t line, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    line = engine_abs_line(e, line);
     e->n_rejected++;
     if (e->strict) {
         if (e->progress_shown)
@@ -271,6 +301,7 @@ static int process(engine *e, ev_t *rows, size_t n)
     size_t T_all = e->have_cat ? e->T : e->tids.n;
     if (T_all > e->cap_stamp) {
         e->stamp = xrealloc(e->stamp, T_all * 2 * sizeof *e->stamp);
+        e->rank = xrealloc(e->rank, T_all * 2 * sizeof *e->rank);
         for (size_t k = e->cap_stamp; k < T_all * 2; k++)
             e->stamp[k] = -1;
         e->cap_stamp = T_all * 2;
@@ -293,8 +324,25 @@ static int process(engine *e, ev_t *rows, size_t n)
             j++;
         }
         if (!sorted) {
+            /* Sort by (first appearance of the target in this student's
+             * rows, day): the order depends only on the student's own rows,
+             * not on targets seen earlier in the file. */
             GROW(tmp, tmpcap, j - i);
+            GROW(e->inv, e->cap_inv, j - i);
+            int64_t st2 = ++e->stamp_gen;
+            int32_t nr = 0;
+            for (size_t q = i; q < j; q++) {
+                int32_t t = rows[q].target;
+                if (e->stamp[t] != st2) {
+                    e->stamp[t] = st2;
+                    e->rank[t] = nr;
+                    e->inv[nr++] = t;
+                }
+                rows[q].target = e->rank[t];
+            }
             ev_sort(rows + i, j - i, tmp);
+            for (size_t q = i; q < j; q++)
+                rows[q].target = e->inv[rows[q].target];
         }
         nruns++;
         i = j;
@@ -476,7 +524,7 @@ static int accept_row(engine *e, const char *sid, size_t slen, const ev_t *ev)
         if (!added && !e->unsorted) {
             if (e->progress_shown)
                 fputc('\n', stderr);
-            diag_at(e->in_label, ev->line,
+            diag_at(e->in_label, engine_abs_line(e, ev->line),
                     "student '%s' appears again after other students: the input is not "
                     "grouped by student; sort it (e.g. `sort -t, -k1,1 -s`) or use "
                     "--unsorted (loads the whole file into memory)",
@@ -681,6 +729,8 @@ static int read_long_csv(engine *e, FILE *f)
     csv_reader r;
     if (csv_open(&r, f, e->max_record) != 0)
         return EXIT_NOMEM;
+    if (e->range_begin == 0 && e->range_end >= 0)
+        r.limit = e->range_end;
     int rc = csv_next(&r);
     if (rc == CSV_EOF) {
         diag_at(e->in_label, 0, "empty input: no header line (want "
@@ -720,6 +770,14 @@ static int read_long_csv(engine *e, FILE *f)
     size_t ncols = r.nfields;
     int ret = EXIT_OK;
     int show = e->progress;
+    if (e->range_begin > 0) {
+        if (fseeko(f, (off_t)e->range_begin, SEEK_SET) != 0) {
+            diag_at(e->in_label, 0, "cannot seek: %s", strerror(errno));
+            csv_close(&r);
+            return EXIT_IO;
+        }
+        csv_restart(&r, e->range_end >= 0 ? e->range_end - e->range_begin : -1);
+    }
     while ((rc = csv_next(&r)) != CSV_EOF) {
         e->n_read++;
         if (show && (e->n_read & 0xFFFF) == 0)
@@ -1028,6 +1086,18 @@ int engine_read(engine *e, const char *path)
     int rc = read_long_csv(e, f);
     if (f != stdin)
         fclose(f);
+    return rc;
+}
+
+int engine_read_range(engine *e, const char *path, int64_t begin, int64_t end)
+{
+    e->t0 = e->t_last = now_seconds();
+    e->in_label = path;
+    e->range_begin = begin;
+    e->range_end = end;
+    FILE *f = open_in(path);
+    int rc = read_long_csv(e, f);
+    fclose(f);
     return rc;
 }
 

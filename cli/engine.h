@@ -86,12 +86,19 @@ struct engine {
     int64_t            *stamp;       /* per target: last student run seen */
     size_t              cap_stamp;
     int64_t             stamp_gen;
+    int32_t            *rank;        /* per target: rank in the student */
+    int32_t            *inv;         /* rank -> target */
+    size_t              cap_inv;
     const char         *last_tid;    /* one-entry cache of take() */
     size_t              last_tlen;
     int32_t             last_target;
     char               *last_buf;
     size_t              last_cap;
     char               *label_owned;
+    int64_t             range_begin;  /* engine_read_range(): byte range */
+    int64_t             range_end;    /* -1 = to the end */
+    int64_t             line_base;    /* newlines before range_begin */
+    int                 line_base_known;
 };
 
 /* engine_init(): defaults (ccs4 scale, decaying_average, strict off). */
@@ -104,6 +111,13 @@ int engine_prepare(engine *e);
 /* engine_read(): ingest a long CSV file or a OneRoster directory and call
  * on_student for every student.  Returns an exit code. */
 int engine_read(engine *e, const char *path);
+/* engine_read_range(): as engine_read() for the records of a regular long
+ * CSV file between byte offsets begin (a line start; the header is read from
+ * offset 0) and end (-1 = the end).  Line numbers in diagnostics stay those
+ * of the whole file. */
+int engine_read_range(engine *e, const char *path, int64_t begin, int64_t end);
+/* engine_abs_line(): the file line of a line number counted in the range. */
+int64_t engine_abs_line(engine *e, int64_t line);
 /* engine_summary(): "read = used + rejected" on stderr; exit code. */
 int engine_summary(engine *e);
 

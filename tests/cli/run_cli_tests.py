@@ -468,6 +468,26 @@ def test_more_options():
          err=["unknown preset 'huge'"])
 
 
+def test_split():
+    """The parallel reader (forced on small files) gives the serial bytes."""
+    sp = ["--split-min-bytes", "1"]
+    case("split_school", ["compute"] + SCHOOL + sp + ["--threads", "2"], 0, gold="school.csv",
+         err=["4297 rows read = 4297 used + 0 rejected; 60 students"])
+    case("split_school_4", ["compute"] + SCHOOL + sp + ["--threads", "4", "-f", "jsonl"], 0,
+         check=lambda o, e: expect(len(o.splitlines()) == 60 * 36, len(o.splitlines())))
+    # line numbers of rejects stay those of the whole file
+    case("split_bad_dates", ["compute", IN + "bad_dates.csv"] + CAT + sp + ["--threads", "3"],
+         3, gold="clean.csv", err=["bad_dates.csv:8: bad date '9/2/2024'",
+                                   "bad_dates.csv:10: bad date ''",
+                                   "11 rows read = 7 used + 4 rejected"])
+    # a student split across ranges is still caught as unsorted input
+    case("split_unsorted", ["compute", IN + "unsorted.csv"] + CAT + sp + ["--threads", "2"], 1,
+         err=["appears again after other students"])
+    # quotes near a cut: falls back to one reader, same result
+    case("split_quotes", ["compute", IN + "crlf_bom.csv"] + CAT + sp + ["--threads", "2"], 0,
+         gold="clean.csv")
+
+
 def test_pipe():
     """A reader that goes away early: mlg exits quietly (no error message)."""
     if ARGS.k and ARGS.k not in "closed_pipe":
@@ -500,7 +520,7 @@ def main():
     ARGS.mlg = os.path.abspath(ARGS.mlg)
     os.makedirs(ARGS.work, exist_ok=True)
     for t in [test_score, test_usage, test_formats, test_oneroster_out,
-              test_explain_check_generate, test_malformed, test_more_options, test_pipe]:
+              test_explain_check_generate, test_malformed, test_more_options, test_split, test_pipe]:
         t()
     if FAILS:
         print("%d failed: %s" % (len(FAILS), " ".join(FAILS)))
