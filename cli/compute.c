@@ -43,6 +43,9 @@ static const char usage_compute[] =
     "  --unsorted            input not grouped by student: load it all (memory\n"
     "                        about 40 bytes per row); OneRoster input always is\n"
     "  --threads N           worker threads for the batch (0 = all cores)\n"
+    "  --parallel            read a large (>= 64 MiB) sorted regular file in\n"
+    "                        --threads byte ranges at once (same output; the\n"
+    "                        later ranges are staged in temporary files)\n"
     "  --progress            progress line on stderr (default when it is a tty)\n"
     "  --no-progress         never show it\n"
     "  --max-record BYTES    longest accepted CSV record (default 1048576)\n"
@@ -341,7 +344,7 @@ static int read_split(engine *ep, cstate *c, const char *input, const char *cat_
 {
     struct stat st;
     if (!strcmp(input, "-") || stat(input, &st) != 0 || !S_ISREG(st.st_mode) ||
-        st.st_size < split_min || ep->unsorted || ep->threads == 1 ||
+        split_min < 0 || st.st_size < split_min || ep->unsorted || ep->threads == 1 ||
         !(c->format == FMT_CSV || c->format == FMT_JSONL || c->format == FMT_TEXT))
         return -1;
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
@@ -475,7 +478,7 @@ static int cmd_compute_main(engine *ep, int argc, char **argv)
     const char *pkeys[64], *pvals[64];
     size_t np = 0;
     int progress = isatty(2) ? 1 : 0;
-    int64_t split_min = (int64_t)64 << 20;
+    int64_t split_min = -1; /* off unless --parallel */
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
@@ -544,6 +547,9 @@ static int cmd_compute_main(engine *ep, int argc, char **argv)
                 return EXIT_USAGE;
             }
             ep->threads = (int32_t)t;
+        } else if (!strcmp(a, "--parallel")) {
+            if (split_min < 0)
+                split_min = (int64_t)64 << 20;
         } else if (opt_val(argc, argv, &i, "--split-min-bytes", &val)) {
             /* undocumented: lets the tests exercise the parallel reader */
             split_min = strtoll(val, NULL, 10);

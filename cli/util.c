@@ -7,27 +7,36 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Each diagnostic is formatted first and written with one call, so lines
+ * from parallel readers never interleave. */
 void diag(const char *fmt, ...)
 {
+    char msg[1200];
     va_list ap;
     va_start(ap, fmt);
-    fputs("mlg: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    int n = snprintf(msg, sizeof msg, "mlg: ");
+    vsnprintf(msg + n, sizeof msg - (size_t)n - 1, fmt, ap);
     va_end(ap);
+    strcat(msg, "\n");
+    fputs(msg, stderr);
 }
 
 void diag_at(const char *file, int64_t line, const char *fmt, ...)
 {
+    char msg[1600];
     va_list ap;
     va_start(ap, fmt);
+    int n;
     if (line > 0)
-        fprintf(stderr, "mlg: %s:%lld: ", file, (long long)line);
+        n = snprintf(msg, 400, "mlg: %s:%lld: ", file, (long long)line);
     else
-        fprintf(stderr, "mlg: %s: ", file);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+        n = snprintf(msg, 400, "mlg: %s: ", file);
+    if (n < 0 || n >= 400)
+        n = 399;
+    vsnprintf(msg + n, sizeof msg - (size_t)n - 1, fmt, ap);
     va_end(ap);
+    strcat(msg, "\n");
+    fputs(msg, stderr);
 }
 
 static void *nomem(void *p)

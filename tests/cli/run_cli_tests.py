@@ -470,7 +470,7 @@ def test_more_options():
 
 def test_split():
     """The parallel reader (forced on small files) gives the serial bytes."""
-    sp = ["--split-min-bytes", "1"]
+    sp = ["--parallel", "--split-min-bytes", "1"]
     case("split_school", ["compute"] + SCHOOL + sp + ["--threads", "2"], 0, gold="school.csv",
          err=["4297 rows read = 4297 used + 0 rejected; 60 students"])
     case("split_school_4", ["compute"] + SCHOOL + sp + ["--threads", "4", "-f", "jsonl"], 0,
