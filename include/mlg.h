@@ -320,7 +320,12 @@ typedef struct mlg_result {
     double  value;      /* proficiency value on the score scale; NaN if N/A */
     double  rounded;    /* value rounded to params.decimals; NaN if N/A */
     int32_t level;      /* level index, or MLG_LEVEL_NA */
-    int32_t n_used;     /* evidence rows that entered the method */
+    int32_t n_used;     /* evidence rows that count (status counted or
+                           missing-as-lowest, weight > 0, not after
+                           time_decay's as_of), before any window or
+                           selection: recent_mean n=3 over 4 such rows has
+                           n_used 4; mlg_series_explain() shows which rows
+                           the window kept */
     int32_t n_ignored;  /* rows excused, missing-ignored or of weight 0 */
     int32_t reserved;   /* zero */
 } mlg_result;
