@@ -59,6 +59,8 @@ typedef struct batch_job {
     void *scratch;
     size_t scratch_bytes;
     const double *pl_tab; /* power-law log tables (shared, read-only) */
+    int64_t *prefix;      /* means: PREFIX_ROWS + 1 integer prefix sums,
+                             then PREFIX_ROWS int32 scores */
     /* Level conversion state of the fast kernels (per thread). */
     int32_t n_thr;
     int fast_ok;
@@ -99,6 +101,8 @@ static void check_offsets(batch_job *j)
 
 /* Fast kernels: see below. */
 #define COUNT_VALUES 16 /* counting kernels: whole scores 0..15 */
+#define VALIDATE_BLOCK 2048 /* series validated per pass (block_valid) */
+#define PREFIX_ROWS 32768   /* rows of a block's integer prefix sums */
 #define POW_TAB_K 64    /* power-law tables cover series of up to 64 rows */
 typedef struct pow_tab {
     double x[POW_TAB_K + 1][POW_TAB_K];
@@ -306,6 +310,15 @@ int mlg_batch_compute(size_t n_groups, const int64_t *offsets,
 
     /* Scratch and tables, allocated before any output is written. */
     double *pl_tab = NULL;
+    /* Means of whole scores use exact integer prefix sums (see fast_range);
+     * |score| < 2^31 keeps PREFIX_ROWS of them far below 2^53. */
+    const double mag = fabs(scale->score_min) > fabs(scale->score_max)
+                           ? fabs(scale->score_min) : fabs(scale->score_max);
+    const int want_prefix =
+        !weight && !status && mag < 2147483647.0 &&
+        (params->method == MLG_METHOD_MEAN ||
+         params->method == MLG_METHOD_RECENT_MEAN ||
+         params->method == MLG_METHOD_WEIGHTED_AVERAGE);
     if (rc == MLG_OK && params->method == MLG_METHOD_POWER_LAW && !weight &&
         !status) {
         pl_tab = malloc(sizeof(pow_tab) + COUNT_VALUES * sizeof(double));
@@ -323,6 +336,16 @@ int mlg_batch_compute(size_t n_groups, const int64_t *offsets,
     for (size_t t = 0; t < nt && rc == MLG_OK; t++) {
         batch_job *j = &jobs[t];
         j->pl_tab = pl_tab;
+        if (want_prefix) {
+            /* int64 prefix sums, then the int32 scores of a block. */
+            j->prefix = malloc((PREFIX_ROWS + 1) * sizeof *j->prefix +
+                               PREFIX_ROWS * sizeof(int32_t));
+            if (!j->prefix) {
+                rc = mlg__fail(err, MLG_ENOMEM, -1, -1,
+                               "cannot allocate prefix sums");
+                break;
+            }
+        }
         j->scratch_bytes = mlg__scratch_bytes(j->max_n, params);
         if (j->scratch_bytes) {
             j->scratch = j->scratch_bytes == SIZE_MAX
@@ -345,8 +368,10 @@ int mlg_batch_compute(size_t n_groups, const int64_t *offsets,
                 break;
             }
     }
-    for (size_t t = 0; t < nt; t++)
+    for (size_t t = 0; t < nt; t++) {
         free(jobs[t].scratch);
+        free(jobs[t].prefix);
+    }
     free(jobs);
     free(pl_tab);
     return rc;
@@ -445,9 +470,17 @@ static FORCE_INLINE int32_t level_of(batch_job *j, const double *thr,
         lv += x >= thr[i];
         near |= fabs(x - thr[i]) <= band;
     }
-    return near ? level_slow(j, x) : lv;
+    /* The cache is probed every time so that whether a value is near a
+     * threshold (often, for means: 2.5) costs a select, not a branch; only
+     * a near value missing from the cache takes the call. */
+    const uint64_t key = dbits(x);
+    const size_t h = (size_t)((key * 0x9E3779B97F4A7C15ull) >> 58);
+    const int hit = j->cache_key[h] == key;
+    const int32_t cached = j->cache_level[h];
+    if (near & !hit)
+        return level_slow(j, x);
+    return near ? cached : lv;
 }
-
 /* 1 if rows [0, n), n >= 1, would all pass validation (no weights, no statuses):
  * scores within [lo, hi] (NaN fails), days non-decreasing. */
 static inline int rows_ok(const double *s, const int32_t *d, size_t n,
@@ -492,6 +525,75 @@ static inline int rows_ok(const double *s, const int32_t *d, size_t n,
     return !bad;
 #endif
 }
+
+/* Validation of a block of series [g, ge) in one pass over its rows, so the
+ * per-series code need not loop to check (a loop whose length changes from
+ * one series to the next costs a mispredicted branch per series): every
+ * score within [lo, hi] (NaN fails), and every day decrease on a series
+ * boundary (the number of decreases over the block's rows equals the
+ * number at its series' first rows).  1 if every series of the block is
+ * valid; 0 sends each of them through rows_ok().  VALIDATE_BLOCK series
+ * (about 200 KB of rows) stay in the cache for the compute loop. */
+#if defined(__SSE2__) && !defined(MLG_BATCH_NO_SIMD)
+static int block_valid(const int64_t *o, const int32_t *day,
+                       const double *score, size_t g, size_t ge, double lo,
+                       double hi)
+{
+    const int64_t r0 = o[g], r1 = o[ge];
+    if (r1 <= r0)
+        return 1;
+    const __m128d vlo = _mm_set1_pd(lo), vhi = _mm_set1_pd(hi);
+    __m128d ok0 = _mm_cmpeq_pd(vlo, vlo), ok1 = ok0;
+    int64_t i = r0;
+    for (; i + 4 <= r1; i += 4) {
+        const __m128d x0 = _mm_loadu_pd(score + i);
+        const __m128d x1 = _mm_loadu_pd(score + i + 2);
+        ok0 = _mm_and_pd(ok0, _mm_and_pd(_mm_cmpge_pd(x0, vlo),
+                                         _mm_cmple_pd(x0, vhi)));
+        ok1 = _mm_and_pd(ok1, _mm_and_pd(_mm_cmpge_pd(x1, vlo),
+                                         _mm_cmple_pd(x1, vhi)));
+    }
+    int bad = _mm_movemask_pd(_mm_and_pd(ok0, ok1)) != 3;
+    for (; i < r1; i++)
+        bad |= !(score[i] >= lo) | !(score[i] <= hi);
+    if (bad)
+        return 0;
+    if (!day)
+        return 1;
+    __m128i cnt = _mm_setzero_si128();
+    i = r0 + 1;
+    for (; i + 4 <= r1; i += 4) {
+        const __m128i cur = _mm_loadu_si128((const __m128i *)(const void *)(day + i));
+        const __m128i prev =
+            _mm_loadu_si128((const __m128i *)(const void *)(day + i - 1));
+        cnt = _mm_sub_epi32(cnt, _mm_cmplt_epi32(cur, prev));
+    }
+    int32_t lane[4];
+    _mm_storeu_si128((__m128i *)(void *)lane, cnt);
+    int64_t ndec = (int64_t)lane[0] + lane[1] + lane[2] + lane[3];
+    for (; i < r1; i++)
+        ndec += day[i] < day[i - 1];
+    if (ndec == 0)
+        return 1;
+    /* Decreases at the series' first rows r0 < o[h] < r1 (each row once). */
+    int64_t nb = 0, prev_r = r0;
+    for (size_t h = g + 1; h < ge; h++) {
+        const int64_t r = o[h];
+        if (r != prev_r && r < r1)
+            nb += day[r] < day[r - 1];
+        prev_r = r;
+    }
+    return ndec == nb;
+}
+#else
+static int block_valid(const int64_t *o, const int32_t *day,
+                       const double *score, size_t g, size_t ge, double lo,
+                       double hi)
+{
+    (void)o; (void)day; (void)score; (void)g; (void)ge; (void)lo; (void)hi;
+    return 0; /* rows_ok() per series */
+}
+#endif
 
 /* methods.c sum4(): blocks of SUM_BLOCK rows, each summed in four lanes
  * combined as (l0+l1)+(l2+l3), the block sums added to a running total. */
@@ -784,7 +886,62 @@ static size_t fast_range(batch_job *j, size_t g)
     const int nb = hi_s >= (double)(COUNT_VALUES - 1) ? COUNT_VALUES
                    : hi_s >= 0.0                     ? (int)hi_s + 1
                                                      : 1;
+    size_t block_end = g;
+    int block_ok = 0, block_int = 0;
+    int64_t base = 0;
+    int64_t *const P = j->prefix;
     for (; g < j->g1; g++) {
+        if (g == block_end) {
+            block_end = j->g1 - g > VALIDATE_BLOCK ? g + VALIDATE_BLOCK : j->g1;
+            if (P && o[block_end] - o[g] > PREFIX_ROWS) {
+                /* Fewer series, so the block's rows fit the prefix buffer. */
+                size_t lo_g = g + 1, hi_g = block_end;
+                while (lo_g < hi_g) {
+                    const size_t mid = lo_g + (hi_g - lo_g + 1) / 2;
+                    if (o[mid] - o[g] <= PREFIX_ROWS)
+                        lo_g = mid;
+                    else
+                        hi_g = mid - 1;
+                }
+                block_end = lo_g;
+            }
+            block_ok = block_valid(o, day, score, g, block_end, lo_s, hi_s);
+            block_int = 0;
+            base = o[g];
+            if (P && block_ok && o[block_end] - base <= PREFIX_ROWS) {
+                /* Whole scores sum exactly in any order (every partial sum
+                 * is an integer below 2^53), so methods.c's four-lane sum
+                 * equals the difference of two exact prefix sums.  The
+                 * scores are validated, so within +-2^31: the conversion to
+                 * int32 is defined. */
+                const int64_t n_b = o[block_end] - base;
+                const double *sb = score + base;
+                int32_t *const iv = (int32_t *)(void *)(P + PREFIX_ROWS + 1);
+                int whole = 1;
+                int64_t i = 0;
+#if defined(__SSE2__) && !defined(MLG_BATCH_NO_SIMD)
+                __m128d same = _mm_cmpeq_pd(_mm_setzero_pd(), _mm_setzero_pd());
+                for (; i + 2 <= n_b; i += 2) {
+                    const __m128d x = _mm_loadu_pd(sb + i);
+                    const __m128i t = _mm_cvttpd_epi32(x);
+                    same = _mm_and_pd(same, _mm_cmpeq_pd(_mm_cvtepi32_pd(t), x));
+                    _mm_storel_epi64((__m128i *)(void *)(iv + i), t);
+                }
+                whole = _mm_movemask_pd(same) == 3;
+#endif
+                for (; i < n_b; i++) {
+                    iv[i] = (int32_t)sb[i];
+                    whole &= (double)iv[i] == sb[i];
+                }
+                int64_t acc = 0;
+                P[0] = 0;
+                for (i = 0; i < n_b; i++) {
+                    acc += iv[i];
+                    P[i + 1] = acc;
+                }
+                block_int = whole;
+            }
+        }
         const int64_t r0 = o[g];
         const size_t k = (size_t)(o[g + 1] - r0);
         if (k == 0) {
@@ -799,15 +956,20 @@ static size_t fast_range(batch_job *j, size_t g)
         const int32_t *d = day ? day + r0 : NULL;
         double v;
 
-        if (!rows_ok(s, d, k, lo_s, hi_s))
+        if (!block_ok && !rows_ok(s, d, k, lo_s, hi_s))
             return g;
         const size_t a = k > win ? k - win : 0; /* window start */
         switch (m) {
         case MLG_METHOD_MEAN:
-            v = fsum4(s, k) / (double)k;
+            v = block_int ? (double)(P[r0 - base + (int64_t)k] - P[r0 - base]) /
+                                (double)k
+                          : fsum4(s, k) / (double)k;
             break;
         case MLG_METHOD_RECENT_MEAN:
-            v = fsum4(s + a, k - a) / (double)(k - a);
+            v = block_int ? (double)(P[r0 - base + (int64_t)k] -
+                                     P[r0 - base + (int64_t)a]) /
+                                (double)(k - a)
+                          : fsum4(s + a, k - a) / (double)(k - a);
             break;
         case MLG_METHOD_MOST_RECENT:
             v = s[k - 1];
@@ -829,6 +991,11 @@ static size_t fast_range(batch_job *j, size_t g)
         case MLG_METHOD_WEIGHTED_AVERAGE:
             if (k == 1)
                 v = s[0];
+            else if (block_int)
+                v = w * s[k - 1] +
+                    (1.0 - w) * ((double)(P[r0 - base + (int64_t)k - 1] -
+                                          P[r0 - base]) /
+                                 (double)(k - 1));
             else
                 v = w * s[k - 1] + (1.0 - w) * (fsum4(s, k - 1) / (double)(k - 1));
             break;
