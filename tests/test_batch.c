@@ -726,6 +726,45 @@ static void test_data_errors(void **state)
         }
 }
 
+/* The same in a batch of many blocks (the fast kernels validate 2048
+ * series at a time): a day decrease inside series 15000 and a NaN in series
+ * 17000 of 20000; series 15000 is reported for every thread count, with
+ * the absolute row. */
+static void test_data_errors_large(void **state)
+{
+    (void)state;
+    dataset d = make_data(0xe44042u, 20000, SHAPE_WHOLE);
+    size_t ga = 15000, gb = 17000;
+    while (d.off[ga + 1] - d.off[ga] < 2)
+        ga++;
+    while (d.off[gb + 1] - d.off[gb] < 1)
+        gb++;
+    const int64_t ra = d.off[ga] + 1;
+    d.day[ra] = d.day[ra - 1] - 1;
+    d.score[d.off[gb]] = NAN;
+    double *v = malloc(d.ng * sizeof *v);
+    assert_non_null(v);
+    static const int32_t methods[] = {MLG_METHOD_MEAN, MLG_METHOD_MOST_RECENT,
+                                      MLG_METHOD_MEDIAN, MLG_METHOD_MODE};
+    for (size_t mi = 0; mi < 4; mi++)
+        for (size_t ti = 0; ti < sizeof thread_counts / sizeof *thread_counts;
+             ti++) {
+            mlg_method_params p;
+            assert_int_equal(mlg_method_params_init(&p, methods[mi]), MLG_OK);
+            mlg_errinfo e;
+            assert_int_equal(mlg_batch_compute(d.ng, d.off, d.day, d.score,
+                                               NULL, NULL, NULL, &p,
+                                               thread_counts[ti], v, NULL,
+                                               NULL, &e),
+                             MLG_EORDER);
+            assert_int_equal(e.group, (int64_t)ga);
+            assert_int_equal(e.row, ra);
+            assert_true(isnan(v[ga]));
+        }
+    free(v);
+    free_data(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -739,6 +778,7 @@ int main(void)
         cmocka_unit_test(test_argument_errors),
         cmocka_unit_test(test_empty_batch),
         cmocka_unit_test(test_data_errors),
+        cmocka_unit_test(test_data_errors_large),
     };
     return cmocka_run_group_tests_name("batch", tests, NULL, NULL);
 }
