@@ -2,7 +2,7 @@
  *
  * One command (see docs/performance.md):
  *     build/bench/bench_batch --preset lausd-year --json perf.json
- * (about 3.5 minutes on the 2-core development machine; --help for flags)
+ * (about 2.5 minutes on the 2-core development machine; --help for flags)
  *
  * Generates a synthetic district (bench/gen.c, seeded), holds it in memory
  * and prints a tab-separated table: for each method, mlg_batch_compute() at

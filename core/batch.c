@@ -14,6 +14,13 @@
  *  2. compute.  Each thread stops at its first failing group; the error
  *     reported is that of the lowest-numbered failing range, hence the first
  *     failing group in group order, whatever the thread count.
+ *
+ * Each group goes through mlg__series_run() (core/methods.c), except that
+ * without weights and statuses the hot methods run in the fast kernels at
+ * the end of this file: bit-for-bit replicas of methods.c's arithmetic,
+ * checked against mlg_series_compute() by tests/test_batch.c.  When
+ * methods.c changes its arithmetic those tests fail until the replicas
+ * follow.  Measured speed: docs/performance.md.
  */
 #define _POSIX_C_SOURCE 200809L
 
