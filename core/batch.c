@@ -325,7 +325,8 @@ int mlg_batch_compute(size_t n_groups, const int64_t *offsets,
         !weight && !status && mag < 2147483647.0 &&
         (params->method == MLG_METHOD_MEAN ||
          params->method == MLG_METHOD_RECENT_MEAN ||
-         params->method == MLG_METHOD_WEIGHTED_AVERAGE);
+         params->method == MLG_METHOD_WEIGHTED_AVERAGE ||
+         params->method == MLG_METHOD_POWER_LAW);
     if (rc == MLG_OK && params->method == MLG_METHOD_POWER_LAW && !weight &&
         !status) {
         pl_tab = malloc(sizeof(pow_tab) + COUNT_VALUES * sizeof(double));
@@ -845,6 +846,39 @@ static inline int fast_power(const pow_tab *t, const double *ln_s,
     return 1;
 }
 
+/* fast_power() on whole scores already converted to int32 (iv) by the
+ * block pass: ln(score + shift) is always a table lookup.  0 if a score is
+ * outside 0..15 (the caller then uses fast_power()). */
+static inline int power_int(const pow_tab *t, const double *ln_s,
+                            const int32_t *iv, size_t k, double shift,
+                            double lo, double hi, double *out)
+{
+    uint32_t out_of_table = 0;
+    for (size_t j = 0; j < k; j++)
+        out_of_table |= (uint32_t)iv[j] >> 4; /* negative or >= 16 */
+    if (out_of_table)
+        return 0;
+    const double y1 = ln_s[iv[0]];
+    const double *x = t->x[k];
+    double by = 0, bxy = 0;
+    for (size_t j = 0; j < k; j++) {
+        const double y = ln_s[iv[j]] - y1;
+        by += y;
+        bxy += x[j] * y;
+    }
+    double sy = 0, sxy = 0;
+    sy += by;
+    sxy += bxy;
+    const double kd = (double)k, sx = t->sx[k], my = sy / kd;
+    const double b = (sxy - sx * my) / t->den[k];
+    const double base = y1 + my + b * t->shift_x[k];
+    if (!(isfinite(base) && isfinite(b)))
+        return 0;
+    const double v = exp(base) - shift;
+    *out = v < lo ? lo : (v > hi ? hi : v);
+    return 1;
+}
+
 static size_t fast_range(batch_job *j, size_t g)
 {
     if (!j->fast_ok)
@@ -1030,6 +1064,12 @@ static size_t fast_range(batch_job *j, size_t g)
                              general kernel */
             if (k == 1)
                 v = s[0];
+            else if (k <= POW_TAB_K && block_int &&
+                     power_int(pt, ln_s,
+                               (const int32_t *)(const void *)(P + PREFIX_ROWS + 1) +
+                                   (r0 - base),
+                               k, shift, lo_s, hi_s, &v))
+                ; /* whole scores 0..15, converted by the block pass */
             else if (k > POW_TAB_K ||
                      !fast_power(pt, ln_s, s, k, shift, lo_s, hi_s, &v))
                 return g;
