@@ -71,19 +71,6 @@ static int check_source(int32_t s)
     return s == MLG_SOURCE_VALUE || s == MLG_SOURCE_LEVEL ? MLG_OK
                                                           : MLG_EINVAL;
 }
-static int check_tie(int32_t t)
-{
-    return t >= MLG_TIE_RECENT && t <= MLG_TIE_LOWEST ? MLG_OK : MLG_EINVAL;
-}
-static int check_rounding(int32_t r)
-{
-    return r >= MLG_ROUND_HALF_UP && r <= MLG_ROUND_CUTS ? MLG_OK
-                                                          : MLG_EINVAL;
-}
-static int check_decimals(int32_t d)
-{
-    return d >= -1 && d <= 9 ? MLG_OK : MLG_EINVAL;
-}
 static int check_gap(int32_t g) { return g >= 0 ? MLG_OK : MLG_EINVAL; }
 static int check_p(double p)
 {
@@ -91,7 +78,6 @@ static int check_p(double p)
         return MLG_ENAN;
     return p > 0.0 && p <= 1.0 ? MLG_OK : MLG_EINVAL;
 }
-static int check_finite(double x) { return isfinite(x) ? MLG_OK : MLG_ENAN; }
 static int check_level(double x)
 {
     return isnan(x) || isfinite(x) ? MLG_OK : MLG_ENAN;
@@ -106,12 +92,12 @@ int mlg_rollup_rule_validate(const mlg_rollup_rule *r)
     int s;
     if ((s = check_source(r->source)) != MLG_OK ||
         (s = check_gap(r->gap)) != MLG_OK ||
-        (s = check_tie(r->tie)) != MLG_OK ||
-        (s = check_rounding(r->rounding)) != MLG_OK ||
-        (s = check_decimals(r->decimals)) != MLG_OK ||
+        (s = mlg__check_tie(r->tie)) != MLG_OK ||
+        (s = mlg__check_rounding(r->rounding)) != MLG_OK ||
+        (s = mlg__check_decimals(r->decimals)) != MLG_OK ||
         (s = check_p(r->p)) != MLG_OK || (s = check_level(r->level)) != MLG_OK ||
-        (s = check_finite(r->cut)) != MLG_OK ||
-        (s = check_finite(r->floor)) != MLG_OK)
+        (s = mlg__check_finite(r->cut)) != MLG_OK ||
+        (s = mlg__check_finite(r->floor)) != MLG_OK)
         return s;
     return MLG_OK;
 }
@@ -136,59 +122,18 @@ const char *mlg_rollup_rule_name(int32_t rule)
     return rule_names[rule];
 }
 
-/* Strict integer (optional sign, digits, nothing else).  MLG_EFORMAT if not
- * an integer, MLG_EINVAL if it does not fit int32_t. */
-static int parse_int32(const char *text, int32_t *out)
-{
-    if (!(text[0] >= '0' && text[0] <= '9') && text[0] != '-' &&
-        text[0] != '+')
-        return MLG_EFORMAT;
-    char *end = NULL;
-    errno = 0;
-    const long v = strtol(text, &end, 10);
-    if (end == text || *end != '\0')
-        return MLG_EFORMAT;
-    if (errno == ERANGE || v < INT32_MIN || v > INT32_MAX)
-        return MLG_EINVAL;
-    *out = (int32_t)v;
-    return MLG_OK;
-}
-
-/* Strict double as strtod reads it, with no leading blanks and no trailing
- * text; "nan" and "inf" parse (and then fail the range checks). */
-static int parse_double(const char *text, double *out)
-{
-    if (text[0] == '\0' || text[0] == ' ' || text[0] == '\t' ||
-        text[0] == '\n' || text[0] == '\v' || text[0] == '\f' ||
-        text[0] == '\r')
-        return MLG_EFORMAT;
-    char *end = NULL;
-    const double v = strtod(text, &end);
-    if (end == text || *end != '\0')
-        return MLG_EFORMAT;
-    *out = v;
-    return MLG_OK;
-}
-
 /* Index of `word` in `words` (n entries) in *out, else MLG_ENOTFOUND. */
 static int parse_word(const char *word, const char *const *words, int32_t n,
                       int32_t *out)
 {
-    for (int32_t i = 0; i < n; i++) {
-        if (strcmp(words[i], word) == 0) {
-            *out = i;
-            return MLG_OK;
-        }
-    }
-    return MLG_ENOTFOUND;
+    const int32_t i = mlg__find_word(word, words, n);
+    if (i < 0)
+        return MLG_ENOTFOUND;
+    *out = i;
+    return MLG_OK;
 }
 
 static const char *const source_words[] = {"value", "level"};
-/* Indexed by MLG_TIE_*. */
-static const char *const tie_words[] = {"recent", "highest", "lowest"};
-/* Indexed by MLG_ROUND_*. */
-static const char *const rounding_words[] = {"half_up", "half_even", "floor",
-                                             "cuts"};
 
 int mlg_rollup_rule_set(mlg_rollup_rule *r, const char *key,
                         const char *value)
@@ -204,43 +149,43 @@ int mlg_rollup_rule_set(mlg_rollup_rule *r, const char *key,
             return s;
         q.source = i;
     } else if (strcmp(key, "tie") == 0) {
-        if ((s = parse_word(value, tie_words, 3, &i)) != MLG_OK)
+        if ((s = parse_word(value, mlg__tie_words, 3, &i)) != MLG_OK)
             return s;
         q.tie = i;
     } else if (strcmp(key, "rounding") == 0) {
-        if ((s = parse_word(value, rounding_words, 4, &i)) != MLG_OK)
+        if ((s = parse_word(value, mlg__rounding_words, 4, &i)) != MLG_OK)
             return s;
         q.rounding = i;
     } else if (strcmp(key, "gap") == 0) {
-        if ((s = parse_int32(value, &i)) != MLG_OK ||
+        if ((s = mlg__parse_int32(value, &i)) != MLG_OK ||
             (s = check_gap(i)) != MLG_OK)
             return s;
         q.gap = i;
     } else if (strcmp(key, "decimals") == 0) {
-        if ((s = parse_int32(value, &i)) != MLG_OK ||
-            (s = check_decimals(i)) != MLG_OK)
+        if ((s = mlg__parse_int32(value, &i)) != MLG_OK ||
+            (s = mlg__check_decimals(i)) != MLG_OK)
             return s;
         q.decimals = i;
     } else if (strcmp(key, "p") == 0) {
-        if ((s = parse_double(value, &d)) != MLG_OK ||
+        if ((s = mlg__parse_double(value, &d)) != MLG_OK ||
             (s = check_p(d)) != MLG_OK)
             return s;
         q.p = d;
     } else if (strcmp(key, "level") == 0) {
         if (strcmp(value, "top") == 0)
             d = NAN;
-        else if ((s = parse_double(value, &d)) != MLG_OK ||
+        else if ((s = mlg__parse_double(value, &d)) != MLG_OK ||
                  (s = check_level(d)) != MLG_OK)
             return s;
         q.level = d;
     } else if (strcmp(key, "cut") == 0) {
-        if ((s = parse_double(value, &d)) != MLG_OK ||
-            (s = check_finite(d)) != MLG_OK)
+        if ((s = mlg__parse_double(value, &d)) != MLG_OK ||
+            (s = mlg__check_finite(d)) != MLG_OK)
             return s;
         q.cut = d;
     } else if (strcmp(key, "floor") == 0) {
-        if ((s = parse_double(value, &d)) != MLG_OK ||
-            (s = check_finite(d)) != MLG_OK)
+        if ((s = mlg__parse_double(value, &d)) != MLG_OK ||
+            (s = mlg__check_finite(d)) != MLG_OK)
             return s;
         q.floor = d;
     } else {

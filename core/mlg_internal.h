@@ -23,6 +23,28 @@ int mlg__fail(mlg_errinfo *err, int status, int64_t group, int64_t row,
 /* The CCS 4/3/2/1 scale, the default wherever a caller passes NULL. */
 const mlg_scale *mlg__default_scale(void);
 
+/* Strict text parsing (text.c), shared by mlg_method_params_set() and
+ * mlg_rollup_rule_set().  mlg__parse_int32: optional sign and decimal digits,
+ * nothing else (MLG_EFORMAT), within int32_t (else MLG_EINVAL).
+ * mlg__parse_double: what strtod reads in the "C" locale (decimal, exponent,
+ * hexadecimal, "nan", "inf"), with no leading blanks and no trailing text
+ * (MLG_EFORMAT); overflow gives an infinity, left to the range checks.
+ * mlg__find_word: index of word in list[0..n), or -1.  *out is written only
+ * on success. */
+int mlg__parse_int32(const char *text, int32_t *out);
+int mlg__parse_double(const char *text, double *out);
+int32_t mlg__find_word(const char *word, const char *const *list, int32_t n);
+
+/* Words indexed by MLG_TIE_* and MLG_ROUND_*. */
+extern const char *const mlg__tie_words[3];
+extern const char *const mlg__rounding_words[4];
+
+/* Range checks (MLG_OK, MLG_EINVAL, or MLG_ENAN for a non-finite double). */
+int mlg__check_tie(int32_t t);
+int mlg__check_rounding(int32_t r);
+int mlg__check_decimals(int32_t d); /* -1..9 */
+int mlg__check_finite(double x);
+
 /* The level of a finite value on a validated scale with a validated rounding
  * mode and decimals: mlg_value_to_level() without its argument checks, for
  * the hot loops (batch, roll-ups) that validated once up front.  *rounded

@@ -71,19 +71,10 @@ int mlg_method_params_init(mlg_method_params *p, int32_t method)
 
 /* Range checks shared by validate and set, one field at a time. */
 static int check_n(int32_t n) { return n >= 1 ? MLG_OK : MLG_EINVAL; }
-static int check_tie(int32_t t)
-{
-    return t >= MLG_TIE_RECENT && t <= MLG_TIE_LOWEST ? MLG_OK : MLG_EINVAL;
-}
 static int check_missing(int32_t m)
 {
     return m == MLG_MISSING_IGNORE || m == MLG_MISSING_LOWEST ? MLG_OK
                                                               : MLG_EINVAL;
-}
-static int check_rounding(int32_t r)
-{
-    return r >= MLG_ROUND_HALF_UP && r <= MLG_ROUND_CUTS ? MLG_OK
-                                                         : MLG_EINVAL;
 }
 static int check_weight(double w)
 {
@@ -91,16 +82,11 @@ static int check_weight(double w)
         return MLG_ENAN;
     return w > 0.0 && w <= 1.0 ? MLG_OK : MLG_EINVAL;
 }
-static int check_finite(double x) { return isfinite(x) ? MLG_OK : MLG_ENAN; }
 static int check_half_life(double h)
 {
     if (!isfinite(h))
         return MLG_ENAN;
     return h > 0.0 ? MLG_OK : MLG_EINVAL;
-}
-static int check_decimals(int32_t d)
-{
-    return d >= -1 && d <= 9 ? MLG_OK : MLG_EINVAL;
 }
 
 int mlg_method_params_validate(const mlg_method_params *p)
@@ -111,14 +97,14 @@ int mlg_method_params_validate(const mlg_method_params *p)
         return MLG_ENOTFOUND;
     int s;
     if ((s = check_n(p->n)) != MLG_OK ||
-        (s = check_tie(p->tie)) != MLG_OK ||
+        (s = mlg__check_tie(p->tie)) != MLG_OK ||
         (s = check_missing(p->missing)) != MLG_OK ||
-        (s = check_rounding(p->rounding)) != MLG_OK ||
+        (s = mlg__check_rounding(p->rounding)) != MLG_OK ||
         (s = check_weight(p->weight)) != MLG_OK ||
-        (s = check_finite(p->mastery)) != MLG_OK ||
+        (s = mlg__check_finite(p->mastery)) != MLG_OK ||
         (s = check_half_life(p->half_life_days)) != MLG_OK ||
-        (s = check_decimals(p->decimals)) != MLG_OK ||
-        (s = check_finite(p->log_shift)) != MLG_OK)
+        (s = mlg__check_decimals(p->decimals)) != MLG_OK ||
+        (s = mlg__check_finite(p->log_shift)) != MLG_OK)
         return s;
     return MLG_OK;
 }
@@ -144,43 +130,6 @@ const char *mlg_method_name(int32_t method)
 }
 
 /* ---------------------------------------------------------------- text -- */
-
-/* Strict integer: optional '-' or '+', decimal digits, nothing else (no
- * leading blanks, no trailing text).  MLG_EFORMAT if not an integer,
- * MLG_EINVAL if it does not fit int32_t. */
-static int parse_int32(const char *text, int32_t *out)
-{
-    if (!(text[0] >= '0' && text[0] <= '9') && text[0] != '-' &&
-        text[0] != '+')
-        return MLG_EFORMAT;
-    char *end = NULL;
-    errno = 0;
-    const long v = strtol(text, &end, 10);
-    if (end == text || *end != '\0')
-        return MLG_EFORMAT;
-    if (errno == ERANGE || v < INT32_MIN || v > INT32_MAX)
-        return MLG_EINVAL;
-    *out = (int32_t)v;
-    return MLG_OK;
-}
-
-/* Strict double as strtod reads it in the "C" locale (decimal, exponent,
- * hexadecimal, "nan", "inf"), with no leading blanks and no trailing text.
- * Overflow gives an infinity (then MLG_ENAN from the range check); underflow
- * gives the tiny or zero value strtod returns. */
-static int parse_double(const char *text, double *out)
-{
-    if (text[0] == '\0' || text[0] == ' ' || text[0] == '\t' ||
-        text[0] == '\n' || text[0] == '\v' || text[0] == '\f' ||
-        text[0] == '\r')
-        return MLG_EFORMAT;
-    char *end = NULL;
-    const double v = strtod(text, &end);
-    if (end == text || *end != '\0')
-        return MLG_EFORMAT;
-    *out = v;
-    return MLG_OK;
-}
 
 /* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar
  * (H. Hinnant's days_from_civil, exact for every year representable here:
@@ -228,25 +177,13 @@ static int parse_iso_date(const char *t, int32_t *day)
     return MLG_OK;
 }
 
-/* Index of `word` in the n-entry list, or -1. */
-static int32_t find_word(const char *word, const char *const *list, int32_t n)
-{
-    for (int32_t i = 0; i < n; i++)
-        if (strcmp(list[i], word) == 0)
-            return i;
-    return -1;
-}
-
-static const char *const tie_words[] = {"recent", "highest", "lowest"};
 static const char *const missing_words[] = {"ignore", "lowest"};
-static const char *const rounding_words[] = {"half_up", "half_even", "floor",
-                                             "cuts"};
 
 /* Parse an enum word into *field (MLG_ENOTFOUND if unknown). */
 static int set_word(int32_t *field, const char *value,
                     const char *const *list, int32_t n)
 {
-    const int32_t i = find_word(value, list, n);
+    const int32_t i = mlg__find_word(value, list, n);
     if (i < 0)
         return MLG_ENOTFOUND;
     *field = i;
@@ -257,7 +194,7 @@ static int set_word(int32_t *field, const char *value,
 static int set_int(int32_t *field, const char *value, int (*check)(int32_t))
 {
     int32_t v = 0;
-    int s = parse_int32(value, &v);
+    int s = mlg__parse_int32(value, &v);
     if (s == MLG_OK)
         s = check(v);
     if (s == MLG_OK)
@@ -269,7 +206,7 @@ static int set_int(int32_t *field, const char *value, int (*check)(int32_t))
 static int set_double(double *field, const char *value, int (*check)(double))
 {
     double v = 0.0;
-    int s = parse_double(value, &v);
+    int s = mlg__parse_double(value, &v);
     if (s == MLG_OK)
         s = check(v);
     if (s == MLG_OK)
@@ -294,13 +231,13 @@ int mlg_method_params_set(mlg_method_params *p, const char *key,
     if (strcmp(key, "n") == 0)
         s = set_int(&q.n, value, check_n);
     else if (strcmp(key, "tie") == 0)
-        s = set_word(&q.tie, value, tie_words, 3);
+        s = set_word(&q.tie, value, mlg__tie_words, 3);
     else if (strcmp(key, "missing") == 0)
         s = set_word(&q.missing, value, missing_words, 2);
     else if (strcmp(key, "weight") == 0)
         s = set_double(&q.weight, value, check_weight);
     else if (strcmp(key, "mastery") == 0)
-        s = set_double(&q.mastery, value, check_finite);
+        s = set_double(&q.mastery, value, mlg__check_finite);
     else if (strcmp(key, "half_life_days") == 0)
         s = set_double(&q.half_life_days, value, check_half_life);
     else if (strcmp(key, "as_of") == 0) {
@@ -311,11 +248,11 @@ int mlg_method_params_set(mlg_method_params *p, const char *key,
         else
             s = set_int(&q.as_of, value, check_any_day);
     } else if (strcmp(key, "rounding") == 0)
-        s = set_word(&q.rounding, value, rounding_words, 4);
+        s = set_word(&q.rounding, value, mlg__rounding_words, 4);
     else if (strcmp(key, "decimals") == 0)
-        s = set_int(&q.decimals, value, check_decimals);
+        s = set_int(&q.decimals, value, mlg__check_decimals);
     else if (strcmp(key, "log_shift") == 0)
-        s = set_double(&q.log_shift, value, check_finite);
+        s = set_double(&q.log_shift, value, mlg__check_finite);
     else
         s = MLG_ENOTFOUND;
     if (s == MLG_OK)

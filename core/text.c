@@ -1,0 +1,70 @@
+/* text.c -- strict text-to-value parsing and the range checks shared by the
+ * method parameters (params.c) and the roll-up rules (catalogue.c), so that
+ * `--decimals 3x` or `tie=newest` is refused the same way everywhere. */
+#include "mlg_internal.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const mlg__tie_words[3] = {"recent", "highest", "lowest"};
+const char *const mlg__rounding_words[4] = {"half_up", "half_even", "floor",
+                                            "cuts"};
+
+int mlg__parse_int32(const char *text, int32_t *out)
+{
+    if (!(text[0] >= '0' && text[0] <= '9') && text[0] != '-' &&
+        text[0] != '+')
+        return MLG_EFORMAT;
+    char *end = NULL;
+    errno = 0;
+    const long v = strtol(text, &end, 10);
+    if (end == text || *end != '\0')
+        return MLG_EFORMAT;
+    if (errno == ERANGE || v < INT32_MIN || v > INT32_MAX)
+        return MLG_EINVAL;
+    *out = (int32_t)v;
+    return MLG_OK;
+}
+
+int mlg__parse_double(const char *text, double *out)
+{
+    if (text[0] == '\0' || text[0] == ' ' || text[0] == '\t' ||
+        text[0] == '\n' || text[0] == '\v' || text[0] == '\f' ||
+        text[0] == '\r')
+        return MLG_EFORMAT;
+    char *end = NULL;
+    const double v = strtod(text, &end);
+    if (end == text || *end != '\0')
+        return MLG_EFORMAT;
+    *out = v;
+    return MLG_OK;
+}
+
+int32_t mlg__find_word(const char *word, const char *const *list, int32_t n)
+{
+    for (int32_t i = 0; i < n; i++)
+        if (strcmp(list[i], word) == 0)
+            return i;
+    return -1;
+}
+
+int mlg__check_tie(int32_t t)
+{
+    return t >= MLG_TIE_RECENT && t <= MLG_TIE_LOWEST ? MLG_OK : MLG_EINVAL;
+}
+
+int mlg__check_rounding(int32_t r)
+{
+    return r >= MLG_ROUND_HALF_UP && r <= MLG_ROUND_CUTS ? MLG_OK
+                                                         : MLG_EINVAL;
+}
+
+int mlg__check_decimals(int32_t d)
+{
+    return d >= -1 && d <= 9 ? MLG_OK : MLG_EINVAL;
+}
+
+int mlg__check_finite(double x) { return isfinite(x) ? MLG_OK : MLG_ENAN; }
