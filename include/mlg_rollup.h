@@ -273,9 +273,13 @@ typedef struct mlg_node_info {
     mlg_rollup_rule rule;  /* the node's rule */
 } mlg_node_info;
 
-/* mlg_catalogue_node_count(), mlg_catalogue_target_count(): N and T of a
- * finalised catalogue; 0 if cat is NULL or not finalised. */
+/* mlg_catalogue_node_count(): N, the number of nodes of a finalised
+ * catalogue; 0 if cat is NULL or not finalised. */
 MLG_API size_t mlg_catalogue_node_count(const mlg_catalogue *cat);
+
+/* mlg_catalogue_target_count(): T, the number of learning targets (leaves)
+ * of a finalised catalogue, the column count of mlg_rollup_run()'s input;
+ * 0 if cat is NULL or not finalised. */
 MLG_API size_t mlg_catalogue_target_count(const mlg_catalogue *cat);
 
 /* mlg_catalogue_node_id(), mlg_catalogue_node_label(): the canonical id and
@@ -344,10 +348,12 @@ MLG_API int mlg_id_canonical(const char *id, char *buf, size_t cap);
  * @return as mlg_id_canonical(). */
 MLG_API int mlg_id_short(const char *id, char *buf, size_t cap);
 
-/* mlg_node_kind_from_name(), mlg_node_kind_name(): MLG_NODE_* <-> name.
- * from_name returns MLG_OK, MLG_ENULL or MLG_ENOTFOUND; kind_name returns
- * NULL for an unknown kind. */
+/* mlg_node_kind_from_name(): the MLG_NODE_* kind named `name` in *kind.
+ * @return MLG_OK, MLG_ENULL or MLG_ENOTFOUND. */
 MLG_API int mlg_node_kind_from_name(const char *name, int32_t *kind);
+
+/* mlg_node_kind_name(): the name of MLG_NODE_* `kind` (static), or NULL for
+ * an unknown kind. */
 MLG_API const char *mlg_node_kind_name(int32_t kind);
 
 /* ------------------------------------------------------------------------ */
