@@ -6,29 +6,6 @@
 #include <math.h>
 #include <string.h>
 
-/* Exact powers of ten 10^0 .. 10^9. */
-static const double pow10_table[10] = {1e0, 1e1, 1e2, 1e3, 1e4,
-                                       1e5, 1e6, 1e7, 1e8, 1e9};
-
-/* Rounds x to d decimals as mlg_value_to_level() does (core/level.c: half
- * away from zero, ties judged on the decimal the double stands for), so a
- * computed 3.4999999999 and a typed 3.5 fall in the same row. */
-static double round_decimals(double x, int32_t d)
-{
-    if (d < 0)
-        return x;
-    const double p = pow10_table[d];
-    const double y = x * p;
-    if (!(fabs(y) < 4503599627370496.0)) /* 2^52 */
-        return x;
-    double r = round(y);
-    if (x > 0.0 && (r + 0.5) / p <= x)
-        r += 1.0;
-    else if (x < 0.0 && (r - 0.5) / p >= x)
-        r -= 1.0;
-    return r / p;
-}
-
 /* Index of the highest key[i] <= x among n ascending keys, or -1. */
 static int32_t highest_at_or_below(const double *key, int32_t n, double x)
 {
@@ -119,7 +96,7 @@ int mlg_percent_lookup(const mlg_percent_table *t, double value,
         return MLG_EINVAL;
     if (!isfinite(value))
         return MLG_ENAN;
-    const double r = round_decimals(value, t->decimals);
+    const double r = mlg__round_decimals(value, t->decimals);
     const int32_t i = highest_at_or_below(t->value, t->n, r);
     if (i < 0)
         return MLG_ESCALE;
@@ -192,7 +169,7 @@ int mlg_letter_lookup(const mlg_letter_table *t, double score, int32_t *band)
         return MLG_EINVAL;
     if (!isfinite(score))
         return MLG_ENAN;
-    const double r = round_decimals(score, t->decimals);
+    const double r = mlg__round_decimals(score, t->decimals);
     const int32_t i = highest_at_or_below(t->min, t->n, r);
     if (i < 0)
         return MLG_ESCALE;

@@ -23,7 +23,7 @@ static const double pow10_table[10] = {1e0, 1e1, 1e2, 1e3, 1e4,
  * always +0).  d < 0
  * returns x unchanged; so does any x with no fractional digits left at this
  * precision (|x * 10^d| >= 2^52). */
-static double round_decimals(double x, int32_t d)
+double mlg__round_decimals(double x, int32_t d)
 {
     if (d < 0)
         return x;
@@ -51,7 +51,7 @@ int32_t mlg__level_of_values(double value, int32_t n, const double *v,
                              const double *cut, int32_t rounding,
                              int32_t decimals, double *rounded)
 {
-    const double r = round_decimals(value, decimals);
+    const double r = mlg__round_decimals(value, decimals);
     int32_t lv = 0;
 
     switch (rounding) {

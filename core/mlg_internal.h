@@ -45,6 +45,11 @@ int mlg__check_rounding(int32_t r);
 int mlg__check_decimals(int32_t d); /* -1..9 */
 int mlg__check_finite(double x);
 
+/* x rounded to d decimals (d < 0: unchanged), half away from zero with ties
+ * judged on the decimal x stands for (level.c explains): the first step of
+ * mlg_value_to_level(), also used by the conversion tables. */
+double mlg__round_decimals(double x, int32_t d);
+
 /* The level of a finite value on a validated scale with a validated rounding
  * mode and decimals: mlg_value_to_level() without its argument checks, for
  * the hot loops (batch, roll-ups) that validated once up front.  *rounded
