@@ -26,4 +26,8 @@ int opt_val(int argc, char **argv, int *i, const char *name, const char **val);
 
 extern const char *const g_method_param_keys[];
 
+/* The method-parameter key an argument "--KEY" names (one of
+ * g_method_param_keys, as stored there), or NULL if it names none. */
+const char *method_param_key(const char *arg);
+
 #endif

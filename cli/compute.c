@@ -562,14 +562,8 @@ static int cmd_compute_main(engine *ep, int argc, char **argv)
             }
             ep->max_record = (size_t)m;
         } else if (a[0] == '-' && a[1] == '-' && a[2]) {
-            const char *key = a + 2;
-            int known = 0;
-            for (size_t k = 0; g_method_param_keys[k]; k++)
-                if (!strcmp(key, g_method_param_keys[k])) {
-                    known = 1;
-                    key = g_method_param_keys[k];
-                }
-            if (!known || np == 64) {
+            const char *key = method_param_key(a);
+            if (!key || np == 64) {
                 diag("unknown option %s (see mlg compute --help)", a);
                 return EXIT_USAGE;
             }

@@ -235,14 +235,8 @@ static int cmd_explain_main(engine *ep, int argc, char **argv)
         } else if (!strcmp(a, "--unsorted")) {
             ep->unsorted = 1;
         } else if (a[0] == '-' && a[1] == '-' && a[2]) {
-            const char *key = a + 2;
-            int known = 0;
-            for (size_t k = 0; g_method_param_keys[k]; k++)
-                if (!strcmp(key, g_method_param_keys[k])) {
-                    known = 1;
-                    key = g_method_param_keys[k];
-                }
-            if (!known || np == 64 || i + 1 >= argc) {
+            const char *key = method_param_key(a);
+            if (!key || np == 64 || i + 1 >= argc) {
                 diag("unknown option or missing value: %s (see mlg explain --help)", a);
                 return EXIT_USAGE;
             }

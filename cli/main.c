@@ -31,6 +31,16 @@ const char *const g_method_param_keys[] = {
     "n", "tie", "missing", "weight", "mastery", "half_life_days", "as_of",
     "rounding", "decimals", "log_shift", NULL};
 
+const char *method_param_key(const char *arg)
+{
+    if (arg[0] != '-' || arg[1] != '-')
+        return NULL;
+    for (size_t k = 0; g_method_param_keys[k]; k++)
+        if (!strcmp(arg + 2, g_method_param_keys[k]))
+            return g_method_param_keys[k];
+    return NULL;
+}
+
 int opt_val(int argc, char **argv, int *i, const char *name, const char **val)
 {
     const char *a = argv[*i];
