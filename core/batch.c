@@ -945,6 +945,29 @@ static inline int power_int(const pow_tab *t, const double *ln_s,
     return 1;
 }
 
+#if defined(BATCH_AVX2)
+/* The block pass's conversion of n scores to int32 (see fast_range), four
+ * per step; returns how many it converted (a multiple of 4) and clears
+ * *whole if one of them is not a whole number. */
+__attribute__((target("avx2")))
+static int64_t to_int_avx2(const double *sb, int64_t n, int32_t *iv,
+                           int *whole)
+{
+    __m256d same = _mm256_castsi256_pd(_mm256_set1_epi64x(-1));
+    int64_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        const __m256d x = _mm256_loadu_pd(sb + i);
+        const __m128i t = _mm256_cvttpd_epi32(x);
+        same = _mm256_and_pd(same, _mm256_cmp_pd(_mm256_cvtepi32_pd(t), x,
+                                                 _CMP_EQ_OQ));
+        _mm_storeu_si128((__m128i *)(void *)(iv + i), t);
+    }
+    if (_mm256_movemask_pd(same) != 15)
+        *whole = 0;
+    return i;
+}
+#endif
+
 static size_t fast_range(batch_job *j, size_t g)
 {
     if (!j->fast_ok)
@@ -1032,6 +1055,10 @@ static size_t fast_range(batch_job *j, size_t g)
                 int32_t *const iv = (int32_t *)(void *)(P + PREFIX_ROWS + 1);
                 int whole = 1;
                 int64_t i = 0;
+#if defined(BATCH_AVX2)
+                if (j->avx2)
+                    i = to_int_avx2(sb, n_b, iv, &whole);
+#endif
 #if defined(__SSE2__) && !defined(MLG_BATCH_NO_SIMD)
                 __m128d same = _mm_cmpeq_pd(_mm_setzero_pd(), _mm_setzero_pd());
                 for (; i + 2 <= n_b; i += 2) {
@@ -1040,7 +1067,7 @@ static size_t fast_range(batch_job *j, size_t g)
                     same = _mm_and_pd(same, _mm_cmpeq_pd(_mm_cvtepi32_pd(t), x));
                     _mm_storel_epi64((__m128i *)(void *)(iv + i), t);
                 }
-                whole = _mm_movemask_pd(same) == 3;
+                whole &= _mm_movemask_pd(same) == 3;
 #endif
                 for (; i < n_b; i++) {
                     iv[i] = (int32_t)sb[i];
