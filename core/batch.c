@@ -912,18 +912,13 @@ static inline int fast_power(const pow_tab *t, const double *ln_s,
     return 1;
 }
 
-/* fast_power() on whole scores already converted to int32 (iv) by the
- * block pass: ln(score + shift) is always a table lookup.  0 if a score is
- * outside 0..15 (the caller then uses fast_power()). */
+/* fast_power() on whole scores 0..15 already converted to int32 (iv) by
+ * the block pass, which checked the range for the whole block:
+ * ln(score + shift) is always a table lookup. */
 static inline int power_int(const pow_tab *t, const double *ln_s,
                             const int32_t *iv, size_t k, double shift,
                             double lo, double hi, double *out)
 {
-    uint32_t out_of_table = 0;
-    for (size_t j = 0; j < k; j++)
-        out_of_table |= (uint32_t)iv[j] >> 4; /* negative or >= 16 */
-    if (out_of_table)
-        return 0;
     const double y1 = ln_s[iv[0]];
     const double *x = t->x[k];
     double by = 0, bxy = 0;
@@ -1017,7 +1012,7 @@ static size_t fast_range(batch_job *j, size_t g)
                    : hi_s >= 0.0                     ? (int)hi_s + 1
                                                      : 1;
     size_t block_end = g;
-    int block_ok = 0, block_int = 0;
+    int block_ok = 0, block_int = 0, block_small = 0;
     int64_t base = 0;
     int64_t *const P = j->prefix;
     for (; g < j->g1; g++) {
@@ -1043,6 +1038,7 @@ static size_t fast_range(batch_job *j, size_t g)
 #endif
                 block_ok = block_valid(o, day, score, g, block_end, lo_s, hi_s);
             block_int = 0;
+            block_small = 0;
             base = o[g];
             if (P && block_ok && o[block_end] - base <= PREFIX_ROWS) {
                 /* Whole scores sum exactly in any order (every partial sum
@@ -1074,12 +1070,16 @@ static size_t fast_range(batch_job *j, size_t g)
                     whole &= (double)iv[i] == sb[i];
                 }
                 int64_t acc = 0;
+                uint32_t bits = 0;
                 P[0] = 0;
                 for (i = 0; i < n_b; i++) {
                     acc += iv[i];
+                    bits |= (uint32_t)iv[i];
                     P[i + 1] = acc;
                 }
                 block_int = whole;
+                /* Every score 0..15 (a negative one sets the high bits). */
+                block_small = whole && bits < COUNT_VALUES;
             }
         }
         const int64_t r0 = o[g];
@@ -1163,7 +1163,7 @@ static size_t fast_range(batch_job *j, size_t g)
                              general kernel */
             if (k == 1)
                 v = s[0];
-            else if (k <= POW_TAB_K && block_int &&
+            else if (k <= POW_TAB_K && block_small &&
                      power_int(pt, ln_s,
                                (const int32_t *)(const void *)(P + PREFIX_ROWS + 1) +
                                    (r0 - base),
