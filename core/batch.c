@@ -963,6 +963,69 @@ static int64_t to_int_avx2(const double *sb, int64_t n, int32_t *iv,
 }
 #endif
 
+/* methods.c's decaying average, v = s[0] then v = w * s[i] + om * v, for
+ * the series [g, ge) of a validated block, into out[0 .. ge - g) (empty
+ * series: left unset). */
+static void da_block(const int64_t *o, const double *score, size_t g,
+                     size_t ge, double w, double om, double *out)
+{
+    for (size_t h = g; h < ge; h++) {
+        const int64_t r = o[h], k = o[h + 1] - r;
+        if (k == 0)
+            continue;
+        const double *s = score + r;
+        double v = s[0];
+        for (int64_t i = 1; i < k; i++)
+            v = w * s[i] + om * v;
+        out[h - g] = v;
+    }
+}
+
+#if defined(BATCH_AVX2)
+/* da_block() for four series at a time, one per lane of an AVX2 register:
+ * each lane performs exactly the scalar operations in the same order
+ * (vmulpd and vaddpd round each lane as mulsd and addsd do, and no FMA is
+ * enabled), so the bits are the same, while four recursions overlap and
+ * four series cost one loop exit instead of four.  The loop runs to the
+ * longest of the four; a lane past its series' end takes w = 0, om = 1 and
+ * a score of -1 (a masked gather reads nothing there), so it adds -0.0 to
+ * 1 * v, which leaves every v, even +-0.0, unchanged. */
+__attribute__((target("avx2")))
+static void da_block_avx2(const int64_t *o, const double *score, size_t g,
+                          size_t ge, double w, double om, double *out)
+{
+    const __m256d vw = _mm256_set1_pd(w), vom = _mm256_set1_pd(om);
+    const __m256d one = _mm256_set1_pd(1.0), neg = _mm256_set1_pd(-1.0);
+    const __m256i inc = _mm256_set1_epi64x(1);
+    size_t h = g;
+    for (; h + 4 <= ge; h += 4) {
+        const __m256i r = _mm256_loadu_si256((const __m256i *)(const void *)(o + h));
+        const __m256i k = _mm256_sub_epi64(
+            _mm256_loadu_si256((const __m256i *)(const void *)(o + h + 1)), r);
+        int64_t kl[4];
+        _mm256_storeu_si256((__m256i *)(void *)kl, k);
+        int64_t kmax = kl[0];
+        for (int l = 1; l < 4; l++)
+            kmax = kl[l] > kmax ? kl[l] : kmax;
+        __m256i i = _mm256_setzero_si256();
+        __m256d v = _mm256_mask_i64gather_pd(
+            _mm256_setzero_pd(), score, r,
+            _mm256_castsi256_pd(_mm256_cmpgt_epi64(k, i)), 8);
+        for (int64_t step = 1; step < kmax; step++) {
+            i = _mm256_add_epi64(i, inc);
+            const __m256d act = _mm256_castsi256_pd(_mm256_cmpgt_epi64(k, i));
+            const __m256d x = _mm256_mask_i64gather_pd(
+                neg, score, _mm256_add_epi64(r, i), act, 8);
+            const __m256d wl = _mm256_and_pd(act, vw);
+            const __m256d oml = _mm256_blendv_pd(one, vom, act);
+            v = _mm256_add_pd(_mm256_mul_pd(wl, x), _mm256_mul_pd(oml, v));
+        }
+        _mm256_storeu_pd(out + (h - g), v);
+    }
+    da_block(o, score, h, ge, w, om, out + (h - g));
+}
+#endif
+
 static size_t fast_range(batch_job *j, size_t g)
 {
     if (!j->fast_ok)
@@ -1011,7 +1074,8 @@ static size_t fast_range(batch_job *j, size_t g)
     const int nb = hi_s >= (double)(COUNT_VALUES - 1) ? COUNT_VALUES
                    : hi_s >= 0.0                     ? (int)hi_s + 1
                                                      : 1;
-    size_t block_end = g;
+    size_t block_end = g, block_start = g;
+    double da_v[VALIDATE_BLOCK]; /* decaying averages of a valid block */
     int block_ok = 0, block_int = 0, block_small = 0;
     int64_t base = 0;
     int64_t *const P = j->prefix;
@@ -1037,6 +1101,15 @@ static size_t fast_range(batch_job *j, size_t g)
             else
 #endif
                 block_ok = block_valid(o, day, score, g, block_end, lo_s, hi_s);
+            block_start = g;
+            if (block_ok && m == MLG_METHOD_DECAYING_AVERAGE) {
+#if defined(BATCH_AVX2)
+                if (j->avx2)
+                    da_block_avx2(o, score, g, block_end, w, om, da_v);
+                else
+#endif
+                    da_block(o, score, g, block_end, w, om, da_v);
+            }
             block_int = 0;
             block_small = 0;
             base = o[g];
@@ -1124,6 +1197,10 @@ static size_t fast_range(batch_job *j, size_t g)
             v = fextreme(s, a, k, 0);
             break;
         case MLG_METHOD_DECAYING_AVERAGE:
+            if (block_ok) {
+                v = da_v[g - block_start];
+                break;
+            }
             v = s[0];
             for (size_t i = 1; i < k; i++)
                 v = w * s[i] + om * v;
