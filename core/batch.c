@@ -574,6 +574,25 @@ static inline int rows_ok(const double *s, const int32_t *d, size_t n,
 #endif
 }
 
+#if defined(__SSE2__) && !defined(MLG_BATCH_NO_SIMD)
+/* Day decreases at the series' first rows r0 < o[h] < r1 of block [g, ge)
+ * (each row once): they are series boundaries, not errors, so a block whose
+ * decreases all sit there is in order. */
+static int64_t boundary_decreases(const int64_t *o, const int32_t *day,
+                                  size_t g, size_t ge)
+{
+    const int64_t r0 = o[g], r1 = o[ge];
+    int64_t nb = 0, prev_r = r0;
+    for (size_t h = g + 1; h < ge; h++) {
+        const int64_t r = o[h];
+        if (r != prev_r && r < r1)
+            nb += day[r] < day[r - 1];
+        prev_r = r;
+    }
+    return nb;
+}
+#endif
+
 /* Validation of a block of series [g, ge) in one pass over its rows, so the
  * per-series code need not loop to check (a loop whose length changes from
  * one series to the next costs a mispredicted branch per series): every
@@ -621,17 +640,7 @@ static int block_valid(const int64_t *o, const int32_t *day,
     int64_t ndec = (int64_t)lane[0] + lane[1] + lane[2] + lane[3];
     for (; i < r1; i++)
         ndec += day[i] < day[i - 1];
-    if (ndec == 0)
-        return 1;
-    /* Decreases at the series' first rows r0 < o[h] < r1 (each row once). */
-    int64_t nb = 0, prev_r = r0;
-    for (size_t h = g + 1; h < ge; h++) {
-        const int64_t r = o[h];
-        if (r != prev_r && r < r1)
-            nb += day[r] < day[r - 1];
-        prev_r = r;
-    }
-    return ndec == nb;
+    return ndec == 0 || ndec == boundary_decreases(o, day, g, ge);
 }
 #if defined(BATCH_AVX2)
 /* block_valid() four scores and eight days per step: the same yes/no. */
@@ -676,16 +685,7 @@ static int block_valid_avx2(const int64_t *o, const int32_t *day,
         ndec += lane[l];
     for (; i < r1; i++)
         ndec += day[i] < day[i - 1];
-    if (ndec == 0)
-        return 1;
-    int64_t nb = 0, prev_r = r0;
-    for (size_t h = g + 1; h < ge; h++) {
-        const int64_t r = o[h];
-        if (r != prev_r && r < r1)
-            nb += day[r] < day[r - 1];
-        prev_r = r;
-    }
-    return ndec == nb;
+    return ndec == 0 || ndec == boundary_decreases(o, day, g, ge);
 }
 #endif
 #else
