@@ -33,7 +33,7 @@
 #include <emmintrin.h>
 /* AVX2 versions of the block validation, chosen at run time (the build
  * targets baseline x86-64). */
-#if defined(__x86_64__) && defined(__GNUC__)
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(MLG_BATCH_NO_AVX2)
 #include <immintrin.h>
 #define BATCH_AVX2 1
 #endif
