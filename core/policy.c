@@ -206,6 +206,29 @@ int mlg_entry_check(size_t n_groups, const int64_t *offsets,
 
 /* ----------------------------------------------------- warning notices -- */
 
+/* Is a notice due for (student s, area a) with value v?  At risk when
+ * v <= the area's threshold (NaN, N/A or not assessed, compares false: never
+ * at risk), and not already in the earlier list.  Both lists run in
+ * (student, area) order, so *p, the cursor into the earlier list, only moves
+ * forward across calls of one pass. */
+static int notice_due(double v, const double *threshold, size_t a,
+                      size_t n_prev, const int64_t *prev_student,
+                      const int64_t *prev_area, size_t *p, size_t s)
+{
+    const double t = threshold ? threshold[a] : MLG_NOTICE_THRESHOLD_CCS;
+    if (!(v <= t))
+        return 0;
+    size_t q = *p;
+    while (q < n_prev &&
+           ((uint64_t)prev_student[q] < s ||
+            ((uint64_t)prev_student[q] == s && (uint64_t)prev_area[q] < a)))
+        q++;
+    *p = q;
+    /* Equal: a notice was already sent. */
+    return !(q < n_prev && (uint64_t)prev_student[q] == s &&
+             (uint64_t)prev_area[q] == a);
+}
+
 /* Shared by mlg_notice_list() and mlg_notice_list_new(): with n_prev == 0
  * it is the midpoint list (sec. IX.A), otherwise the notices newly due
  * (sec. IX.C).  Two passes: count, then write only if everything fits, so
@@ -255,22 +278,8 @@ static int notice_run(size_t n_students, size_t n_areas, const double *value,
                 return mlg__fail(err, MLG_ENAN, (int64_t)s, (int64_t)a,
                                  "student %zu area %zu: infinite value", s,
                                  a);
-            const double t = threshold ? threshold[a]
-                                       : MLG_NOTICE_THRESHOLD_CCS;
-            /* NaN (N/A, not assessed) compares false: never at risk. */
-            if (!(v <= t))
-                continue;
-            /* Merge with the earlier list: both are in (student, area)
-             * order, so advance p past everything before (s, a). */
-            while (p < n_prev &&
-                   ((uint64_t)prev_student[p] < s ||
-                    ((uint64_t)prev_student[p] == s &&
-                     (uint64_t)prev_area[p] < a)))
-                p++;
-            if (p < n_prev && (uint64_t)prev_student[p] == s &&
-                (uint64_t)prev_area[p] == a)
-                continue; /* a notice was already sent */
-            k++;
+            k += notice_due(v, threshold, a, n_prev, prev_student, prev_area,
+                            &p, s);
         }
     }
     *n_required = k;
@@ -283,18 +292,8 @@ static int notice_run(size_t n_students, size_t n_areas, const double *value,
     p = 0;
     for (size_t s = 0; s < n_students; s++) {
         for (size_t a = 0; a < n_areas; a++) {
-            const double v = value[s * n_areas + a];
-            const double t = threshold ? threshold[a]
-                                       : MLG_NOTICE_THRESHOLD_CCS;
-            if (!(v <= t))
-                continue;
-            while (p < n_prev &&
-                   ((uint64_t)prev_student[p] < s ||
-                    ((uint64_t)prev_student[p] == s &&
-                     (uint64_t)prev_area[p] < a)))
-                p++;
-            if (p < n_prev && (uint64_t)prev_student[p] == s &&
-                (uint64_t)prev_area[p] == a)
+            if (!notice_due(value[s * n_areas + a], threshold, a, n_prev,
+                            prev_student, prev_area, &p, s))
                 continue;
             student_out[j] = (int64_t)s;
             area_out[j] = (int64_t)a;
