@@ -8,6 +8,23 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <string.h>
+
+/* A byte pattern for "untouched" checks: outputs are pre-filled with it and
+ * must still hold it after a failing call. */
+#define SENTINEL 0xA5
+
+static inline void fill(void *p, size_t n) { memset(p, SENTINEL, n); }
+
+/* 1 if all n bytes at p still hold SENTINEL. */
+static inline int untouched(const void *p, size_t n)
+{
+    const unsigned char *b = p;
+    for (size_t i = 0; i < n; i++)
+        if (b[i] != SENTINEL)
+            return 0;
+    return 1;
+}
 
 /* cmocka 1.1.5 has no assert_double_equal and its assert_float_equal casts to
  * float: compare doubles here and print both at full precision. */

@@ -7,18 +7,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#define SENTINEL 0xA5
-
-static void fill(void *p, size_t n) { memset(p, SENTINEL, n); }
-
-static int untouched(const void *p, size_t n)
-{
-    const unsigned char *b = p;
-    for (size_t i = 0; i < n; i++)
-        if (b[i] != SENTINEL)
-            return 0;
-    return 1;
-}
 
 /* The pinned names (mlg.h comments next to each MLG_METHOD_*) and the
  * default n of each method (mlg.h, mlg_method_params.n: recent_* 3,

@@ -7,20 +7,6 @@
 
 #include <string.h>
 
-/* A byte pattern for "untouched" checks: outputs are pre-filled with it and
- * must still hold it after a failing call. */
-#define SENTINEL 0xA5
-
-static void fill(void *p, size_t n) { memset(p, SENTINEL, n); }
-
-static int untouched(const void *p, size_t n)
-{
-    const unsigned char *b = p;
-    for (size_t i = 0; i < n; i++)
-        if (b[i] != SENTINEL)
-            return 0;
-    return 1;
-}
 
 /* The bulletin's scales, level by level (index 0 = lowest). */
 static const struct {
