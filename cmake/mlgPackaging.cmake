@@ -85,6 +85,15 @@ if(MLG_BUILD_TESTS AND MLG_BUILD_CLI AND NOT MLG_SANITIZE AND NOT MLG_COVERAGE)
     ENVIRONMENT "CC=${CMAKE_C_COMPILER}" TIMEOUT 300)
 endif()
 
+# The man pages (docs/man): one per command `mlg --help` lists, each
+# rendered by man --warnings without a diagnostic.
+find_program(MLG_MAN man)
+if(MLG_BUILD_TESTS AND MLG_BUILD_CLI AND MLG_MAN)
+  add_test(NAME man_pages
+    COMMAND bash "${PROJECT_SOURCE_DIR}/tests/man_pages.sh"
+            "${PROJECT_SOURCE_DIR}/docs/man" $<TARGET_FILE:mlg_cli>)
+endif()
+
 # The Debian packages, installed for real: builds them with cpack, runs
 # `apt-get install` on them, builds and runs the consumer against them and
 # removes them again.  It changes the machine (root only), so it is off
