@@ -10,6 +10,7 @@ set(MLG_PACKAGE_CONTACT "libmlg developers" CACHE STRING
     "Maintainer field of the Debian packages")
 
 set(CPACK_GENERATOR "DEB")
+set(CPACK_PACKAGING_INSTALL_PREFIX "/usr")
 set(CPACK_PACKAGE_NAME "libmlg")
 set(CPACK_PACKAGE_VENDOR "libmlg")
 set(CPACK_PACKAGE_VERSION "${PROJECT_VERSION}")
@@ -61,6 +62,10 @@ set(CPACK_DEBIAN_CLI_PACKAGE_NAME "mlg")
 set(CPACK_DEBIAN_CLI_PACKAGE_SECTION science)
 set(CPACK_DEBIAN_CLI_PACKAGE_DEPENDS "libmlg${MLG_SOVERSION} ${_mlg_exact}")
 set(CPACK_DEBIAN_CLI_PACKAGE_SHLIBDEPS ON)
+# dpkg-shlibdeps runs in the component's staging directory; the runtime
+# component is staged beside it (CPack's layout since 3.x).
+set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS_PRIVATE_DIRS
+    "../runtime${CPACK_PACKAGING_INSTALL_PREFIX}/${CMAKE_INSTALL_LIBDIR}")
 set(CPACK_COMPONENT_CLI_DESCRIPTION
     "mastery-learning proficiency for standards-based grading (command)
  The mlg command scores evidence series, computes progress reports from

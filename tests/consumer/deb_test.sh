@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Build the Debian packages of a configured and built libmlg tree with cpack,
 # install them with apt-get, build and run tests/consumer against them
-# (run_consumer.sh --system) and remove them again, also on failure.
+# (run_consumer.sh --system) and remove them again (apt-get purge), also on
+# failure, so the machine is left as it was.
 #   deb_test.sh BUILD_DIR WORKDIR LIBPKG     (LIBPKG: libmlg<SOVERSION>)
 # Needs root and a build configured with -DCMAKE_INSTALL_PREFIX=/usr.
 set -euo pipefail
@@ -44,11 +45,11 @@ show mlg Depends | grep -q "$libpkg (= " || fail "mlg does not pin $libpkg"
 show mlg Depends | grep -q libjansson || fail "mlg does not depend on jansson"
 
 cleanup() {
-  DEBIAN_FRONTEND=noninteractive apt-get remove -y -q "$libpkg" libmlg-dev mlg \
-    >"$work/remove.log" 2>&1 || { cat "$work/remove.log"; echo "deb_test: removal failed" >&2; }
+  DEBIAN_FRONTEND=noninteractive apt-get purge -y -q -o DPkg::Lock::Timeout=120 "$libpkg" libmlg-dev mlg \
+    >"$work/remove.log" 2>&1 || { cat "$work/remove.log"; echo "deb_test: purge failed" >&2; }
 }
 trap cleanup EXIT
-DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+DEBIAN_FRONTEND=noninteractive apt-get install -y -q -o DPkg::Lock::Timeout=120 --no-install-recommends \
   "${debs[@]}" >"$work/install.log" 2>&1 ||
   { cat "$work/install.log"; fail "apt-get install failed"; }
 
@@ -57,8 +58,8 @@ env -u PKG_CONFIG_PATH bash "$here/run_consumer.sh" --system "$work/consumer"
 cleanup
 trap - EXIT
 for p in "$libpkg" libmlg-dev mlg; do
-  if dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed'; then
-    fail "$p is still installed after apt-get remove"
+  if dpkg-query -W "$p" >/dev/null 2>&1; then
+    fail "$p is still known to dpkg after apt-get purge"
   fi
 done
 echo "deb_test: packages built, installed, used and removed"
