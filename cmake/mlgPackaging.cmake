@@ -90,6 +90,16 @@ if(MLG_BUILD_TESTS AND MLG_BUILD_CLI AND NOT MLG_SANITIZE AND NOT MLG_COVERAGE)
     ENVIRONMENT "CC=${CMAKE_C_COMPILER}" TIMEOUT 300)
 endif()
 
+# Embedding: a project that includes libmlg with add_subdirectory(), built
+# with cmocka hidden from pkg-config (a library-only build must not need it).
+if(MLG_BUILD_TESTS AND NOT MLG_SANITIZE AND NOT MLG_COVERAGE)
+  add_test(NAME embed_consumer
+    COMMAND bash "${PROJECT_SOURCE_DIR}/tests/consumer/run_embed.sh"
+            "${PROJECT_SOURCE_DIR}" "${PROJECT_BINARY_DIR}/embed_test")
+  set_tests_properties(embed_consumer PROPERTIES
+    ENVIRONMENT "CC=${CMAKE_C_COMPILER}" TIMEOUT 300)
+endif()
+
 # The man pages (docs/man): one per command `mlg --help` lists, each
 # rendered by man --warnings without a diagnostic.
 find_program(MLG_MAN man)
