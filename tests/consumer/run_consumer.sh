@@ -21,6 +21,7 @@ if [ "$prefix" = "--system" ]; then
   mandir=/usr/share/man/man1
   cmake_prefix=()
 else
+  prefix=$(cd "$prefix" && pwd)
   # Wherever GNUInstallDirs put the library (lib, lib64, lib/<triplet>).
   pcdir=$(dirname "$(find "$prefix" -name libmlg.pc -print -quit)")
   export PKG_CONFIG_PATH="$pcdir${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
@@ -31,6 +32,8 @@ fi
 fail() { echo "run_consumer: $*" >&2; exit 1; }
 
 echo "-- pkg-config libmlg $(pkg-config --modversion libmlg)"
+grep -qx 'License: GPL-3.0-or-later' "$(pkg-config --path libmlg)" ||
+  fail "$(pkg-config --path libmlg) does not state License: GPL-3.0-or-later"
 libdir=$(pkg-config --variable=libdir libmlg)
 # shellcheck disable=SC2046
 $CC -Wall -Wextra -Werror -o "$work/consumer_pc" "$here/consumer.c" \
@@ -48,9 +51,10 @@ fi
 
 for kind in OFF ON; do
   echo "-- find_package(mlg 0.1 CONFIG), static=$kind"
-  cmake -S "$here" -B "$work/cmake_$kind" "${cmake_prefix[@]}" \
-        -DMLG_WANT_VERSION=0.1 -DMLG_STATIC=$kind >"$work/cmake_$kind.log"
-  cmake --build "$work/cmake_$kind" >>"$work/cmake_$kind.log"
+  { cmake -S "$here" -B "$work/cmake_$kind" "${cmake_prefix[@]}" \
+          -DMLG_WANT_VERSION=0.1 -DMLG_STATIC=$kind &&
+    cmake --build "$work/cmake_$kind"; } >"$work/cmake_$kind.log" 2>&1 ||
+    { cat "$work/cmake_$kind.log"; fail "find_package build failed"; }
   "$work/cmake_$kind/consumer"
 done
 if readelf -d "$work/cmake_ON/consumer" | grep -q 'libmlg\.so'; then
