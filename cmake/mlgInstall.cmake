@@ -13,20 +13,11 @@ include(CMakePackageConfigHelpers)
 # entry whenever MLG_SOVERSION in include/mlg.h is bumped; configuring fails
 # until there is one.
 set(MLG_SOVERSION_HISTORY "0:0.1.0")
-set(MLG_ABI_SINCE "")
-foreach(_mlg_e IN LISTS MLG_SOVERSION_HISTORY)
-  if(_mlg_e MATCHES "^([0-9]+):([0-9.]+)$" AND CMAKE_MATCH_1 EQUAL MLG_SOVERSION)
-    set(MLG_ABI_SINCE "${CMAKE_MATCH_2}")
-  endif()
-endforeach()
+include("${CMAKE_CURRENT_LIST_DIR}/mlgAbi.cmake")
+mlg_abi_since(MLG_ABI_SINCE "${MLG_SOVERSION}" "${PROJECT_VERSION}"
+              "${MLG_SOVERSION_HISTORY}")
 if(NOT MLG_ABI_SINCE)
-  message(FATAL_ERROR "MLG_SOVERSION ${MLG_SOVERSION} has no entry in "
-          "MLG_SOVERSION_HISTORY (cmake/mlgInstall.cmake): add "
-          "\"${MLG_SOVERSION}:${PROJECT_VERSION}\"")
-endif()
-if(MLG_ABI_SINCE VERSION_GREATER PROJECT_VERSION)
-  message(FATAL_ERROR "MLG_SOVERSION_HISTORY says SONAME ${MLG_SOVERSION} "
-          "starts at ${MLG_ABI_SINCE}, after this version ${PROJECT_VERSION}")
+  message(FATAL_ERROR "${MLG_ABI_SINCE_ERROR}")
 endif()
 
 set(MLG_CMAKE_DIR "${CMAKE_INSTALL_LIBDIR}/cmake/mlg")

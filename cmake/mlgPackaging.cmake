@@ -90,6 +90,12 @@ if(MLG_BUILD_TESTS AND MLG_BUILD_CLI AND NOT MLG_SANITIZE AND NOT MLG_COVERAGE)
     ENVIRONMENT "CC=${CMAKE_C_COMPILER}" TIMEOUT 300)
 endif()
 
+# The MLG_SOVERSION_HISTORY lookup behind the CMake version file.
+if(MLG_BUILD_TESTS)
+  add_test(NAME abi_since
+    COMMAND ${CMAKE_COMMAND} -P "${PROJECT_SOURCE_DIR}/tests/abi_since.cmake")
+endif()
+
 # Embedding: a project that includes libmlg with add_subdirectory(), built
 # with cmocka hidden from pkg-config (a library-only build must not need it).
 if(MLG_BUILD_TESTS AND NOT MLG_SANITIZE AND NOT MLG_COVERAGE)

@@ -61,9 +61,15 @@ if readelf -d "$work/cmake_ON/consumer" | grep -q 'libmlg\.so'; then
   fail "mlg::mlg_static linked the shared library"
 fi
 
-# The version file: 0.0 predates SONAME 0's first release (0.1.0) and 99.0
-# is newer than anything installed, so both must be refused.
-for v in 0.0 99.0; do
+# The version file: a range containing the installed version is accepted.
+{ cmake -S "$here" -B "$work/cmake_range" "${cmake_prefix[@]}" \
+        -DMLG_WANT_VERSION=0.1...99.0 && cmake --build "$work/cmake_range"; } \
+  >"$work/cmake_range.log" 2>&1 ||
+  { cat "$work/cmake_range.log"; fail "find_package(mlg 0.1...99.0) failed"; }
+# 0.0 predates SONAME 0's first release (0.1.0), 99.0 is newer than anything
+# installed, and the range 99.0...100.0 does not contain the installed
+# version, so all three must be refused.
+for v in 0.0 99.0 99.0...100.0; do
   if cmake -S "$here" -B "$work/cmake_v$v" "${cmake_prefix[@]}" \
            -DMLG_WANT_VERSION=$v >"$work/cmake_v$v.log" 2>&1; then
     fail "find_package(mlg $v) accepted version $(pkg-config --modversion libmlg)"
@@ -71,7 +77,7 @@ for v in 0.0 99.0; do
   grep -q 'not compatible\|considered but not accepted' "$work/cmake_v$v.log" ||
     fail "find_package(mlg $v) failed for another reason: $(cat "$work/cmake_v$v.log")"
 done
-echo "-- find_package(mlg 0.0) and (mlg 99.0) refused"
+echo "-- find_package(mlg 0.1...99.0) accepted; (mlg 0.0), (mlg 99.0), (mlg 99.0...100.0) refused"
 
 echo "-- installed $mlg (RUNPATH: $(readelf -d "$mlg" | sed -n 's/.*(RUNPATH).*\[\(.*\)\]/\1/p'))"
 out=$(env -u LD_LIBRARY_PATH "$mlg" score decaying_average 1 2 3 3)
