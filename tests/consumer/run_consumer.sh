@@ -17,7 +17,7 @@ rm -rf "$work"
 mkdir -p "$work"
 
 if [ "$prefix" = "--system" ]; then
-  mlg=$(command -v mlg)
+  mlg=/usr/bin/mlg
   mandir=/usr/share/man/man1
   cmake_prefix=()
 else
@@ -80,6 +80,13 @@ done
 echo "-- find_package(mlg 0.1...99.0) accepted; (mlg 0.0), (mlg 99.0), (mlg 99.0...100.0) refused"
 
 echo "-- installed $mlg (RUNPATH: $(readelf -d "$mlg" | sed -n 's/.*(RUNPATH).*\[\(.*\)\]/\1/p'))"
+# The library the installed mlg loads is the one installed beside it.
+want=$(cd "$libdir" && pwd -P)/libmlg.so.
+got=$(env -u LD_LIBRARY_PATH ldd "$mlg" | awk '$1 ~ /^libmlg\.so/ {print $3}')
+case "$(readlink -f "$got")" in
+  "$want"*) ;;
+  *) fail "$mlg loads libmlg from '$got', not from $libdir" ;;
+esac
 out=$(env -u LD_LIBRARY_PATH "$mlg" score decaying_average 1 2 3 3)
 echo "$out"
 # Decaying average (weight 0.65) of 1,2,3,3 is 2.834625, level 3 (consumer.c).
