@@ -7,6 +7,7 @@ set -euo pipefail
 mandir=$1
 mlg=$2
 fail() { echo "man_pages: $*" >&2; exit 1; }
+command -v man >/dev/null || fail "no man command (Debian: apt-get install man-db)"
 # The commands are the indented lowercase words under "commands:".
 cmds=$("$mlg" --help | awk '/^commands:/ {on = 1; next}
                              on && /^  [a-z]+ / {print $1; next}

@@ -30,6 +30,7 @@ else
   cmake_prefix=("-DCMAKE_PREFIX_PATH=$prefix")
 fi
 fail() { echo "run_consumer: $*" >&2; exit 1; }
+command -v man >/dev/null || fail "no man command (Debian: apt-get install man-db)"
 
 echo "-- pkg-config libmlg $(pkg-config --modversion libmlg)"
 grep -qx 'License: GPL-3.0-or-later' "$(pkg-config --path libmlg)" ||
