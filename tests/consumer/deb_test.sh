@@ -38,7 +38,7 @@ for f in include/mlg.h 'libmlg\.a$' 'libmlg\.so$' pkgconfig/libmlg.pc cmake/mlg/
   files libmlg-dev | grep -q "$f" || fail "libmlg-dev lacks $f"
 done
 files mlg | grep -q '/usr/bin/mlg$' || fail "mlg lacks /usr/bin/mlg"
-files mlg | grep -q 'man1/mlg-score\.1' || fail "mlg lacks its man pages"
+files mlg | grep -q 'man1/mlg-score\.1\.gz$' || fail "mlg lacks its (gzipped) man pages"
 show "$libpkg" Depends | grep -q libgsl || fail "$libpkg does not depend on GSL"
 show libmlg-dev Depends | grep -q "$libpkg (= " || fail "libmlg-dev does not pin $libpkg"
 show mlg Depends | grep -q "$libpkg (= " || fail "mlg does not pin $libpkg"
