@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Embed libmlg in tests/consumer/embed with add_subdirectory(), with cmocka
 # hidden from pkg-config (a copy of the .pc directories without cmocka.pc),
-# build it and run the consumer; then check that nothing got installed.
+# build it and run the consumer; then check that nothing got installed and
+# that asking for the tests without cmocka fails with a clear message.
 #   run_embed.sh LIBMLG_SOURCE_DIR WORKDIR
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -30,4 +31,13 @@ cmake --install "$work/build" >/dev/null
 if [ -e "$work/prefix" ]; then
   fail "embedded libmlg installed files: $(find "$work/prefix" -type f | head -3)"
 fi
+# Asking for the tests without cmocka stops at configure time, naming the
+# package and the option that avoids it.
+if cmake -S "$here/embed" -B "$work/build_tests" -DMLG_SOURCE_DIR="$src" \
+         -DMLG_BUILD_TESTS=ON >"$work/configure_tests.log" 2>&1; then
+  fail "MLG_BUILD_TESTS=ON configured without cmocka"
+fi
+grep -q 'libcmocka-dev' "$work/configure_tests.log" &&
+  grep -q 'MLG_BUILD_TESTS=OFF' "$work/configure_tests.log" ||
+  { cat "$work/configure_tests.log"; fail "no clear message about cmocka"; }
 echo "run_embed: add_subdirectory build without cmocka passed"
