@@ -84,19 +84,22 @@ def _days(col):
 
 
 def _status(col):
+    """uint8 status codes of a column: integers as they are; words read by
+    the library (mlg_evidence_status_from_name: any case, "" and a missing
+    value are counted, exempt/E and M are excused and missing), each
+    distinct word once."""
     if pd.api.types.is_integer_dtype(col.dtype):
         return col.to_numpy()
-    # Words (any case); a missing status means counted.
-    words = col.astype("string").str.strip().str.lower()
-    codes = words.map(_core.STATUS_CODES)
-    missing = words.isna()
-    bad = codes.isna() & ~missing
-    if bad.any():
-        raise ValueError("unknown evidence status %r at row %r (counted, "
-                         "excused, missing)"
-                         % (col[bad].iloc[0], col.index[bad.to_numpy()][0]))
-    return codes.fillna(_native.MLG_EVIDENCE_COUNTED).to_numpy(
-        dtype=np.uint8)
+    codes, uniques = pd.factorize(col, sort=False)
+    table = np.empty(len(uniques) + 1, dtype=np.uint8)
+    table[-1] = _native.MLG_EVIDENCE_COUNTED      # code -1: None / NaN
+    for k, word in enumerate(uniques):
+        try:
+            table[k] = _core._status_code(word)
+        except MlgError as e:
+            e.context = "input row %r" % (col.index[int(np.argmax(codes == k))],)
+            raise
+    return table[codes]
 
 
 def _change(values):

@@ -34,13 +34,28 @@ try:
 except ImportError:  # pragma: no cover
     np = None
 
-NODE_FLAGS = {"na": 1, "violation": 2, "partial": 4, "gap": 8,
-              "below_violation": 16}
-KINDS = ("target", "domain", "subject", "composite")
-
-
 def _fn(name):
     return _native.function(name)
+
+
+#: {word: MLG_NODE_* bit} of the node flags, the library's words (the same
+#: the mlg command writes): na, na_not_allowed, partial, gap,
+#: below_na_not_allowed.
+NODE_FLAGS = _core.node_flag_names()
+
+
+def _kinds():
+    out = []
+    for i in range(64):
+        w = _fn("mlg_node_kind_name")(i)
+        if w is None:
+            break
+        out.append(_native.cstr(w))
+    return tuple(out)
+
+
+#: Node kind names in MLG_NODE_* order (mlg_node_kind_name).
+KINDS = _kinds()
 
 
 def _b(s):
@@ -97,7 +112,10 @@ class Catalogue:
         built-in id or mlg.Scale (None = CCS); rule a rule() or its text."""
         if isinstance(kind, str):
             k = c_int32()
-            check(_fn("mlg_node_kind_from_name")(_b(kind), byref(k)))
+            rc = _fn("mlg_node_kind_from_name")(_b(kind), byref(k))
+            if rc == 11:
+                raise _core.unknown_name("node kind", kind, KINDS)
+            check(rc)
             kind = k.value
         scale_p = None
         if scale is not None:
@@ -329,8 +347,10 @@ class Rollup(collections.namedtuple("Rollup", "targets nodes")):
     targets  the per-target table of mlg.compute().
     nodes    one row per student x non-target node: student_id, node_id,
              label, kind, value (NaN = N/A), level (the node scale's label,
-             None for N/A), flags (MLG_NODE_* bits) and the booleans na,
-             violation (N/A where the bulletin forbids it), partial, gap.
+             None for N/A), flags (MLG_NODE_* bits) and one boolean
+             column per flag, named by the library as the mlg command
+             writes them: na, na_not_allowed (N/A where the bulletin
+             forbids it), partial, gap, below_na_not_allowed.
     """
 
     def wide(self, what="level"):
@@ -404,8 +424,7 @@ def rollup_frame(out, levels, prep, catalogue, scale=None, threads=0):
         "flags": F,
     })
     for name, bit in NODE_FLAGS.items():
-        if name != "below_violation":
-            table[name] = (F & bit) != 0
+        table[name] = (F & bit) != 0
     r = Rollup(out, table)
     r._ctx = {"catalogue": cat, "matrix": matrix,
               "student_index": {s: i for i, s in enumerate(prep.students)}}

@@ -28,7 +28,7 @@ def test_zoey_domain_is_3():
     oa = r.nodes[(r.nodes.student_id == "zoey") & (r.nodes.node_id == "3.OA")]
     assert oa.level.tolist() == ["3"] and oa.value.tolist() == [3.0]
     assert oa.kind.tolist() == ["domain"]
-    assert not oa.violation.iloc[0]
+    assert not oa.na_not_allowed.iloc[0]
     math_ = r.nodes[(r.nodes.student_id == "zoey") &
                     (r.nodes.node_id == "MATH")]
     assert math_.kind.tolist() == ["composite"]
@@ -81,7 +81,7 @@ def test_na_where_forbidden_is_a_violation_not_a_zero():
         r = mlg.compute(df, method="mean", catalogue=CATALOGUE)
     assert any("not in the catalogue" in str(x.message) for x in w)
     oa = r.nodes[r.nodes.node_id == "3.OA"]
-    assert oa.violation.tolist() == [True]
+    assert oa.na_not_allowed.tolist() == [True]
     assert oa.level.tolist() == [None]
     assert np.isnan(oa.value.iloc[0])
 
@@ -97,7 +97,7 @@ def test_bulletin_grade3_skeleton():
     assert z.level.tolist() == ["3"]
     # ELA has no evidence and N/A is not allowed there: a violation.
     ela = r.nodes[(r.nodes.student_id == "zoey") & (r.nodes.node_id == "ELA")]
-    assert ela.violation.tolist() == [True]
+    assert ela.na_not_allowed.tolist() == [True]
 
 
 def test_catalogue_errors():
