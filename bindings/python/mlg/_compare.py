@@ -54,8 +54,10 @@ def _specs(methods):
             elif spec in known_presets:
                 out.append((spec, None, spec, {}))
             else:
-                # Let the library produce its own NotFoundError.
-                out.append((spec, spec, None, {}))
+                raise _core.unknown_name(
+                    "method or preset", spec,
+                    list(_core.methods()) + list(_core.presets()),
+                    plural="methods and presets")
         else:
             label, d = spec
             d = dict(d)
@@ -70,7 +72,8 @@ def _specs(methods):
 
 
 def compare(df, methods=("mean", "decaying_average", "power_law"),
-            columns=None, threads=0, scale=None, **params):
+            columns=None, threads=0, scale=None, date_format=None,
+            duplicates="warn", **params):
     """Compute several methods over the same evidence and flag the
     student-targets whose level depends on the method.
 
@@ -78,12 +81,13 @@ def compare(df, methods=("mean", "decaying_average", "power_law"),
               pairs, e.g. ("decay_0.75", {"method": "decaying_average",
               "weight": 0.75}).  **params apply to every method (each
               method ignores the parameters it does not use).
-    Other arguments as mlg.compute().  Returns a Comparison(table,
+    Other arguments (date_format, duplicates, ...) as mlg.compute().
+    Returns a Comparison(table,
     summary); see its docstring.
     """
     specs = _specs(methods)
     scale_p, s = _core._scale_arg(scale)
-    prep = _pandas.prepare(df, columns)
+    prep = _pandas.prepare(df, columns, date_format, duplicates)
     students, targets = _pandas.group_ids(prep)
     cols = {"student_id": students, "target_id": targets,
             "n_rows": np.diff(prep.offsets).astype(np.int64)}

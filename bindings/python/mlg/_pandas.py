@@ -9,12 +9,23 @@ result table.
 """
 
 import ctypes
+import re
+import warnings
 
 import numpy as np
 import pandas as pd
 
 from . import _core, _native
-from .errors import MlgError
+from .errors import DuplicateError, MlgError
+
+
+class DuplicateEvidenceWarning(UserWarning):
+    """Exact duplicate evidence rows were found and all but one of each
+    were dropped (mlg.compute(..., duplicates="warn"), the default)."""
+
+
+#: The duplicates= policies: the mlg command's --duplicates words.
+DUPLICATES = ("warn", "error", "keep")
 
 #: Canonical column names; `columns=` maps them to the caller's names.
 COLUMNS = ("student_id", "target_id", "assessed_at", "score", "weight",
@@ -35,7 +46,7 @@ class Prepared:
 
     __slots__ = ("offsets", "days", "scores", "weights", "status",
                  "group_student", "group_target", "students", "targets",
-                 "order", "index", "n_rows")
+                 "order", "index", "n_rows", "n_duplicates_dropped")
 
     @property
     def n_groups(self):
@@ -60,18 +71,68 @@ def _resolve_columns(df, columns):
 
 _NS_PER_DAY = 86_400_000_000_000
 
+#: ISO 8601 calendar date, optionally with a time and a UTC offset
+#: ("2024-09-03", "2024-09-03T10:15:00Z", "2024-09-03 10:15+02:00").  The
+#: day is the date as written (the local wall-clock date), as for
+#: tz-aware datetime64 columns.
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}"
+                      r"(?:[.,]\d+)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?")
 
-def _days(col):
+_DATE_HELP = ("Accepted without date_format=: datetime64 columns, Python "
+              "dates and datetimes, ISO 8601 strings (YYYY-MM-DD, "
+              "optionally with a time) and integer day numbers since "
+              "1970-01-01.  Anything else needs an explicit date_format=, "
+              "e.g. date_format='%m/%d/%Y' for 12/09/2024 = 9 December "
+              "(month first) or '%d/%m/%Y' for 12 September (day first); "
+              "mlg never guesses")
+
+
+def _parse_strings(values, index_of, date_format):
+    """datetime64[ns] of an array of distinct strings (the column's distinct
+    values, so the work is per distinct date, not per row)."""
+    text = pd.Series(values, dtype=object).str.strip()
+    if date_format is None:
+        ok = text.str.fullmatch(ISO_DATE).to_numpy(dtype=bool)
+        if not ok.all():
+            v = values[int(np.argmin(ok))]
+            raise ValueError("assessed_at %r (input row %r) is not an ISO "
+                             "8601 date. %s." % (v, index_of(v), _DATE_HELP))
+        text = text.str.slice(0, 10)
+        fmt = "%Y-%m-%d"
+    else:
+        fmt = date_format
+    parsed = pd.to_datetime(text, format=fmt, exact=True, errors="coerce")
+    bad = parsed.isna().to_numpy()
+    if bad.any():
+        v = values[int(np.argmax(bad))]
+        raise ValueError(
+            "assessed_at %r (input row %r) is not %s" % (
+                v, index_of(v), "a date in date_format=%r" % date_format
+                if date_format else "a real calendar date"))
+    return parsed.to_numpy(dtype="datetime64[ns]")
+
+
+def _days(col, date_format=None):
     """Day numbers (int64) of a column of dates: datetime64 (tz-aware
-    columns use their local wall-clock date), ISO date strings, Python
-    dates, or integers already counting days since 1970-01-01."""
+    columns use their local wall-clock date), Python dates and datetimes,
+    ISO 8601 strings, or integers already counting days since 1970-01-01.
+    Any other text needs date_format= (a strptime format), or raises:
+    "12/09/2024" is never guessed to be a month or a day first."""
+    if date_format is not None and not (
+            pd.api.types.is_object_dtype(col.dtype)
+            or pd.api.types.is_string_dtype(col.dtype)
+            or isinstance(col.dtype, pd.CategoricalDtype)):
+        raise TypeError("date_format= applies to text dates, but assessed_at "
+                        "holds %s" % (col.dtype,))
+    if pd.api.types.is_bool_dtype(col.dtype):
+        raise TypeError("assessed_at holds booleans, not dates")
     if pd.api.types.is_integer_dtype(col.dtype):
         return col.to_numpy(dtype=np.int64)
     if not pd.api.types.is_datetime64_any_dtype(col.dtype):
         if pd.api.types.is_float_dtype(col.dtype):
             raise TypeError("assessed_at holds floats; give day numbers as "
                             "integers, or dates")
-        col = pd.to_datetime(col, errors="raise")
+        col = _text_or_objects_to_datetime(col, date_format)
     if getattr(col.dt, "tz", None) is not None:
         col = col.dt.tz_localize(None)
     ns = col.to_numpy(dtype="datetime64[ns]")
@@ -81,6 +142,44 @@ def _days(col):
                          % (col.index[nat][0],))
     # Floor division: dates before 1970 get negative day numbers.
     return ns.view(np.int64) // _NS_PER_DAY
+
+
+def _wall_clock(v):
+    """datetime64[ns] of a date or datetime (tz-aware: its own wall-clock
+    time, as for tz-aware columns)."""
+    t = pd.Timestamp(v)
+    if t.tzinfo is not None:
+        t = t.tz_localize(None)
+    return t.to_datetime64()
+
+
+def _text_or_objects_to_datetime(col, date_format):
+    """A datetime64 Series from an object/string/categorical column of
+    strings (ISO 8601, or date_format), or of Python dates/datetimes."""
+    codes, uniques = pd.factorize(col, sort=False)
+    if (codes < 0).any():
+        raise ValueError("assessed_at is missing at row %r"
+                         % (col.index[int(np.argmax(codes < 0))],))
+    values = np.asarray(uniques, dtype=object)
+    kind = pd.api.types.infer_dtype(values, skipna=False)
+
+    def index_of(v):
+        for k, u in enumerate(values):
+            if u is v:
+                return col.index[int(np.argmax(codes == k))]
+        return None
+
+    if values.shape[0] == 0:
+        parsed = np.empty(0, dtype="datetime64[ns]")
+    elif kind == "string":
+        parsed = _parse_strings(values, index_of, date_format)
+    elif date_format is None and kind in ("date", "datetime", "datetime64"):
+        parsed = np.array([_wall_clock(v) for v in values],
+                          dtype="datetime64[ns]")
+    else:
+        raise TypeError("assessed_at holds %s values (e.g. %r). %s."
+                        % (kind, values[0], _DATE_HELP))
+    return pd.Series(parsed[codes], index=col.index)
 
 
 def _status(col):
@@ -274,7 +373,7 @@ def _grouped_fast_path(df, names, days):
     return starts, gs, gt, students, targets
 
 
-def prepare(df, columns=None):
+def prepare(df, columns=None, date_format=None, duplicates="warn"):
     """Factorise, convert and (only if needed) sort `df` into a Prepared.
 
     Input whose (student, target) groups are already contiguous with days
@@ -282,10 +381,13 @@ def prepare(df, columns=None):
     copy, groups in input order.  Anything else is sorted stably by
     (student, target, day): students in order of first appearance, then
     targets in order of first appearance; same-day evidence keeps input
-    order."""
+    order.  date_format and duplicates: see compute()."""
+    if duplicates not in DUPLICATES:
+        raise ValueError("duplicates=%r; the valid policies are: %s"
+                         % (duplicates, ", ".join(map(repr, DUPLICATES))))
     names = _resolve_columns(df, columns)
     n = len(df)
-    days = _days(df[names["assessed_at"]])
+    days = _days(df[names["assessed_at"]], date_format)
     if n and (days.min() <= -2 ** 31 or days.max() > 2 ** 31 - 1):
         raise OverflowError("assessed_at outside the int32 day range")
     scores = df[names["score"]].to_numpy(dtype=np.float64)
@@ -300,7 +402,7 @@ def prepare(df, columns=None):
     if fast is not None:
         starts, gs, gt, students, targets = fast
         return _prepared(starts, days, scores, weights, status, gs, gt,
-                         students, targets, None, df.index, n)
+                         students, targets, None, df.index, n, duplicates)
 
     s_codes, students = _factorize(df[names["student_id"]], "student_id")
     t_codes, targets = _factorize(df[names["target_id"]], "target_id")
@@ -351,11 +453,90 @@ def prepare(df, columns=None):
 
     gkey = key[starts]
     return _prepared(starts, days, scores, weights, status, gkey // n_t,
-                     gkey % n_t, students, targets, order, df.index, n)
+                     gkey % n_t, students, targets, order, df.index, n,
+                     duplicates)
+
+
+def _duplicate_rows(starts, days, scores, weights, status):
+    """Exact duplicates in CSR order: (dup, first), the positions of every
+    row equal in day, score, weight and status to an earlier row of its
+    group (same student and target), and of that earlier row.  Only rows
+    sharing a day with a neighbour can be duplicates (days are sorted
+    within a group), so input without same-day evidence costs one
+    comparison per row."""
+    n = days.shape[0]
+    if n < 2:
+        return None
+    same = days[1:] == days[:-1]
+    head = np.zeros(n, dtype=bool)
+    head[starts] = True
+    same &= ~head[1:]
+    if not same.any():
+        return None
+    cand = np.zeros(n, dtype=bool)
+    cand[1:] |= same
+    cand[:-1] |= same
+    idx = np.flatnonzero(cand)
+    cols = {"g": np.searchsorted(starts, idx, side="right"),
+            "d": days[idx], "s": scores[idx]}
+    if weights is not None:
+        cols["w"] = weights[idx]
+    if status is not None:
+        cols["t"] = status[idx]
+    f = pd.DataFrame(cols)
+    dup = f.duplicated(keep="first").to_numpy()
+    if not dup.any():
+        return None
+    # The first row of each set of equal rows, for the message.
+    key = f.groupby(list(cols), sort=False, dropna=False).ngroup().to_numpy()
+    ukey, ufirst = np.unique(key, return_index=True)
+    first_pos = np.empty(int(key.max()) + 1, dtype=np.int64)
+    first_pos[ukey] = idx[ufirst]
+    return idx[dup], first_pos[key[dup]]
+
+
+def _duplicates(policy, found, order, index, starts, group_student,
+                group_target, students, targets, days):
+    """Apply the duplicates= policy to _duplicate_rows()'s answer."""
+    dup, first = found
+
+    def where(pos):
+        return index[int(order[pos]) if order is not None else int(pos)]
+
+    g = int(np.searchsorted(starts, dup[0], side="right")) - 1
+    msg = ("%d exact duplicate evidence row(s) (same student_id, target_id, "
+           "assessed_at, score, weight and status); the first: input row %r "
+           "repeats input row %r (student_id=%r, target_id=%r, day %d)"
+           % (dup.shape[0], where(dup[0]), where(first[0]),
+              students[group_student[g]], targets[group_target[g]],
+              int(days[dup[0]])))
+    if policy == "error":
+        raise DuplicateError(16, msg + ". duplicates='warn' keeps one of "
+                             "each, duplicates='keep' counts them all")
+    warnings.warn(DuplicateEvidenceWarning(
+        msg + "; all but one of each were dropped (duplicates='keep' counts "
+        "them all, duplicates='error' refuses them)"), stacklevel=4)
 
 
 def _prepared(starts, days, scores, weights, status, group_student,
-              group_target, students, targets, order, index, n):
+              group_target, students, targets, order, index, n,
+              duplicates="keep"):
+    n_dropped = 0
+    if duplicates != "keep" and n:
+        found = _duplicate_rows(starts, days, scores, weights, status)
+        if found is not None:
+            _duplicates(duplicates, found, order, index, starts,
+                        group_student, group_target, students, targets, days)
+            keep = np.ones(n, dtype=bool)
+            keep[found[0]] = False
+            starts = starts - np.searchsorted(found[0], starts)
+            days, scores = days[keep], scores[keep]
+            weights = None if weights is None else weights[keep]
+            status = None if status is None else status[keep]
+            order = (np.flatnonzero(keep) if order is None
+                     else order[keep])
+            n_dropped = int(found[0].shape[0])
+            n -= n_dropped
     offsets = np.empty(starts.shape[0] + 1, dtype=np.int64)
     offsets[:-1] = starts
     offsets[-1] = n
@@ -373,6 +554,7 @@ def _prepared(starts, days, scores, weights, status, group_student,
     p.order = order
     p.index = index
     p.n_rows = n
+    p.n_duplicates_dropped = n_dropped
     return p
 
 
@@ -425,13 +607,26 @@ def frame(prep, values, levels, counts, scale):
 
 
 def compute(df, method=None, columns=None, catalogue=None, threads=0,
-            scale=None, preset=None, **params):
+            scale=None, preset=None, date_format=None, duplicates="warn",
+            **params):
     """Proficiency of every student x target in a long evidence table.
 
     df         one row per piece of evidence with columns student_id,
-               target_id, assessed_at (datetime64, ISO date strings or int
-               day numbers), score, and optionally weight and status
-               ("counted"/"excused"/"missing" or 0/1/2; empty = counted).
+               target_id, assessed_at, score, and optionally weight and
+               status (a status word of mlg.status_words(): counted,
+               excused, missing, exempt, E, M, ...; empty = counted; or
+               0/1/2).
+    assessed_at  datetime64 (tz-aware: the local date), Python dates or
+               datetimes, ISO 8601 strings ("2024-09-03", with or without
+               a time) or integer day numbers since 1970-01-01.  Any other
+               text needs date_format= (a strptime format such as
+               "%m/%d/%Y"), or raises: "12/09/2024" is never guessed.
+    duplicates "warn" (default): exact duplicate rows (same student,
+               target, assessed_at, score, weight and status) are counted
+               once, with a DuplicateEvidenceWarning giving how many were
+               dropped and the first one's input row; "error": raise
+               mlg.errors.DuplicateError; "keep": count every row.  The
+               result's .attrs["duplicates_dropped"] is the number dropped.
     columns    maps canonical names to df's, e.g. {"student_id": "sid"}.
     method, preset, scale, **params   as mlg.proficiency().
     threads    batch threads: 0 = all cores, 1 = the calling thread.
@@ -450,9 +645,10 @@ def compute(df, method=None, columns=None, catalogue=None, threads=0,
     """
     p = _core.params(method, preset, **params)
     scale_p, s = _core._scale_arg(scale)
-    prep = prepare(df, columns)
+    prep = prepare(df, columns, date_format, duplicates)
     values, levels, counts = run(prep, p, scale_p, threads)
     out = frame(prep, values, levels, counts, s)
+    out.attrs["duplicates_dropped"] = prep.n_duplicates_dropped
     if catalogue is None:
         return out
     from . import rollup
@@ -461,27 +657,27 @@ def compute(df, method=None, columns=None, catalogue=None, threads=0,
 
 
 def explain_group(df, student_id, target_id, method=None, columns=None,
-                  scale=None, preset=None, **params):
+                  scale=None, preset=None, date_format=None,
+                  duplicates="warn", **params):
     """mlg.explain() for one (student, target) of a long evidence table:
     the rows are taken in (day, input) order, and the result's rows carry
     the DataFrame's index label of each piece of evidence in `.labels`.
-    The basis for answering a grade appeal from a gradebook export."""
+    date_format and duplicates as mlg.compute().  The basis for answering
+    a grade appeal from a gradebook export."""
     names = _resolve_columns(df, columns)
     sel = df[(df[names["student_id"]] == student_id) &
              (df[names["target_id"]] == target_id)]
     if sel.empty:
         raise KeyError("no evidence for student_id=%r, target_id=%r"
                        % (student_id, target_id))
-    days = _days(sel[names["assessed_at"]])
-    order = np.argsort(days, kind="stable")
-    sel = sel.iloc[order]
+    prep = prepare(sel, columns, date_format, duplicates)
     kw = {}
-    if names["weight"] in sel.columns:
-        kw["weights"] = sel[names["weight"]].to_numpy(dtype=np.float64)
-    if names["status"] in sel.columns:
-        kw["status"] = _status(sel[names["status"]])
-    e = _core.explain(sel[names["score"]].to_numpy(dtype=np.float64),
-                      method, days=days[order].tolist(), scale=scale,
-                      preset=preset, **kw, **params)
-    e.labels = list(sel.index)
+    if prep.weights is not None:
+        kw["weights"] = prep.weights
+    if prep.status is not None:
+        kw["status"] = prep.status
+    e = _core.explain(prep.scores, method, days=prep.days.tolist(),
+                      scale=scale, preset=preset, **kw, **params)
+    rows = (np.arange(prep.n_rows) if prep.order is None else prep.order)
+    e.labels = [sel.index[int(r)] for r in rows]
     return e
