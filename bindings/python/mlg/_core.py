@@ -10,6 +10,7 @@ import difflib
 import functools
 import math
 import numbers
+import re
 from ctypes import POINTER, byref, c_double, c_int32, c_int64, c_uint8
 
 from . import _native
@@ -324,9 +325,19 @@ def _scale_arg(spec):
 
 
 # ---------------------------------------------------- input conversions ---
-def day_number(x):
-    """Days since 1970-01-01 for an int, a date/datetime, an ISO date string
-    ("2024-09-03", time part ignored) or a numpy datetime64."""
+#: ISO 8601 calendar date, optionally with a time and a UTC offset
+#: ("2024-09-03", "2024-09-03T10:15:00Z", "2024-09-03 10:15+02:00").  The
+#: day is the date as written (the local wall-clock date), as for
+#: tz-aware datetime64 columns.
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}"
+                      r"(?:[.,]\d+)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?")
+
+
+def day_number(x, date_format=None):
+    """Days since 1970-01-01 for an int, a date/datetime, an ISO 8601 date
+    string ("2024-09-03", a time part ignored) or a numpy datetime64.  Any
+    other text needs date_format= (a strptime format such as "%m/%d/%Y")
+    or raises ValueError: "12/09/2024" is never guessed."""
     if isinstance(x, bool):
         raise TypeError("a day cannot be a bool")
     if isinstance(x, numbers.Integral):
@@ -336,8 +347,15 @@ def day_number(x):
     if isinstance(x, datetime.date):
         return x.toordinal() - _EPOCH_ORDINAL
     if isinstance(x, str):
-        return (datetime.date.fromisoformat(x.strip()[:10]).toordinal()
-                - _EPOCH_ORDINAL)
+        t = x.strip()
+        if date_format is not None:
+            d = datetime.datetime.strptime(t, date_format).date()
+        elif ISO_DATE.fullmatch(t):
+            d = datetime.date.fromisoformat(t[:10])
+        else:
+            raise ValueError("day %r is not an ISO 8601 date (YYYY-MM-DD); "
+                             "pass date_format= for other forms" % (x,))
+        return d.toordinal() - _EPOCH_ORDINAL
     if _np is not None and isinstance(x, _np.datetime64):
         return int(x.astype("datetime64[D]").astype(_np.int64))
     raise TypeError("cannot read a day from %r" % (x,))

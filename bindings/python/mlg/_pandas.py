@@ -71,12 +71,7 @@ def _resolve_columns(df, columns):
 
 _NS_PER_DAY = 86_400_000_000_000
 
-#: ISO 8601 calendar date, optionally with a time and a UTC offset
-#: ("2024-09-03", "2024-09-03T10:15:00Z", "2024-09-03 10:15+02:00").  The
-#: day is the date as written (the local wall-clock date), as for
-#: tz-aware datetime64 columns.
-ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}"
-                      r"(?:[.,]\d+)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?")
+ISO_DATE = _core.ISO_DATE
 
 _DATE_HELP = ("Accepted without date_format=: datetime64 columns, Python "
               "dates and datetimes, ISO 8601 strings (YYYY-MM-DD, "
