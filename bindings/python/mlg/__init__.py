@@ -65,7 +65,8 @@ def __getattr__(name):
 # compute and compare (pandas) are provided lazily by __getattr__ and left
 # out of __all__ so that `from mlg import *` works without pandas.
 __all__ = ["methods", "presets", "scales", "status_words", "status_code",
-           "status_name", "why_name", "node_flag_names", "method_id", "params", "scale",
+           "status_name", "why_name", "node_flag_names", "method_id",
+           "params", "scale",
            "day_number", "proficiency", "result", "explain", "level",
            "proficiency_batch", "STATUS_CODES", "SeriesResult",
            "ExplainedRow", "Explanation", "Batch", "Scale", "MethodParams",

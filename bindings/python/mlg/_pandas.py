@@ -9,7 +9,6 @@ result table.
 """
 
 import ctypes
-import re
 import warnings
 
 import numpy as np
@@ -191,7 +190,8 @@ def _status(col):
         try:
             table[k] = _core._status_code(word)
         except MlgError as e:
-            e.context = "input row %r" % (col.index[int(np.argmax(codes == k))],)
+            row = col.index[int(np.argmax(codes == k))]
+            e.context = "input row %r" % (row,)
             raise
     return table[codes]
 

@@ -135,8 +135,9 @@ def test_plot_without_matplotlib_says_what_to_install():
     from conftest import subprocess_env
     code = ("import sys; sys.modules['matplotlib'] = None\n"
             "import mlg, pandas as pd\n"
-            "df = pd.DataFrame({'student_id': ['a'] * 2, 'target_id': ['t'] * 2,"
-            " 'assessed_at': [1, 2], 'score': [1.0, 2.0]})\n"
+            "df = pd.DataFrame({'student_id': ['a'] * 2,"
+            " 'target_id': ['t'] * 2, 'assessed_at': [1, 2],"
+            " 'score': [1.0, 2.0]})\n"
             "mlg.compare(df, methods=['mean', 'highest']).plot()\n")
     p = subprocess.run([sys.executable, "-c", code], env=subprocess_env(),
                        capture_output=True, text=True)
