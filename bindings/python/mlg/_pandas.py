@@ -452,38 +452,74 @@ def prepare(df, columns=None, date_format=None, duplicates="warn"):
                      duplicates)
 
 
+#: Longest same-day run compared row against row; longer runs (rare: many
+#: pieces of evidence of one student on one target on one day) are hashed.
+_PAIRWISE_RUN_MAX = 64
+
+
+def _same(col, i, j):
+    """col[i] == col[j] elementwise, NaN equal to NaN (an excused row's
+    empty score equals another's)."""
+    a, b = col[i], col[j]
+    eq = a == b
+    if col.dtype.kind == "f":
+        eq |= np.isnan(a) & np.isnan(b)
+    return eq
+
+
 def _duplicate_rows(starts, days, scores, weights, status):
     """Exact duplicates in CSR order: (dup, first), the positions of every
     row equal in day, score, weight and status to an earlier row of its
-    group (same student and target), and of that earlier row.  Only rows
-    sharing a day with a neighbour can be duplicates (days are sorted
-    within a group), so input without same-day evidence costs one
-    comparison per row."""
+    group (same student and target), and of the earliest such row.  Days
+    are sorted within a group, so only rows in a run of same-day rows can
+    be duplicates: input without same-day evidence costs one comparison per
+    row, and each row of a run is compared with the rows before it."""
     n = days.shape[0]
     if n < 2:
         return None
+    # same[p]: rows p and p + 1 are of one group and one day.
     same = days[1:] == days[:-1]
-    head = np.zeros(n, dtype=bool)
-    head[starts] = True
-    same &= ~head[1:]
+    same[starts[1:] - 1] = False
     if not same.any():
         return None
+    cols = [c for c in (scores, weights, status) if c is not None]
+    first = np.full(n, -1, dtype=np.int64)
+    active = np.flatnonzero(same) + 1       # rows with >= 1 predecessor
+    k = 1
+    while active.shape[0]:
+        if k > _PAIRWISE_RUN_MAX:
+            return _duplicate_rows_hashed(same, starts, days, cols)
+        j = active - k
+        eq = np.ones(active.shape[0], dtype=bool)
+        for c in cols:
+            eq &= _same(c, active, j)
+        first[active[eq]] = j[eq]           # larger k: an earlier row
+        k += 1
+        keep = active - k >= 0
+        active = active[keep]
+        active = active[same[active - k]]
+    dup = np.flatnonzero(first >= 0)
+    if dup.shape[0] == 0:
+        return None
+    return dup, first[dup]
+
+
+def _duplicate_rows_hashed(same, starts, days, cols):
+    """_duplicate_rows() for long same-day runs, by hashing the rows."""
+    n = days.shape[0]
     cand = np.zeros(n, dtype=bool)
     cand[1:] |= same
     cand[:-1] |= same
     idx = np.flatnonzero(cand)
-    cols = {"g": np.searchsorted(starts, idx, side="right"),
-            "d": days[idx], "s": scores[idx]}
-    if weights is not None:
-        cols["w"] = weights[idx]
-    if status is not None:
-        cols["t"] = status[idx]
-    f = pd.DataFrame(cols)
+    f = pd.DataFrame({"g": np.searchsorted(starts, idx, side="right"),
+                      "d": days[idx]})
+    for k, c in enumerate(cols):
+        f["c%d" % k] = c[idx]
     dup = f.duplicated(keep="first").to_numpy()
     if not dup.any():
         return None
-    # The first row of each set of equal rows, for the message.
-    key = f.groupby(list(cols), sort=False, dropna=False).ngroup().to_numpy()
+    key = f.groupby(list(f.columns), sort=False,
+                    dropna=False).ngroup().to_numpy()
     ukey, ufirst = np.unique(key, return_index=True)
     first_pos = np.empty(int(key.max()) + 1, dtype=np.int64)
     first_pos[ukey] = idx[ufirst]

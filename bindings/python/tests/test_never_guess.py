@@ -252,3 +252,41 @@ def test_reasons_and_flags_are_the_librarys_words():
     assert mlg.node_flag_names() == {
         "na": 1, "na_not_allowed": 2, "partial": 4, "gap": 8,
         "below_na_not_allowed": 16}
+
+
+def test_duplicate_finder_agrees_with_hashing_every_row():
+    """The row-against-row finder (short same-day runs) and the hashing one
+    (long runs) give the same duplicates and the same earliest copies on
+    random groups with NaN scores, several weights and statuses."""
+    from mlg import _pandas
+    rng = np.random.default_rng(12)
+    sizes = rng.integers(1, 30, 400)
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
+    n = int(sizes.sum())
+    days = np.concatenate([np.sort(rng.integers(0, 4, s)) for s in sizes])
+    scores = rng.integers(1, 4, n).astype(float)
+    scores[rng.random(n) < 0.1] = np.nan
+    weights = rng.integers(1, 3, n).astype(float)
+    status = rng.integers(0, 3, n).astype(np.uint8)
+    fast = _pandas._duplicate_rows(starts, days, scores, weights, status)
+    same = days[1:] == days[:-1]
+    same[starts[1:] - 1] = False
+    slow = _pandas._duplicate_rows_hashed(same, starts, days,
+                                          [scores, weights, status])
+    assert fast is not None and fast[0].shape[0] > 100
+    np.testing.assert_array_equal(fast[0], slow[0])
+    np.testing.assert_array_equal(fast[1], slow[1])
+
+
+def test_a_long_same_day_run_is_hashed():
+    """70 rows of one student-target on one day (longer than the 64 rows
+    compared pairwise): scores 1, 2, 1, 2, ...; two distinct rows, so 68
+    duplicates, and the mean of what is kept is (1 + 2) / 2 = 1.5."""
+    df = pd.DataFrame({"student_id": ["s"] * 70, "target_id": ["t"] * 70,
+                       "assessed_at": ["2024-09-03"] * 70,
+                       "score": [1.0, 2.0] * 35})
+    with pytest.warns(mlg.DuplicateEvidenceWarning,
+                      match="^68 exact.*input row 2 repeats input row 0"):
+        out = mlg.compute(df, method="mean")
+    assert out.value.tolist() == [1.5]
+    assert out.attrs["duplicates_dropped"] == 68
