@@ -14,7 +14,10 @@ root with children a composite, anything else a domain, as the mlg command
 does), rule (text such as "mostly_proficient p=0.75 gap=1", parsed by
 mlg_rollup_rule_parse()), weight (of the link to parent, default 1),
 na_allowed (1/0) and scale (a built-in scale id).  A node with several
-parents repeats its id on one row per parent.
+parents repeats its id on one row per parent.  Which ids name one node
+(CCSS prefixes, short forms without the cluster letter) is decided by the
+library (mlg_catalogue_add/find), never by comparing strings here: this
+module only reads the table and feeds the library's catalogue.
 """
 
 import collections
@@ -27,7 +30,7 @@ from ctypes import POINTER, byref, c_double, c_int32, c_int64, c_size_t, \
 
 from . import _core, _native
 from ._rollup_types import NodeInfo, RollupChild, RollupRule, RollupStep
-from .errors import NotFoundError, check
+from .errors import DuplicateError, NotFoundError, check
 
 try:
     import numpy as np
@@ -284,10 +287,19 @@ class Catalogue:
         parents = ["" if (p is None or (isinstance(p, float) and
                                         math.isnan(p))) else str(p)
                    for p in df["parent"].tolist()]
-        has_child = set(p for p in parents if p)
+        # Which rows name the same node (aliases, prefixes, short forms)
+        # is the library's answer, never a string comparison here.
+        node_of = _same_nodes(ids + [p for p in parents if p])
+
+        def node(name):
+            # An id the library cannot resolve stays itself, for
+            # mlg_catalogue_add() to report.
+            return node_of.get(name, name)
+
+        has_child = set(node(p) for p in parents if p)
         is_root = {}
         for i, p in zip(ids, parents):
-            is_root[i] = is_root.get(i, True) and not p
+            is_root[node(i)] = is_root.get(node(i), True) and not p
 
         def col(name, default):
             if name in df.columns:
@@ -305,13 +317,13 @@ class Catalogue:
         cat = cls()
         seen = set()
         for k, i in enumerate(ids):
-            if i in seen:
+            if node(i) in seen:
                 continue
-            seen.add(i)
+            seen.add(node(i))
             kind = kinds[k]
             if kind is None:
-                kind = ("target" if i not in has_child else
-                        "composite" if is_root[i] else "domain")
+                kind = ("target" if node(i) not in has_child else
+                        "composite" if is_root[node(i)] else "domain")
             cat.add(i, label=labels[k], kind=kind,
                     scale=scales[k] if scales[k] is not None else scale,
                     rule=rules[k],
@@ -328,6 +340,29 @@ class Catalogue:
         return cls.from_frame(pd.read_csv(path, dtype=str,
                                           keep_default_na=False,
                                           na_values=[""]), scale=scale)
+
+
+def _same_nodes(names):
+    """{name: node number}: names the library takes for one node share a
+    number.  A scratch catalogue holds every distinct name (a name the
+    library calls a duplicate of one already added is the same node), and
+    mlg_catalogue_find() maps every name to its node.  Names it cannot
+    resolve (a parent never defined) are left out, for mlg_catalogue_link()
+    to report."""
+    scratch = Catalogue()
+    for name in dict.fromkeys(names):
+        try:
+            scratch.add(name, kind="target")
+        except DuplicateError:
+            pass
+    scratch.finalize()
+    out = {}
+    for name in dict.fromkeys(names):
+        try:
+            out[name] = scratch.find(name)
+        except (NotFoundError, DuplicateError):
+            pass
+    return out
 
 
 def _nan_none(v):

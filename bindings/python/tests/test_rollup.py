@@ -135,3 +135,24 @@ def test_run_matrix_directly():
     assert levels[:, oa].tolist() == [2, 1, 1]      # level indices
     with pytest.raises(ValueError):
         cat.run(np.zeros((2, 3)))
+
+
+def test_catalogue_table_ids_are_resolved_by_the_library():
+    """A table that names one node in two forms (mlg_rollup.h: a
+    "CCSS.Math.Content." prefix is dropped, "3.OA.1" is the short form of
+    "3.OA.A.1") is one node: the parent written with the prefix still makes
+    3.OA a domain, and a target repeated in another form under a second
+    parent is the same target with two parents, not a duplicate."""
+    import pandas as pd
+    df = pd.DataFrame({
+        "id": ["MATH", "3.OA", "3.OA.A.1", "3.OA.A.2",
+               "CCSS.Math.Content.3.OA.A.2"],
+        "parent": ["", "MATH", "CCSS.Math.Content.3.OA", "3.OA", "MATH"]})
+    cat = rollup.Catalogue.from_frame(df)
+    assert cat.ids == ["MATH", "3.OA", "3.OA.A.1", "3.OA.A.2"]
+    assert cat.kinds == ["composite", "domain", "target", "target"]
+    assert cat.info[cat.find("3.OA.2")].n_parents == 2
+    # Targets 2, 4 -> 3.OA mean 3; MATH = mean(3.OA, 3.OA.A.2) = (3+4)/2.
+    values, _, _ = cat.run(np.array([[2.0, 4.0]]))
+    assert values[0, cat.find("3.OA")] == 3.0
+    assert values[0, cat.find("MATH")] == 3.5
