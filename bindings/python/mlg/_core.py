@@ -94,11 +94,7 @@ def unknown_name(what, value, valid, hint=None, plural=None):
         msg += " (did you mean %r?)" % close[0]
     if hint:
         msg += ". " + hint
-    return NotFoundError(_native_enotfound(), msg)
-
-
-def _native_enotfound():
-    return 11  # MLG_ENOTFOUND, pinned in mlg.h
+    return NotFoundError(_native.MLG_ENOTFOUND, msg)
 
 
 @functools.lru_cache(maxsize=None)
@@ -136,7 +132,7 @@ def status_code(word):
     listing the vocabulary."""
     out = c_int32()
     rc = _fn("mlg_evidence_status_from_name")(str(word).encode(), byref(out))
-    if rc == 11:
+    if rc == _native.MLG_ENOTFOUND:
         raise unknown_name("evidence status", word,
                            [w for w, _ in _status_table()],
                            "The empty word means counted; case and "
@@ -181,7 +177,7 @@ def method_id(name):
                         % (type(name).__name__,))
     out = c_int32()
     rc = _fn("mlg_method_from_name")(name.encode(), byref(out))
-    if rc == 11:
+    if rc == _native.MLG_ENOTFOUND:
         hint = None
         if name in _presets():
             hint = "%r is a preset: pass preset=%r" % (name, name)
@@ -227,7 +223,7 @@ def params(method=None, preset=None, **kwargs):
             ctypes.pointer(p)[0] = preset
         else:
             rc = _fn("mlg_preset_init")(str(preset).encode(), byref(p))
-            if rc == 11:
+            if rc == _native.MLG_ENOTFOUND:
                 hint = None
                 if str(preset) in _methods():
                     hint = "%r is a method: pass method=%r" % (preset, preset)
@@ -252,7 +248,7 @@ def params(method=None, preset=None, **kwargs):
 def _builtin_scale(name):
     s = Scale()
     rc = _fn("mlg_scale_from_name")(name.encode(), byref(s))
-    if rc == 11:
+    if rc == _native.MLG_ENOTFOUND:
         raise unknown_name("scale", name, _scales(),
                            "A custom scale is a list of level values, "
                            "e.g. mlg.scale([1, 2, 3, 4, 5])")

@@ -46,6 +46,8 @@ ABI_VERSION = 1
 # --------------------------------------------------------------- constants --
 # Mirrors of include/mlg.h.  Status codes are pinned there.
 MLG_OK = 0
+MLG_ENOTFOUND = 11
+MLG_EDUPLICATE = 16
 MLG_LEVEL_NA = -1
 MLG_DAY_NONE = -2147483648
 MLG_ERRINFO_MESSAGE_SIZE = 160

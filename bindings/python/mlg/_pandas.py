@@ -537,16 +537,18 @@ def _duplicates(policy, found, order, index, starts, group_student,
     g = int(np.searchsorted(starts, dup[0], side="right")) - 1
     msg = ("%d exact duplicate evidence row(s) (same student_id, target_id, "
            "assessed_at, score, weight and status); the first: input row %r "
-           "repeats input row %r (student_id=%r, target_id=%r, day %d)"
+           "repeats input row %r (student_id=%r, target_id=%r, "
+           "assessed_at %s)"
            % (dup.shape[0], where(dup[0]), where(first[0]),
               students[group_student[g]], targets[group_target[g]],
-              int(days[dup[0]])))
+              np.datetime64(int(days[dup[0]]), "D")))
     if policy == "error":
-        raise DuplicateError(16, msg + ". duplicates='warn' keeps one of "
+        raise DuplicateError(_native.MLG_EDUPLICATE,
+                             msg + ". duplicates='warn' keeps one of "
                              "each, duplicates='keep' counts them all")
     warnings.warn(DuplicateEvidenceWarning(
         msg + "; all but one of each were dropped (duplicates='keep' counts "
-        "them all, duplicates='error' refuses them)"), stacklevel=4)
+        "them all, duplicates='error' refuses them)"), stacklevel=5)
 
 
 def _prepared(starts, days, scores, weights, status, group_student,

@@ -116,7 +116,7 @@ class Catalogue:
         if isinstance(kind, str):
             k = c_int32()
             rc = _fn("mlg_node_kind_from_name")(_b(kind), byref(k))
-            if rc == 11:
+            if rc == _native.MLG_ENOTFOUND:
                 raise _core.unknown_name("node kind", kind, KINDS)
             check(rc)
             kind = k.value

@@ -102,6 +102,8 @@ def test_exact_duplicates_warn_and_count_once_by_default():
     assert msg.startswith("1 exact duplicate evidence row(s)")
     assert "input row 4 repeats input row 2" in msg
     assert "student_id='zoey'" in msg and "target_id='3.OA.1'" in msg
+    assert "assessed_at 2024-09-23" in msg
+    assert w[0].filename == __file__       # points at the caller's line
 
 
 def test_duplicates_keep_counts_every_row_and_error_refuses():
