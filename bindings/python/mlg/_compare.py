@@ -30,6 +30,10 @@ class Comparison(collections.namedtuple("Comparison", "table summary")):
              n_disagree (levels differ, N/A included), rate (n_disagree /
              n_groups), mean_abs_diff (of the values, where both exist) and
              max_level_gap.
+
+    Also: series() (one student-target's value after each piece of
+    evidence, per method), changes() and shifts() (class-level counts of
+    marks that change level), and plot() to draw any of them.
     """
 
     @property
