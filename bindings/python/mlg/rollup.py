@@ -76,8 +76,11 @@ def rule(spec=None, **params):
         check(_fn("mlg_rollup_rule_init")(byref(r), 0))
     else:
         err = _native.ErrInfo()
-        check(_fn("mlg_rollup_rule_parse")(_b(spec), byref(r), byref(err)),
-              err)
+        rc = _fn("mlg_rollup_rule_parse")(_b(spec), byref(r), byref(err))
+        name = str(spec).replace(",", " ").split()[0]
+        if rc == _native.MLG_ENOTFOUND and name not in rule_names():
+            raise _core.unknown_name("roll-up rule", name, rule_names())
+        check(rc, err)
     for k, v in params.items():
         if v is None:
             continue

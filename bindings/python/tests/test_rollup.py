@@ -156,3 +156,15 @@ def test_catalogue_table_ids_are_resolved_by_the_library():
     values, _, _ = cat.run(np.array([[2.0, 4.0]]))
     assert values[0, cat.find("3.OA")] == 3.0
     assert values[0, cat.find("MATH")] == 3.5
+
+
+def test_unknown_rule_and_kind_list_the_librarys_names():
+    with pytest.raises(mlg.errors.NotFoundError) as e:
+        rollup.rule("avg p=0.5")
+    msg = str(e.value)
+    assert "unknown roll-up rule 'avg'" in msg
+    assert all(repr(n) in msg for n in rollup.rule_names())
+    with pytest.raises(mlg.errors.NotFoundError,
+                       match="unknown node kind 'leaf'.*'target', 'domain', "
+                             "'subject', 'composite'"):
+        rollup.Catalogue().add("x", kind="leaf")
