@@ -78,18 +78,13 @@ static const char *level_label(const engine *e, int32_t level)
 static void flags_text(char *buf, size_t size, int32_t f)
 {
     buf[0] = '\0';
-    static const struct { int32_t bit; const char *name; } fl[] = {
-        {MLG_NODE_NA, "na"},
-        {MLG_NODE_VIOLATION, "na_not_allowed"},
-        {MLG_NODE_PARTIAL, "partial"},
-        {MLG_NODE_GAP, "gap"},
-        {MLG_NODE_BELOW_VIOLATION, "below_na_not_allowed"},
-    };
-    for (size_t k = 0; k < sizeof fl / sizeof fl[0]; k++) {
-        if (f & fl[k].bit) {
+    /* Flag words are the library's (mlg_node_flag_name), lowest bit first. */
+    for (int k = 0; k < 31; k++) {
+        const char *name = mlg_node_flag_name((int32_t)1 << k);
+        if (name && (f & ((int32_t)1 << k))) {
             if (buf[0])
                 strncat(buf, "|", size - strlen(buf) - 1);
-            strncat(buf, fl[k].name, size - strlen(buf) - 1);
+            strncat(buf, name, size - strlen(buf) - 1);
         }
     }
 }

@@ -581,17 +581,10 @@ static int32_t find_target(engine *e, const char *id, size_t len, int *not_targe
     return -1;
 }
 
+/* The status vocabulary is the library's (mlg_evidence_status_from_name). */
 static int parse_status(const char *s, int32_t *st)
 {
-    if (!s[0] || !strcmp(s, "counted") || !strcmp(s, "fully graded") || !strcmp(s, "graded"))
-        *st = MLG_EVIDENCE_COUNTED;
-    else if (!strcmp(s, "excused") || !strcmp(s, "exempt") || !strcmp(s, "E"))
-        *st = MLG_EVIDENCE_EXCUSED;
-    else if (!strcmp(s, "missing") || !strcmp(s, "not submitted") || !strcmp(s, "M"))
-        *st = MLG_EVIDENCE_MISSING;
-    else
-        return -1;
-    return 0;
+    return mlg_evidence_status_from_name(s, st) == MLG_OK ? 0 : -1;
 }
 
 /* A stable copy of the evidence id just resolved (for the one-entry cache

@@ -21,10 +21,8 @@ static const char usage_explain[] =
 
 static const char *why_name(int32_t r)
 {
-    static const char *n[] = {"used",        "excused",       "missing_ignored",
-                              "missing_lowest", "zero_weight", "outside_window",
-                              "below_mastery", "after_as_of", "not_selected"};
-    return r >= 0 && r < 9 ? n[r] : "?";
+    const char *n = mlg_why_name(r);
+    return n ? n : "?";
 }
 
 typedef struct xstate {

@@ -266,14 +266,10 @@ static int score_main(score_bufs *b, int argc, char **argv)
             have_method = 1;
         } else {
             size_t len = strlen(a);
-            if (strcmp(a, "E") == 0 || strcmp(a, "excused") == 0) {
-                status[n] = MLG_EVIDENCE_EXCUSED;
-                score[n++] = NAN;
-                any_status = 1;
-                continue;
-            }
-            if (strcmp(a, "M") == 0 || strcmp(a, "missing") == 0) {
-                status[n] = MLG_EVIDENCE_MISSING;
+            int32_t word_status; /* E, M, exempt, ...: the library's words */
+            if (mlg_evidence_status_from_name(a, &word_status) == MLG_OK &&
+                word_status != MLG_EVIDENCE_COUNTED) {
+                status[n] = (uint8_t)word_status;
                 score[n++] = NAN;
                 any_status = 1;
                 continue;

@@ -447,6 +447,50 @@ MLG_API int mlg_batch_compute(size_t n_groups, const int64_t *offsets,
                               double *value_out, int32_t *level_out,
                               int32_t *count_out, mlg_errinfo *err);
 
+/* ------------------------------------------------------------------------ */
+/* Names and ABI (for front ends and bindings)                                */
+/* ------------------------------------------------------------------------ */
+
+/* mlg_evidence_status_name(): "counted", "excused" or "missing" for
+ * MLG_EVIDENCE_* `status` (static); NULL for any other code. */
+MLG_API const char *mlg_evidence_status_name(int32_t status);
+
+/* mlg_evidence_status_from_name(): the MLG_EVIDENCE_* code of a status word
+ * in *status.  Accepted, ASCII case-insensitively and ignoring surrounding
+ * blanks: the canonical names; "" (empty), "graded" and "fully graded"
+ * (counted); "exempt" and "E" (excused); "not submitted" and "M" (missing).
+ * "exempt", "fully graded" and "not submitted" are OneRoster 1.2
+ * scoreStatus values.
+ * @return MLG_OK; MLG_ENULL (word or status NULL); MLG_ENOTFOUND for any
+ *         other word (*status untouched).  Since 0.1. */
+MLG_API int mlg_evidence_status_from_name(const char *word, int32_t *status);
+
+/* mlg_evidence_status_word(): the i-th accepted status word (0-based; the
+ * first three are the canonical names in code order), its code in *status
+ * (status may be NULL); NULL past the end.  For listing the vocabulary in
+ * help and error messages. */
+MLG_API const char *mlg_evidence_status_word(size_t i, int32_t *status);
+
+/* mlg_why_name(): "used", "excused", "missing_ignored", "missing_lowest",
+ * "zero_weight", "outside_window", "below_mastery", "after_as_of" or
+ * "not_selected" for MLG_WHY_* `why` (static); NULL for any other code. */
+MLG_API const char *mlg_why_name(int32_t why);
+
+/* The ABI number of this header: bumped whenever a public struct's layout,
+ * a constant's value or a function's signature changes, in 0.x as well
+ * (where MLG_SOVERSION stays 0).  Appending functions or constants does
+ * not bump it.  Bindings that mirror structs compare it at load time. */
+#define MLG_ABI_VERSION 1
+
+/* mlg_abi_version(): MLG_ABI_VERSION of the library actually loaded. */
+MLG_API int mlg_abi_version(void);
+
+/* mlg_struct_size(): sizeof the public struct named `name` ("mlg_scale",
+ * "mlg_method_params", "mlg_rollup_step", ... every typedef'd struct of
+ * mlg.h, mlg_rollup.h and mlg_policy.h) as the library was compiled; 0 for
+ * NULL or an unknown name.  Lets a binding check its mirrors' layouts. */
+MLG_API size_t mlg_struct_size(const char *name);
+
 #ifdef __cplusplus
 }
 #endif

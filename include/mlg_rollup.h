@@ -618,6 +618,12 @@ MLG_API int mlg_letter_table_validate(const mlg_letter_table *t);
 MLG_API int mlg_letter_lookup(const mlg_letter_table *t, double score,
                               int32_t *band);
 
+/* mlg_node_flag_name(): the word for one MLG_NODE_* flag bit, as the mlg
+ * command writes it: "na", "na_not_allowed" (MLG_NODE_VIOLATION), "partial",
+ * "gap", "below_na_not_allowed" (MLG_NODE_BELOW_VIOLATION); NULL for 0, an
+ * unknown bit or a combination of bits. */
+MLG_API const char *mlg_node_flag_name(int32_t flag);
+
 #ifdef __cplusplus
 }
 #endif

@@ -16,7 +16,6 @@ import argparse
 import os
 import sys
 
-import numpy as np
 import pandas as pd
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -24,16 +23,6 @@ sys.path.insert(0, os.path.dirname(HERE))          # bindings/python
 import mlg  # noqa: E402
 
 METHODS = ["mean", "decaying_average", "power_law"]
-
-
-def running_values(scores, days, method):
-    """The method's value after each piece of evidence: prefix i of the
-    series is group i of one batch (k(k+1)/2 rows for k pieces)."""
-    k = len(scores)
-    idx = np.concatenate([np.arange(i + 1) for i in range(k)])
-    offsets = np.concatenate([[0], np.cumsum(np.arange(1, k + 1))])
-    return mlg.proficiency_batch(offsets, scores[idx], days[idx],
-                                 method=method)
 
 
 def main(argv=None):
@@ -68,51 +57,31 @@ def main(argv=None):
     print("\nPer student (mean value over targets; targets that flip):")
     print(per_student.round(2).head(10).to_string())
 
-    # 4. One student's target over time.
-    s = df[df.student_id == args.student].copy()
-    if s.empty:
+    # 4. One student's target over time: each method's value after every
+    # piece of evidence (Comparison.series), and its picture.
+    mine = c.table[c.table.student_id == args.student]
+    if mine.empty:
         raise SystemExit("no student %r in %s" % (args.student, args.csv))
-    target = args.target or s.target_id.iloc[0]
-    s = s[(s.target_id == target) & (s.status.fillna("counted") == "counted")
-          if "status" in s else (s.target_id == target)]
-    s["day"] = pd.to_datetime(s.assessed_at)
-    s = s.sort_values("day", kind="stable")
-    scores = s.score.to_numpy(dtype=np.float64)
-    days = ((s.day - pd.Timestamp("1970-01-01")).dt.days
-            .to_numpy(dtype=np.int32))
+    target = args.target or mine.target_id.iloc[0]
+    table = c.series(args.student, target)
     print("\n%s, %s: evidence and each method's value after it" %
           (args.student, target))
-    table = pd.DataFrame({"date": s.assessed_at.to_numpy(), "score": scores})
-    for m in METHODS:
-        table[m] = running_values(scores, days, m)
-    print(table.round(3).to_string(index=False))
-    final = {m: mlg.result(scores, m, days=days.tolist()) for m in METHODS}
-    print("current level: " + ", ".join("%s %s (%.3f)" % (m, r.label, r.value)
-                                        for m, r in final.items()))
+    table["date"] = table.date.dt.strftime("%Y-%m-%d")
+    print(table.drop(columns="status").round(3).to_string(index=False))
+    last = mine[mine.target_id == target].iloc[0]
+    print("current level: " + ", ".join(
+        "%s %s (%.3f)" % (m, last["level_" + m], last["value_" + m])
+        for m in METHODS))
 
     if args.plot:
         try:
-            import matplotlib
-            matplotlib.use("Agg")
-            import matplotlib.pyplot as plt
+            fig = c.plot(student_id=args.student, target_id=target)
         except ImportError:
             print("matplotlib is not installed: no plot")
             return 0
-        fig, ax = plt.subplots(figsize=(7, 4))
-        ax.scatter(s.day, scores, color="black", zorder=3, label="evidence")
-        for m in METHODS:
-            ax.step(s.day, table[m], where="post", label=m)
-        ax.set_ylim(0.8, 4.2)
-        ax.set_yticks([1, 2, 3, 4])
-        ax.set_ylabel("score / proficiency")
-        ax.set_title("%s, %s" % (args.student, target))
-        ax.legend(loc="lower right")
-        fig.autofmt_xdate()
-        fig.tight_layout()
         fig.savefig(args.plot, dpi=100)
         print("plot written to %s" % args.plot)
     return 0
-
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -22,9 +22,10 @@ from . import errors  # noqa: E402
 from .errors import MlgError  # noqa: E402,F401
 from ._native import Scale, MethodParams  # noqa: E402,F401
 from ._core import (  # noqa: E402,F401
-    methods, presets, method_id, params, scale, day_number,
+    methods, presets, scales, method_id, params, scale, day_number,
     proficiency, result, explain, level, proficiency_batch,
-    SeriesResult, ExplainedRow, Explanation, Batch, STATUS_CODES)
+    SeriesResult, ExplainedRow, Explanation, Batch, STATUS_CODES,
+    status_words, status_code, status_name, why_name, node_flag_names)
 
 errors._fill_names()
 
@@ -45,7 +46,8 @@ __version__ = version()
 def __getattr__(name):
     # pandas-based helpers are imported on first use so that `import mlg`
     # works without pandas.
-    if name in ("compute", "prepare", "explain_group"):
+    if name in ("compute", "prepare", "explain_group",
+                "DuplicateEvidenceWarning"):
         from . import _pandas
         return getattr(_pandas, name)
     if name == "compare":
@@ -62,7 +64,9 @@ def __getattr__(name):
 
 # compute and compare (pandas) are provided lazily by __getattr__ and left
 # out of __all__ so that `from mlg import *` works without pandas.
-__all__ = ["methods", "presets", "method_id", "params", "scale",
+__all__ = ["methods", "presets", "scales", "status_words", "status_code",
+           "status_name", "why_name", "node_flag_names", "method_id",
+           "params", "scale",
            "day_number", "proficiency", "result", "explain", "level",
            "proficiency_batch", "STATUS_CODES", "SeriesResult",
            "ExplainedRow", "Explanation", "Batch", "Scale", "MethodParams",

@@ -16,6 +16,8 @@ from . import _core, _pandas
 
 
 class Comparison(collections.namedtuple("Comparison", "table summary")):
+    # _ctx (set by compare()): the prepared evidence, each method's label
+    # and parameters, and the scale, for series() and the plots.
     """mlg.compare()'s answer.
 
     table    one row per (student, target): student_id, target_id, n_rows
@@ -28,7 +30,150 @@ class Comparison(collections.namedtuple("Comparison", "table summary")):
              n_disagree (levels differ, N/A included), rate (n_disagree /
              n_groups), mean_abs_diff (of the values, where both exist) and
              max_level_gap.
+
+    Also: series() (one student-target's value after each piece of
+    evidence, per method), changes() and shifts() (class-level counts of
+    marks that change level), and plot() to draw any of them.
     """
+
+    @property
+    def methods(self):
+        """The method labels, in the order given to compare()."""
+        return [label for label, _ in self._ctx["params"]]
+
+    def _group(self, student_id, target_id):
+        prep = self._ctx["prep"]
+        students, targets = _pandas.group_ids(prep)
+        if student_id is None and target_id is None:
+            if prep.n_groups != 1:
+                raise ValueError("this comparison holds %d series: name one "
+                                 "with student_id= and target_id="
+                                 % prep.n_groups)
+            return 0
+        hit = np.ones(prep.n_groups, dtype=bool)
+        if student_id is not None:
+            hit &= np.asarray(students == student_id)
+        if target_id is not None:
+            hit &= np.asarray(targets == target_id)
+        found = np.flatnonzero(hit)
+        if found.shape[0] != 1:
+            raise KeyError("%s series for student_id=%r, target_id=%r"
+                           % ("no" if found.shape[0] == 0 else
+                              "%d" % found.shape[0], student_id, target_id))
+        return int(found[0])
+
+    def series(self, student_id=None, target_id=None):
+        """One (student, target)'s evidence and every method's value after
+        each piece of it: a DataFrame with columns date, score, status (the
+        evidence in time order) and one column per method label (NaN =
+        N/A).  Prefix k of the series is group k of one batch per method,
+        so the last row equals the comparison's value."""
+        prep = self._ctx["prep"]
+        g = self._group(student_id, target_id)
+        lo, hi = int(prep.offsets[g]), int(prep.offsets[g + 1])
+        k = hi - lo
+        idx = lo + np.concatenate([np.arange(i + 1) for i in range(k)])
+        offsets = np.concatenate([[0], np.cumsum(np.arange(1, k + 1))])
+        offsets = offsets.astype(np.int64)
+
+        def take(col):
+            return None if col is None else np.ascontiguousarray(col[idx])
+
+        out = pd.DataFrame({
+            "date": prep.days[lo:hi].astype("datetime64[D]"),
+            "score": prep.scores[lo:hi],
+            "status": ([_core.status_name(c) for c in prep.status[lo:hi]]
+                       if prep.status is not None else ["counted"] * k)})
+        for label, p in self._ctx["params"]:
+            v, _, _ = _core.batch_raw(offsets, take(prep.scores),
+                                      take(prep.days), take(prep.weights),
+                                      take(prep.status), p,
+                                      self._ctx["scale_p"], 1, False, False)
+            out[label] = v
+        return out
+
+    def changes(self, a=None, b=None):
+        """How the level of each mark moves from method a to method b
+        (default: the first two): a count table with a's levels as rows and
+        b's as columns, the scale's labels plus "N/A", so the cells off the
+        diagonal are the marks that change level."""
+        a, b = self._pair(a, b)
+        labels = list(self._ctx["scale"].labels) + ["N/A"]
+        n = len(labels)
+        la = np.asarray(self._ctx["levels"][a], dtype=np.int64)
+        lb = np.asarray(self._ctx["levels"][b], dtype=np.int64)
+        ia = np.where(la < 0, n - 1, la)
+        ib = np.where(lb < 0, n - 1, lb)
+        counts = np.bincount(ia * n + ib, minlength=n * n).reshape(n, n)
+        return pd.DataFrame(counts, index=pd.Index(labels, name=a),
+                            columns=pd.Index(labels, name=b))
+
+    def shifts(self, baseline=None):
+        """For every other method, how many marks are lower, the same or
+        higher than under `baseline` (default: the first method), and how
+        many become or stop being N/A: one row per method."""
+        labels = self.methods
+        baseline = labels[0] if baseline is None else baseline
+        if baseline not in labels:
+            raise _core.unknown_name("method label", baseline, labels)
+        lb = np.asarray(self._ctx["levels"][baseline])
+        rows = []
+        for m in labels:
+            if m == baseline:
+                continue
+            lm = np.asarray(self._ctx["levels"][m])
+            both = (lb >= 0) & (lm >= 0)
+            rows.append({"method": m,
+                         "lower": int((both & (lm < lb)).sum()),
+                         "same": int((both & (lm == lb)).sum()),
+                         "higher": int((both & (lm > lb)).sum()),
+                         "na_changed": int(((lb < 0) != (lm < 0)).sum()),
+                         "n_marks": int(lb.shape[0])})
+        out = pd.DataFrame(rows, columns=["method", "lower", "same", "higher",
+                                          "na_changed", "n_marks"])
+        out.attrs["baseline"] = baseline
+        return out
+
+    def _pair(self, a, b):
+        labels = self.methods
+        a = labels[0] if a is None else a
+        b = labels[1] if b is None else b
+        for x in (a, b):
+            if x not in labels:
+                raise _core.unknown_name("method label", x, labels)
+        return a, b
+
+    def plot(self, kind=None, student_id=None, target_id=None, a=None,
+             b=None, baseline=None, ax=None):
+        """Pictures of the comparison (needs matplotlib):
+
+        kind="series"   one (student, target): the evidence and each
+                        method's value after every piece of it (series());
+                        the default when the comparison holds one series or
+                        student_id/target_id is given.  With more than six
+                        methods, one small panel per method.
+        kind="changes"  class level, two methods a and b (default the first
+                        two): the changes() table as a heat map; the cells
+                        off the diagonal are marks that change level.  The
+                        default otherwise.
+        kind="shifts"   class level, every method against `baseline`: how
+                        many marks go lower, stay, go higher (shifts()).
+
+        Returns the matplotlib Figure; `ax` draws "changes" or "shifts" into
+        an existing Axes."""
+        from . import _plot
+        if kind is None:
+            one = self._ctx["prep"].n_groups == 1
+            kind = ("series" if one or student_id is not None or
+                    target_id is not None else "changes")
+        if kind == "series":
+            return _plot.series(self, student_id, target_id)
+        if kind == "changes":
+            return _plot.changes(self, *self._pair(a, b), ax=ax)
+        if kind == "shifts":
+            return _plot.shifts(self, self.shifts(baseline), ax=ax)
+        raise ValueError("kind=%r; the valid kinds are: 'series', "
+                         "'changes', 'shifts'" % (kind,))
 
     def matrix(self):
         """The pairwise disagreement rates as a square DataFrame."""
@@ -54,8 +199,10 @@ def _specs(methods):
             elif spec in known_presets:
                 out.append((spec, None, spec, {}))
             else:
-                # Let the library produce its own NotFoundError.
-                out.append((spec, spec, None, {}))
+                raise _core.unknown_name(
+                    "method or preset", spec,
+                    list(_core.methods()) + list(_core.presets()),
+                    plural="methods and presets")
         else:
             label, d = spec
             d = dict(d)
@@ -70,7 +217,8 @@ def _specs(methods):
 
 
 def compare(df, methods=("mean", "decaying_average", "power_law"),
-            columns=None, threads=0, scale=None, **params):
+            columns=None, threads=0, scale=None, date_format=None,
+            duplicates="warn", **params_):
     """Compute several methods over the same evidence and flag the
     student-targets whose level depends on the method.
 
@@ -78,21 +226,24 @@ def compare(df, methods=("mean", "decaying_average", "power_law"),
               pairs, e.g. ("decay_0.75", {"method": "decaying_average",
               "weight": 0.75}).  **params apply to every method (each
               method ignores the parameters it does not use).
-    Other arguments as mlg.compute().  Returns a Comparison(table,
+    Other arguments (date_format, duplicates, ...) as mlg.compute().
+    Returns a Comparison(table,
     summary); see its docstring.
     """
     specs = _specs(methods)
     scale_p, s = _core._scale_arg(scale)
-    prep = _pandas.prepare(df, columns)
+    prep = _pandas.prepare(df, columns, date_format, duplicates)
     students, targets = _pandas.group_ids(prep)
     cols = {"student_id": students, "target_id": targets,
             "n_rows": np.diff(prep.offsets).astype(np.int64)}
     levels = {}
     values = {}
+    params = []
     for label, method, preset, own in specs:
-        kw = dict(params)
+        kw = dict(params_)
         kw.update(own)
         p = _core.params(method, preset, **kw)
+        params.append((label, p))
         v, lv, _ = _pandas.run(prep, p, scale_p, threads, levels=True,
                                counts=False)
         values[label] = v
@@ -131,4 +282,7 @@ def compare(df, methods=("mean", "decaying_average", "power_law"),
     summary = pd.DataFrame(rows, columns=["method_a", "method_b", "n_groups",
                                           "n_disagree", "rate",
                                           "mean_abs_diff", "max_level_gap"])
-    return Comparison(table, summary)
+    c = Comparison(table, summary)
+    c._ctx = {"prep": prep, "params": params, "levels": levels,
+              "scale": s, "scale_p": scale_p}
+    return c

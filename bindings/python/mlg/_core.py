@@ -6,14 +6,16 @@ import array
 import collections
 import ctypes
 import datetime
+import difflib
 import functools
 import math
 import numbers
+import re
 from ctypes import POINTER, byref, c_double, c_int32, c_int64, c_uint8
 
 from . import _native
 from ._native import ErrInfo, ExplainRow, MethodParams, Result, Scale
-from .errors import check
+from .errors import NotFoundError, check
 
 try:  # optional
     import numpy as _np
@@ -23,11 +25,6 @@ except ImportError:  # pragma: no cover - exercised by a subprocess test
 _EPOCH_ORDINAL = datetime.date(1970, 1, 1).toordinal()
 _INT32_MIN, _INT32_MAX = -2 ** 31, 2 ** 31 - 1
 
-#: Evidence status words accepted wherever a status is given.
-STATUS_CODES = {"counted": _native.MLG_EVIDENCE_COUNTED,
-                "excused": _native.MLG_EVIDENCE_EXCUSED,
-                "missing": _native.MLG_EVIDENCE_MISSING}
-
 DEFAULT_METHOD = "decaying_average"
 
 
@@ -36,42 +33,156 @@ def _fn(name):
 
 
 # ------------------------------------------------------------- names ------
-def methods():
-    """Every method name the library knows, in MLG_METHOD_* order."""
+# Every vocabulary below is read from the library, so C, the mlg command and
+# Python can never disagree about a name.
+def _listing(fn, limit=256):
     out = []
-    name = _fn("mlg_method_name")
-    for i in range(256):
-        s = name(i)
+    for i in range(limit):
+        s = fn(i)
         if s is None:
             break
         out.append(_native.cstr(s))
     return out
+
+
+@functools.lru_cache(maxsize=None)
+def _methods():
+    return tuple(_listing(_fn("mlg_method_name")))
+
+
+@functools.lru_cache(maxsize=None)
+def _presets():
+    return tuple(_listing(_fn("mlg_preset_name")))
+
+
+def methods():
+    """Every method name the library knows, in MLG_METHOD_* order."""
+    return list(_methods())
 
 
 def presets():
     """Every preset name (see docs/levels.md), in the library's order."""
+    return list(_presets())
+
+
+@functools.lru_cache(maxsize=None)
+def _scales():
     out = []
-    name = _fn("mlg_preset_name")
-    for i in range(256):
-        s = name(i)
-        if s is None:
+    for i in range(64):
+        s = Scale()
+        if _fn("mlg_scale_builtin")(i, byref(s)) != 0:
             break
-        out.append(_native.cstr(s))
+        out.append(s.scale_id)
+    return tuple(out)
+
+
+def scales():
+    """Every built-in scale id ("ccs4", "tk", ...), in MLG_SCALE_* order."""
+    return list(_scales())
+
+
+def unknown_name(what, value, valid, hint=None, plural=None):
+    """The NotFoundError for an unknown name: names the bad value and lists
+    the valid ones (as scikit-learn's parameter validation does), with the
+    closest match when there is one."""
+    shown = ", ".join(repr(v) for v in valid)
+    msg = "unknown %s %r; the valid %s are: %s" % (
+        what, value, plural or what + "s", shown)
+    close = difflib.get_close_matches(str(value), [str(v) for v in valid],
+                                      n=1)
+    if close:
+        msg += " (did you mean %r?)" % close[0]
+    if hint:
+        msg += ". " + hint
+    return NotFoundError(_native.MLG_ENOTFOUND, msg)
+
+
+@functools.lru_cache(maxsize=None)
+def _status_table():
+    """[(word, code)] of every status word the library accepts
+    (mlg_evidence_status_word), canonical names first."""
+    out = []
+    code = c_int32()
+    word = _fn("mlg_evidence_status_word")
+    for i in range(256):
+        w = word(i, byref(code))
+        if w is None:
+            break
+        out.append((_native.cstr(w), code.value))
+    return tuple(out)
+
+
+def status_words():
+    """{word: MLG_EVIDENCE_* code} of every status word the library accepts
+    (any case, surrounding blanks ignored): counted, excused, missing, and
+    the synonyms "" / graded / fully graded (counted), exempt / E
+    (excused), not submitted / M (missing)."""
+    return dict(_status_table())
+
+
+def status_name(code):
+    """The canonical word of an MLG_EVIDENCE_* code (mlg_evidence_status_
+    name), or None."""
+    return _native.cstr(_fn("mlg_evidence_status_name")(int(code)))
+
+
+def status_code(word):
+    """The MLG_EVIDENCE_* code of a status word, as the library reads it
+    (mlg_evidence_status_from_name); an unknown word raises NotFoundError
+    listing the vocabulary."""
+    out = c_int32()
+    rc = _fn("mlg_evidence_status_from_name")(str(word).encode(), byref(out))
+    if rc == _native.MLG_ENOTFOUND:
+        raise unknown_name("evidence status", word,
+                           [w for w, _ in _status_table()],
+                           "The empty word means counted; case and "
+                           "surrounding blanks are ignored",
+                           plural="evidence statuses")
+    check(rc)
+    return out.value
+
+
+def why_name(code):
+    """The word of an MLG_WHY_* reason (mlg_why_name); the number itself
+    for a code this library does not name."""
+    w = _fn("mlg_why_name")(int(code))
+    return int(code) if w is None else _native.cstr(w)
+
+
+def node_flag_names():
+    """{word: bit} of every roll-up node flag (mlg_node_flag_name)."""
+    out = {}
+    for k in range(31):
+        w = _native.function("mlg_node_flag_name")(1 << k)
+        if w is not None:
+            out[_native.cstr(w)] = 1 << k
     return out
 
 
+#: Evidence status words accepted wherever a status is given (the library's
+#: vocabulary: see status_words()).
+STATUS_CODES = status_words()
+
+
 def method_id(name):
-    """MLG_METHOD_* of a method name (ints pass through, checked)."""
+    """MLG_METHOD_* of a method name (ints pass through, checked).  An
+    unknown name raises NotFoundError listing the library's methods."""
     if isinstance(name, numbers.Integral) and not isinstance(name, bool):
         if _fn("mlg_method_name")(int(name)) is None:
-            from .errors import error_for
-            raise error_for(11)
+            raise unknown_name("method", int(name), list(range(
+                len(_methods()))))
         return int(name)
     if not isinstance(name, str):
         raise TypeError("method must be a name such as 'mean', not %r"
                         % (type(name).__name__,))
     out = c_int32()
-    check(_fn("mlg_method_from_name")(name.encode(), byref(out)))
+    rc = _fn("mlg_method_from_name")(name.encode(), byref(out))
+    if rc == _native.MLG_ENOTFOUND:
+        hint = None
+        if name in _presets():
+            hint = "%r is a preset: pass preset=%r" % (name, name)
+        raise unknown_name("method", name, _methods(), hint)
+    check(rc)
     return out.value
 
 
@@ -111,7 +222,13 @@ def params(method=None, preset=None, **kwargs):
         if isinstance(preset, MethodParams):
             ctypes.pointer(p)[0] = preset
         else:
-            check(_fn("mlg_preset_init")(str(preset).encode(), byref(p)))
+            rc = _fn("mlg_preset_init")(str(preset).encode(), byref(p))
+            if rc == _native.MLG_ENOTFOUND:
+                hint = None
+                if str(preset) in _methods():
+                    hint = "%r is a method: pass method=%r" % (preset, preset)
+                raise unknown_name("preset", preset, _presets(), hint)
+            check(rc)
     elif isinstance(method, MethodParams):
         ctypes.memmove(byref(p), byref(method), ctypes.sizeof(p))
     else:
@@ -130,7 +247,12 @@ def params(method=None, preset=None, **kwargs):
 @functools.lru_cache(maxsize=None)
 def _builtin_scale(name):
     s = Scale()
-    check(_fn("mlg_scale_from_name")(name.encode(), byref(s)))
+    rc = _fn("mlg_scale_from_name")(name.encode(), byref(s))
+    if rc == _native.MLG_ENOTFOUND:
+        raise unknown_name("scale", name, _scales(),
+                           "A custom scale is a list of level values, "
+                           "e.g. mlg.scale([1, 2, 3, 4, 5])")
+    check(rc)
     return s
 
 
@@ -199,9 +321,19 @@ def _scale_arg(spec):
 
 
 # ---------------------------------------------------- input conversions ---
-def day_number(x):
-    """Days since 1970-01-01 for an int, a date/datetime, an ISO date string
-    ("2024-09-03", time part ignored) or a numpy datetime64."""
+#: ISO 8601 calendar date, optionally with a time and a UTC offset
+#: ("2024-09-03", "2024-09-03T10:15:00Z", "2024-09-03 10:15+02:00").  The
+#: day is the date as written (the local wall-clock date), as for
+#: tz-aware datetime64 columns.
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}"
+                      r"(?:[.,]\d+)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?")
+
+
+def day_number(x, date_format=None):
+    """Days since 1970-01-01 for an int, a date/datetime, an ISO 8601 date
+    string ("2024-09-03", a time part ignored) or a numpy datetime64.  Any
+    other text needs date_format= (a strptime format such as "%m/%d/%Y")
+    or raises ValueError: "12/09/2024" is never guessed."""
     if isinstance(x, bool):
         raise TypeError("a day cannot be a bool")
     if isinstance(x, numbers.Integral):
@@ -211,8 +343,15 @@ def day_number(x):
     if isinstance(x, datetime.date):
         return x.toordinal() - _EPOCH_ORDINAL
     if isinstance(x, str):
-        return (datetime.date.fromisoformat(x.strip()[:10]).toordinal()
-                - _EPOCH_ORDINAL)
+        t = x.strip()
+        if date_format is not None:
+            d = datetime.datetime.strptime(t, date_format).date()
+        elif ISO_DATE.fullmatch(t):
+            d = datetime.date.fromisoformat(t[:10])
+        else:
+            raise ValueError("day %r is not an ISO 8601 date (YYYY-MM-DD); "
+                             "pass date_format= for other forms" % (x,))
+        return d.toordinal() - _EPOCH_ORDINAL
     if _np is not None and isinstance(x, _np.datetime64):
         return int(x.astype("datetime64[D]").astype(_np.int64))
     raise TypeError("cannot read a day from %r" % (x,))
@@ -220,11 +359,7 @@ def day_number(x):
 
 def _status_code(x):
     if isinstance(x, str):
-        try:
-            return STATUS_CODES[x.strip().lower()]
-        except KeyError:
-            raise ValueError("unknown evidence status %r (counted, excused, "
-                             "missing)" % (x,)) from None
+        return status_code(x)
     if x is None:
         return _native.MLG_EVIDENCE_COUNTED
     v = int(x)
@@ -364,13 +499,11 @@ def _series(explain, scores, method, days, weights, status, scale_, preset,
     r = _make_result(res, s, p)
     if not explain:
         return r
-    why = _native.WHY_NAMES
     out = []
     for i in range(n):
         x = rows[i]
         out.append(ExplainedRow(
-            row=x.row, day=x.day,
-            reason=why[x.reason] if 0 <= x.reason < len(why) else x.reason,
+            row=x.row, day=x.day, reason=why_name(x.reason),
             score=x.score, weight=x.weight, influence=x.influence,
             fitted=_nan_to_none(x.fitted)))
     return Explanation(r, out)
@@ -386,7 +519,9 @@ def proficiency(scores, method=None, *, days=None, weights=None, status=None,
     days     optional day numbers (int), dates or ISO strings, never
              decreasing; None means input order.
     weights  optional weights >= 0 (0 = ignored).
-    status   optional per-row "counted"/"excused"/"missing" (or 0/1/2).
+    status   optional per-row status words ("counted", "excused",
+             "missing", or a synonym of status_words(): "" = counted,
+             exempt/E, M) or codes 0/1/2.
     scale    a scale id ("ccs4" default, "tk", ...) or an mlg.Scale.
     preset   a name from mlg.presets() instead of method.
     **params the C parameter names: n, tie, missing, weight, mastery,
@@ -464,19 +599,33 @@ def _np_column(x, dtype, name, n=None):
     return _np.ascontiguousarray(a, dtype=target)
 
 
+def status_array(a):
+    """uint8 codes of a numpy array of status words (or codes): each
+    distinct entry is read once, words by the library (status_code());
+    None and NaN are counted."""
+    a = _np.asarray(a)
+    if a.dtype.kind in "US":
+        uniq, inverse = _np.unique(a, return_inverse=True)
+        uniq = uniq.tolist()
+    else:
+        seen = {}
+        inverse = _np.empty(a.shape[0], dtype=_np.int64)
+        for i, v in enumerate(a.tolist()):
+            inverse[i] = seen.setdefault(None if _is_blank(v) else v,
+                                         len(seen))
+        uniq = list(seen)
+    codes = _np.array([_status_code(u) for u in uniq], dtype=_np.uint8)
+    return codes[inverse] if a.shape[0] else _np.zeros(0, dtype=_np.uint8)
+
+
+def _is_blank(v):
+    return v is None or (isinstance(v, float) and math.isnan(v))
+
+
 def _status_column(status, n):
     a = _np.asarray(status)
     if a.dtype.kind in "OUS":
-        codes = _np.empty(a.shape[0], dtype=_np.uint8)
-        for word, code in STATUS_CODES.items():
-            codes[a == word] = code
-        known = _np.zeros(a.shape[0], dtype=bool)
-        for word in STATUS_CODES:
-            known |= (a == word)
-        if not known.all():
-            bad = a[~known][0]
-            raise ValueError("unknown evidence status %r (counted, excused, "
-                             "missing)" % (bad,))
+        codes = status_array(a)
         if codes.shape[0] != n:
             raise ValueError("status has %d entries, expected %d"
                              % (codes.shape[0], n))

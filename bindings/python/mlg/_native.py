@@ -18,8 +18,12 @@ is skipped unless the ASan runtime is already loaded into the process (loading
 one otherwise kills the interpreter); ``ImportError`` lists every path tried
 and why each failed.
 
-After loading, the major version of ``mlg_version_number()`` must equal the
-one this binding was written for.
+After loading, the library must be the one this binding mirrors: the same
+major version (``mlg_version_number()``), the same ABI number
+(``mlg_abi_version()``, which moves on every layout or signature change in
+0.x too) and, for every struct mirrored here, the same size
+(``mlg_struct_size()``).  Anything else raises ``ImportError`` naming the
+library, what differs, and how to fix it, instead of reading garbage later.
 
 Every exported function gets ``restype``/``argtypes`` from :data:`PROTOTYPES`
 at load time, so no call ever falls back to ctypes' default int conversions.
@@ -33,14 +37,17 @@ import threading
 from ctypes import (POINTER, Structure, c_char, c_char_p, c_double, c_int,
                     c_int32, c_int64, c_size_t, c_uint8, c_void_p)
 
-#: The ABI this binding mirrors (include/mlg.h MLG_SOVERSION and
-#: MLG_VERSION_MAJOR).
+#: The ABI this binding mirrors (include/mlg.h MLG_SOVERSION,
+#: MLG_VERSION_MAJOR and MLG_ABI_VERSION).
 SOVERSION = 0
 VERSION_MAJOR = 0
+ABI_VERSION = 1
 
 # --------------------------------------------------------------- constants --
 # Mirrors of include/mlg.h.  Status codes are pinned there.
 MLG_OK = 0
+MLG_ENOTFOUND = 11
+MLG_EDUPLICATE = 16
 MLG_LEVEL_NA = -1
 MLG_DAY_NONE = -2147483648
 MLG_ERRINFO_MESSAGE_SIZE = 160
@@ -52,10 +59,9 @@ MLG_EVIDENCE_COUNTED = 0
 MLG_EVIDENCE_EXCUSED = 1
 MLG_EVIDENCE_MISSING = 2
 
-#: MLG_WHY_* codes of mlg_explain_row.reason, by value.
-WHY_NAMES = ("used", "excused", "missing_ignored", "missing_lowest",
-             "zero_weight", "outside_window", "below_mastery", "after_as_of",
-             "not_selected")
+# The words for MLG_WHY_* codes, status codes and node flags come from the
+# library (mlg_why_name, mlg_evidence_status_*, mlg_node_flag_name): see
+# mlg._core.why_name() and friends.
 
 
 # ----------------------------------------------------------------- structs --
@@ -184,6 +190,13 @@ PROTOTYPES = {
     "mlg_version_string": (c_char_p, []),
     "mlg_strerror": (c_char_p, [c_int]),
     "mlg_errname": (c_char_p, [c_int]),
+    # names and ABI
+    "mlg_evidence_status_name": (c_char_p, [c_int32]),
+    "mlg_evidence_status_from_name": (c_int, [c_char_p, _i32p]),
+    "mlg_evidence_status_word": (c_char_p, [c_size_t, _i32p]),
+    "mlg_why_name": (c_char_p, [c_int32]),
+    "mlg_abi_version": (c_int, []),
+    "mlg_struct_size": (c_size_t, [c_char_p]),
     # scales
     "mlg_scale_builtin": (c_int, [c_int32, _scalep]),
     "mlg_scale_from_name": (c_int, [c_char_p, _scalep]),
@@ -346,17 +359,60 @@ def load():
                 "\n  ".join(tried) +
                 "\nBuild it (cmake -B build && cmake --build build) or set "
                 "MLG_LIBRARY to the full path of libmlg.so.%d" % SOVERSION)
-        lib.mlg_version_number.restype = c_int
-        lib.mlg_version_number.argtypes = []
-        version = lib.mlg_version_number()
-        if version // 10000 != VERSION_MAJOR:
-            raise ImportError(
-                "mlg: %s is libmlg %d.%d.%d but this binding needs major "
-                "version %d" % (_path, version // 10000, version // 100 % 100,
-                                version % 100, VERSION_MAJOR))
+        check_abi(lib, _path)
         apply_prototypes(lib)
         _lib = lib
         return lib
+
+
+def _abi_hint():
+    return ("Rebuild libmlg from the same checkout as this package, or point "
+            "MLG_LIBRARY at a matching libmlg.so.%d." % SOVERSION)
+
+
+def check_abi(lib, path):
+    """Refuse a library whose ABI differs from the one mirrored here:
+    ImportError naming the library, what differs and how to fix it.
+    (The binding's own mirrors are what matter, so this checks the ABI
+    number and the size of every mirrored struct, not just the version.)"""
+    lib.mlg_version_number.restype = c_int
+    lib.mlg_version_number.argtypes = []
+    version = lib.mlg_version_number()
+    shown = "%d.%d.%d" % (version // 10000, version // 100 % 100,
+                          version % 100)
+    if version // 10000 != VERSION_MAJOR:
+        raise ImportError(
+            "mlg: %s is libmlg %s but this binding needs major version %d. "
+            "%s" % (path, shown, VERSION_MAJOR, _abi_hint()))
+    try:
+        abi_fn = lib.mlg_abi_version
+        size_fn = lib.mlg_struct_size
+    except AttributeError:
+        raise ImportError(
+            "mlg: %s (libmlg %s) exports no mlg_abi_version(): it is older "
+            "than the ABI %d this binding mirrors. %s"
+            % (path, shown, ABI_VERSION, _abi_hint())) from None
+    abi_fn.restype = c_int
+    abi_fn.argtypes = []
+    size_fn.restype = c_size_t
+    size_fn.argtypes = [c_char_p]
+    abi = abi_fn()
+    if abi != ABI_VERSION:
+        raise ImportError(
+            "mlg: %s (libmlg %s) has ABI %d but this binding was written for "
+            "ABI %d: its struct mirrors and prototypes would misread the "
+            "library. %s" % (path, shown, abi, ABI_VERSION, _abi_hint()))
+    bad = []
+    for cname, cls in sorted(STRUCTS.items()):
+        theirs = size_fn(cname.encode())
+        if theirs != ctypes.sizeof(cls):
+            bad.append("%s is %d bytes there, %d here"
+                       % (cname, theirs, ctypes.sizeof(cls)))
+    if bad:
+        raise ImportError(
+            "mlg: %s (libmlg %s, ABI %d) lays out its structs differently "
+            "from this binding: %s. %s"
+            % (path, shown, abi, "; ".join(bad), _abi_hint()))
 
 
 def library_path():

@@ -9,12 +9,22 @@ result table.
 """
 
 import ctypes
+import warnings
 
 import numpy as np
 import pandas as pd
 
 from . import _core, _native
-from .errors import MlgError
+from .errors import DuplicateError, MlgError
+
+
+class DuplicateEvidenceWarning(UserWarning):
+    """Exact duplicate evidence rows were found and all but one of each
+    were dropped (mlg.compute(..., duplicates="warn"), the default)."""
+
+
+#: The duplicates= policies: the mlg command's --duplicates words.
+DUPLICATES = ("warn", "error", "keep")
 
 #: Canonical column names; `columns=` maps them to the caller's names.
 COLUMNS = ("student_id", "target_id", "assessed_at", "score", "weight",
@@ -35,7 +45,7 @@ class Prepared:
 
     __slots__ = ("offsets", "days", "scores", "weights", "status",
                  "group_student", "group_target", "students", "targets",
-                 "order", "index", "n_rows")
+                 "order", "index", "n_rows", "n_duplicates_dropped")
 
     @property
     def n_groups(self):
@@ -60,18 +70,63 @@ def _resolve_columns(df, columns):
 
 _NS_PER_DAY = 86_400_000_000_000
 
+ISO_DATE = _core.ISO_DATE
 
-def _days(col):
+_DATE_HELP = ("Accepted without date_format=: datetime64 columns, Python "
+              "dates and datetimes, ISO 8601 strings (YYYY-MM-DD, "
+              "optionally with a time) and integer day numbers since "
+              "1970-01-01.  Anything else needs an explicit date_format=, "
+              "e.g. date_format='%m/%d/%Y' for 12/09/2024 = 9 December "
+              "(month first) or '%d/%m/%Y' for 12 September (day first); "
+              "mlg never guesses")
+
+
+def _parse_strings(values, index_of, date_format):
+    """datetime64[ns] of an array of distinct strings (the column's distinct
+    values, so the work is per distinct date, not per row)."""
+    text = pd.Series(values, dtype=object).str.strip()
+    if date_format is None:
+        ok = text.str.fullmatch(ISO_DATE).to_numpy(dtype=bool)
+        if not ok.all():
+            v = values[int(np.argmin(ok))]
+            raise ValueError("assessed_at %r (input row %r) is not an ISO "
+                             "8601 date. %s." % (v, index_of(v), _DATE_HELP))
+        text = text.str.slice(0, 10)
+        fmt = "%Y-%m-%d"
+    else:
+        fmt = date_format
+    parsed = pd.to_datetime(text, format=fmt, exact=True, errors="coerce")
+    bad = parsed.isna().to_numpy()
+    if bad.any():
+        v = values[int(np.argmax(bad))]
+        raise ValueError(
+            "assessed_at %r (input row %r) is not %s" % (
+                v, index_of(v), "a date in date_format=%r" % date_format
+                if date_format else "a real calendar date"))
+    return parsed.to_numpy(dtype="datetime64[ns]")
+
+
+def _days(col, date_format=None):
     """Day numbers (int64) of a column of dates: datetime64 (tz-aware
-    columns use their local wall-clock date), ISO date strings, Python
-    dates, or integers already counting days since 1970-01-01."""
+    columns use their local wall-clock date), Python dates and datetimes,
+    ISO 8601 strings, or integers already counting days since 1970-01-01.
+    Any other text needs date_format= (a strptime format), or raises:
+    "12/09/2024" is never guessed to be a month or a day first."""
+    if date_format is not None and not (
+            pd.api.types.is_object_dtype(col.dtype)
+            or pd.api.types.is_string_dtype(col.dtype)
+            or isinstance(col.dtype, pd.CategoricalDtype)):
+        raise TypeError("date_format= applies to text dates, but assessed_at "
+                        "holds %s" % (col.dtype,))
+    if pd.api.types.is_bool_dtype(col.dtype):
+        raise TypeError("assessed_at holds booleans, not dates")
     if pd.api.types.is_integer_dtype(col.dtype):
         return col.to_numpy(dtype=np.int64)
     if not pd.api.types.is_datetime64_any_dtype(col.dtype):
         if pd.api.types.is_float_dtype(col.dtype):
             raise TypeError("assessed_at holds floats; give day numbers as "
                             "integers, or dates")
-        col = pd.to_datetime(col, errors="raise")
+        col = _text_or_objects_to_datetime(col, date_format)
     if getattr(col.dt, "tz", None) is not None:
         col = col.dt.tz_localize(None)
     ns = col.to_numpy(dtype="datetime64[ns]")
@@ -83,20 +138,62 @@ def _days(col):
     return ns.view(np.int64) // _NS_PER_DAY
 
 
+def _wall_clock(v):
+    """datetime64[ns] of a date or datetime (tz-aware: its own wall-clock
+    time, as for tz-aware columns)."""
+    t = pd.Timestamp(v)
+    if t.tzinfo is not None:
+        t = t.tz_localize(None)
+    return t.to_datetime64()
+
+
+def _text_or_objects_to_datetime(col, date_format):
+    """A datetime64 Series from an object/string/categorical column of
+    strings (ISO 8601, or date_format), or of Python dates/datetimes."""
+    codes, uniques = pd.factorize(col, sort=False)
+    if (codes < 0).any():
+        raise ValueError("assessed_at is missing at row %r"
+                         % (col.index[int(np.argmax(codes < 0))],))
+    values = np.asarray(uniques, dtype=object)
+    kind = pd.api.types.infer_dtype(values, skipna=False)
+
+    def index_of(v):
+        for k, u in enumerate(values):
+            if u is v:
+                return col.index[int(np.argmax(codes == k))]
+        return None
+
+    if values.shape[0] == 0:
+        parsed = np.empty(0, dtype="datetime64[ns]")
+    elif kind == "string":
+        parsed = _parse_strings(values, index_of, date_format)
+    elif date_format is None and kind in ("date", "datetime", "datetime64"):
+        parsed = np.array([_wall_clock(v) for v in values],
+                          dtype="datetime64[ns]")
+    else:
+        raise TypeError("assessed_at holds %s values (e.g. %r). %s."
+                        % (kind, values[0], _DATE_HELP))
+    return pd.Series(parsed[codes], index=col.index)
+
+
 def _status(col):
+    """uint8 status codes of a column: integers as they are; words read by
+    the library (mlg_evidence_status_from_name: any case, "" and a missing
+    value are counted, exempt/E and M are excused and missing), each
+    distinct word once."""
     if pd.api.types.is_integer_dtype(col.dtype):
         return col.to_numpy()
-    # Words (any case); a missing status means counted.
-    words = col.astype("string").str.strip().str.lower()
-    codes = words.map(_core.STATUS_CODES)
-    missing = words.isna()
-    bad = codes.isna() & ~missing
-    if bad.any():
-        raise ValueError("unknown evidence status %r at row %r (counted, "
-                         "excused, missing)"
-                         % (col[bad].iloc[0], col.index[bad.to_numpy()][0]))
-    return codes.fillna(_native.MLG_EVIDENCE_COUNTED).to_numpy(
-        dtype=np.uint8)
+    codes, uniques = pd.factorize(col, sort=False)
+    table = np.empty(len(uniques) + 1, dtype=np.uint8)
+    table[-1] = _native.MLG_EVIDENCE_COUNTED      # code -1: None / NaN
+    for k, word in enumerate(uniques):
+        try:
+            table[k] = _core._status_code(word)
+        except MlgError as e:
+            row = col.index[int(np.argmax(codes == k))]
+            e.context = "input row %r" % (row,)
+            raise
+    return table[codes]
 
 
 def _change(values):
@@ -271,7 +368,7 @@ def _grouped_fast_path(df, names, days):
     return starts, gs, gt, students, targets
 
 
-def prepare(df, columns=None):
+def prepare(df, columns=None, date_format=None, duplicates="warn"):
     """Factorise, convert and (only if needed) sort `df` into a Prepared.
 
     Input whose (student, target) groups are already contiguous with days
@@ -279,10 +376,13 @@ def prepare(df, columns=None):
     copy, groups in input order.  Anything else is sorted stably by
     (student, target, day): students in order of first appearance, then
     targets in order of first appearance; same-day evidence keeps input
-    order."""
+    order.  date_format and duplicates: see compute()."""
+    if duplicates not in DUPLICATES:
+        raise ValueError("duplicates=%r; the valid policies are: %s"
+                         % (duplicates, ", ".join(map(repr, DUPLICATES))))
     names = _resolve_columns(df, columns)
     n = len(df)
-    days = _days(df[names["assessed_at"]])
+    days = _days(df[names["assessed_at"]], date_format)
     if n and (days.min() <= -2 ** 31 or days.max() > 2 ** 31 - 1):
         raise OverflowError("assessed_at outside the int32 day range")
     scores = df[names["score"]].to_numpy(dtype=np.float64)
@@ -297,7 +397,7 @@ def prepare(df, columns=None):
     if fast is not None:
         starts, gs, gt, students, targets = fast
         return _prepared(starts, days, scores, weights, status, gs, gt,
-                         students, targets, None, df.index, n)
+                         students, targets, None, df.index, n, duplicates)
 
     s_codes, students = _factorize(df[names["student_id"]], "student_id")
     t_codes, targets = _factorize(df[names["target_id"]], "target_id")
@@ -348,11 +448,128 @@ def prepare(df, columns=None):
 
     gkey = key[starts]
     return _prepared(starts, days, scores, weights, status, gkey // n_t,
-                     gkey % n_t, students, targets, order, df.index, n)
+                     gkey % n_t, students, targets, order, df.index, n,
+                     duplicates)
+
+
+#: Longest same-day run compared row against row; longer runs (rare: many
+#: pieces of evidence of one student on one target on one day) are hashed.
+_PAIRWISE_RUN_MAX = 64
+
+
+def _same(col, i, j):
+    """col[i] == col[j] elementwise, NaN equal to NaN (an excused row's
+    empty score equals another's)."""
+    a, b = col[i], col[j]
+    eq = a == b
+    if col.dtype.kind == "f":
+        eq |= np.isnan(a) & np.isnan(b)
+    return eq
+
+
+def _duplicate_rows(starts, days, scores, weights, status):
+    """Exact duplicates in CSR order: (dup, first), the positions of every
+    row equal in day, score, weight and status to an earlier row of its
+    group (same student and target), and of the earliest such row.  Days
+    are sorted within a group, so only rows in a run of same-day rows can
+    be duplicates: input without same-day evidence costs one comparison per
+    row, and each row of a run is compared with the rows before it."""
+    n = days.shape[0]
+    if n < 2:
+        return None
+    # same[p]: rows p and p + 1 are of one group and one day.
+    same = days[1:] == days[:-1]
+    same[starts[1:] - 1] = False
+    if not same.any():
+        return None
+    cols = [c for c in (scores, weights, status) if c is not None]
+    first = np.full(n, -1, dtype=np.int64)
+    active = np.flatnonzero(same) + 1       # rows with >= 1 predecessor
+    k = 1
+    while active.shape[0]:
+        if k > _PAIRWISE_RUN_MAX:
+            return _duplicate_rows_hashed(same, starts, days, cols)
+        j = active - k
+        eq = np.ones(active.shape[0], dtype=bool)
+        for c in cols:
+            eq &= _same(c, active, j)
+        first[active[eq]] = j[eq]           # larger k: an earlier row
+        k += 1
+        keep = active - k >= 0
+        active = active[keep]
+        active = active[same[active - k]]
+    dup = np.flatnonzero(first >= 0)
+    if dup.shape[0] == 0:
+        return None
+    return dup, first[dup]
+
+
+def _duplicate_rows_hashed(same, starts, days, cols):
+    """_duplicate_rows() for long same-day runs, by hashing the rows."""
+    n = days.shape[0]
+    cand = np.zeros(n, dtype=bool)
+    cand[1:] |= same
+    cand[:-1] |= same
+    idx = np.flatnonzero(cand)
+    f = pd.DataFrame({"g": np.searchsorted(starts, idx, side="right"),
+                      "d": days[idx]})
+    for k, c in enumerate(cols):
+        f["c%d" % k] = c[idx]
+    dup = f.duplicated(keep="first").to_numpy()
+    if not dup.any():
+        return None
+    key = f.groupby(list(f.columns), sort=False,
+                    dropna=False).ngroup().to_numpy()
+    ukey, ufirst = np.unique(key, return_index=True)
+    first_pos = np.empty(int(key.max()) + 1, dtype=np.int64)
+    first_pos[ukey] = idx[ufirst]
+    return idx[dup], first_pos[key[dup]]
+
+
+def _duplicates(policy, found, order, index, starts, group_student,
+                group_target, students, targets, days):
+    """Apply the duplicates= policy to _duplicate_rows()'s answer."""
+    dup, first = found
+
+    def where(pos):
+        return index[int(order[pos]) if order is not None else int(pos)]
+
+    g = int(np.searchsorted(starts, dup[0], side="right")) - 1
+    msg = ("%d exact duplicate evidence row(s) (same student_id, target_id, "
+           "assessed_at, score, weight and status); the first: input row %r "
+           "repeats input row %r (student_id=%r, target_id=%r, "
+           "assessed_at %s)"
+           % (dup.shape[0], where(dup[0]), where(first[0]),
+              students[group_student[g]], targets[group_target[g]],
+              np.datetime64(int(days[dup[0]]), "D")))
+    if policy == "error":
+        raise DuplicateError(_native.MLG_EDUPLICATE,
+                             msg + ". duplicates='warn' keeps one of "
+                             "each, duplicates='keep' counts them all")
+    warnings.warn(DuplicateEvidenceWarning(
+        msg + "; all but one of each were dropped (duplicates='keep' counts "
+        "them all, duplicates='error' refuses them)"), stacklevel=5)
 
 
 def _prepared(starts, days, scores, weights, status, group_student,
-              group_target, students, targets, order, index, n):
+              group_target, students, targets, order, index, n,
+              duplicates="keep"):
+    n_dropped = 0
+    if duplicates != "keep" and n:
+        found = _duplicate_rows(starts, days, scores, weights, status)
+        if found is not None:
+            _duplicates(duplicates, found, order, index, starts,
+                        group_student, group_target, students, targets, days)
+            keep = np.ones(n, dtype=bool)
+            keep[found[0]] = False
+            starts = starts - np.searchsorted(found[0], starts)
+            days, scores = days[keep], scores[keep]
+            weights = None if weights is None else weights[keep]
+            status = None if status is None else status[keep]
+            order = (np.flatnonzero(keep) if order is None
+                     else order[keep])
+            n_dropped = int(found[0].shape[0])
+            n -= n_dropped
     offsets = np.empty(starts.shape[0] + 1, dtype=np.int64)
     offsets[:-1] = starts
     offsets[-1] = n
@@ -370,6 +587,7 @@ def _prepared(starts, days, scores, weights, status, group_student,
     p.order = order
     p.index = index
     p.n_rows = n
+    p.n_duplicates_dropped = n_dropped
     return p
 
 
@@ -422,13 +640,26 @@ def frame(prep, values, levels, counts, scale):
 
 
 def compute(df, method=None, columns=None, catalogue=None, threads=0,
-            scale=None, preset=None, **params):
+            scale=None, preset=None, date_format=None, duplicates="warn",
+            **params):
     """Proficiency of every student x target in a long evidence table.
 
     df         one row per piece of evidence with columns student_id,
-               target_id, assessed_at (datetime64, ISO date strings or int
-               day numbers), score, and optionally weight and status
-               ("counted"/"excused"/"missing" or 0/1/2; empty = counted).
+               target_id, assessed_at, score, and optionally weight and
+               status (a status word of mlg.status_words(): counted,
+               excused, missing, exempt, E, M, ...; empty = counted; or
+               0/1/2).
+    assessed_at  datetime64 (tz-aware: the local date), Python dates or
+               datetimes, ISO 8601 strings ("2024-09-03", with or without
+               a time) or integer day numbers since 1970-01-01.  Any other
+               text needs date_format= (a strptime format such as
+               "%m/%d/%Y"), or raises: "12/09/2024" is never guessed.
+    duplicates "warn" (default): exact duplicate rows (same student,
+               target, assessed_at, score, weight and status) are counted
+               once, with a DuplicateEvidenceWarning giving how many were
+               dropped and the first one's input row; "error": raise
+               mlg.errors.DuplicateError; "keep": count every row.  The
+               result's .attrs["duplicates_dropped"] is the number dropped.
     columns    maps canonical names to df's, e.g. {"student_id": "sid"}.
     method, preset, scale, **params   as mlg.proficiency().
     threads    batch threads: 0 = all cores, 1 = the calling thread.
@@ -447,9 +678,10 @@ def compute(df, method=None, columns=None, catalogue=None, threads=0,
     """
     p = _core.params(method, preset, **params)
     scale_p, s = _core._scale_arg(scale)
-    prep = prepare(df, columns)
+    prep = prepare(df, columns, date_format, duplicates)
     values, levels, counts = run(prep, p, scale_p, threads)
     out = frame(prep, values, levels, counts, s)
+    out.attrs["duplicates_dropped"] = prep.n_duplicates_dropped
     if catalogue is None:
         return out
     from . import rollup
@@ -458,27 +690,27 @@ def compute(df, method=None, columns=None, catalogue=None, threads=0,
 
 
 def explain_group(df, student_id, target_id, method=None, columns=None,
-                  scale=None, preset=None, **params):
+                  scale=None, preset=None, date_format=None,
+                  duplicates="warn", **params):
     """mlg.explain() for one (student, target) of a long evidence table:
     the rows are taken in (day, input) order, and the result's rows carry
     the DataFrame's index label of each piece of evidence in `.labels`.
-    The basis for answering a grade appeal from a gradebook export."""
+    date_format and duplicates as mlg.compute().  The basis for answering
+    a grade appeal from a gradebook export."""
     names = _resolve_columns(df, columns)
     sel = df[(df[names["student_id"]] == student_id) &
              (df[names["target_id"]] == target_id)]
     if sel.empty:
         raise KeyError("no evidence for student_id=%r, target_id=%r"
                        % (student_id, target_id))
-    days = _days(sel[names["assessed_at"]])
-    order = np.argsort(days, kind="stable")
-    sel = sel.iloc[order]
+    prep = prepare(sel, columns, date_format, duplicates)
     kw = {}
-    if names["weight"] in sel.columns:
-        kw["weights"] = sel[names["weight"]].to_numpy(dtype=np.float64)
-    if names["status"] in sel.columns:
-        kw["status"] = _status(sel[names["status"]])
-    e = _core.explain(sel[names["score"]].to_numpy(dtype=np.float64),
-                      method, days=days[order].tolist(), scale=scale,
-                      preset=preset, **kw, **params)
-    e.labels = list(sel.index)
+    if prep.weights is not None:
+        kw["weights"] = prep.weights
+    if prep.status is not None:
+        kw["status"] = prep.status
+    e = _core.explain(prep.scores, method, days=prep.days.tolist(),
+                      scale=scale, preset=preset, **kw, **params)
+    rows = (np.arange(prep.n_rows) if prep.order is None else prep.order)
+    e.labels = [sel.index[int(r)] for r in rows]
     return e

@@ -168,6 +168,7 @@ def _prototypes(ErrInfo, Scale):
         "mlg_id_short": (c_int, [c_char_p, _P(c_char), c_size_t]),
         "mlg_node_kind_from_name": (c_int, [c_char_p, _i32p]),
         "mlg_node_kind_name": (c_char_p, [c_int32]),
+        "mlg_node_flag_name": (c_char_p, [c_int32]),
         # the bulletin's subject table and grade-3 skeleton
         "mlg_bulletin_subject_na_allowed": (c_int, [c_char_p, _i32p]),
         "mlg_bulletin_subject_code": (c_char_p, [c_size_t]),

@@ -14,7 +14,10 @@ root with children a composite, anything else a domain, as the mlg command
 does), rule (text such as "mostly_proficient p=0.75 gap=1", parsed by
 mlg_rollup_rule_parse()), weight (of the link to parent, default 1),
 na_allowed (1/0) and scale (a built-in scale id).  A node with several
-parents repeats its id on one row per parent.
+parents repeats its id on one row per parent.  Which ids name one node
+(CCSS prefixes, short forms without the cluster letter) is decided by the
+library (mlg_catalogue_add/find), never by comparing strings here: this
+module only reads the table and feeds the library's catalogue.
 """
 
 import collections
@@ -27,20 +30,35 @@ from ctypes import POINTER, byref, c_double, c_int32, c_int64, c_size_t, \
 
 from . import _core, _native
 from ._rollup_types import NodeInfo, RollupChild, RollupRule, RollupStep
-from .errors import NotFoundError, check
+from .errors import DuplicateError, NotFoundError, check
 
 try:
     import numpy as np
 except ImportError:  # pragma: no cover
     np = None
 
-NODE_FLAGS = {"na": 1, "violation": 2, "partial": 4, "gap": 8,
-              "below_violation": 16}
-KINDS = ("target", "domain", "subject", "composite")
-
-
 def _fn(name):
     return _native.function(name)
+
+
+#: {word: MLG_NODE_* bit} of the node flags, the library's words (the same
+#: the mlg command writes): na, na_not_allowed, partial, gap,
+#: below_na_not_allowed.
+NODE_FLAGS = _core.node_flag_names()
+
+
+def _kinds():
+    out = []
+    for i in range(64):
+        w = _fn("mlg_node_kind_name")(i)
+        if w is None:
+            break
+        out.append(_native.cstr(w))
+    return tuple(out)
+
+
+#: Node kind names in MLG_NODE_* order (mlg_node_kind_name).
+KINDS = _kinds()
 
 
 def _b(s):
@@ -58,8 +76,11 @@ def rule(spec=None, **params):
         check(_fn("mlg_rollup_rule_init")(byref(r), 0))
     else:
         err = _native.ErrInfo()
-        check(_fn("mlg_rollup_rule_parse")(_b(spec), byref(r), byref(err)),
-              err)
+        rc = _fn("mlg_rollup_rule_parse")(_b(spec), byref(r), byref(err))
+        name = str(spec).replace(",", " ").split()[0]
+        if rc == _native.MLG_ENOTFOUND and name not in rule_names():
+            raise _core.unknown_name("roll-up rule", name, rule_names())
+        check(rc, err)
     for k, v in params.items():
         if v is None:
             continue
@@ -97,7 +118,10 @@ class Catalogue:
         built-in id or mlg.Scale (None = CCS); rule a rule() or its text."""
         if isinstance(kind, str):
             k = c_int32()
-            check(_fn("mlg_node_kind_from_name")(_b(kind), byref(k)))
+            rc = _fn("mlg_node_kind_from_name")(_b(kind), byref(k))
+            if rc == _native.MLG_ENOTFOUND:
+                raise _core.unknown_name("node kind", kind, KINDS)
+            check(rc)
             kind = k.value
         scale_p = None
         if scale is not None:
@@ -266,10 +290,19 @@ class Catalogue:
         parents = ["" if (p is None or (isinstance(p, float) and
                                         math.isnan(p))) else str(p)
                    for p in df["parent"].tolist()]
-        has_child = set(p for p in parents if p)
+        # Which rows name the same node (aliases, prefixes, short forms)
+        # is the library's answer, never a string comparison here.
+        node_of = _same_nodes(ids + [p for p in parents if p])
+
+        def node(name):
+            # An id the library cannot resolve stays itself, for
+            # mlg_catalogue_add() to report.
+            return node_of.get(name, name)
+
+        has_child = set(node(p) for p in parents if p)
         is_root = {}
         for i, p in zip(ids, parents):
-            is_root[i] = is_root.get(i, True) and not p
+            is_root[node(i)] = is_root.get(node(i), True) and not p
 
         def col(name, default):
             if name in df.columns:
@@ -287,13 +320,13 @@ class Catalogue:
         cat = cls()
         seen = set()
         for k, i in enumerate(ids):
-            if i in seen:
+            if node(i) in seen:
                 continue
-            seen.add(i)
+            seen.add(node(i))
             kind = kinds[k]
             if kind is None:
-                kind = ("target" if i not in has_child else
-                        "composite" if is_root[i] else "domain")
+                kind = ("target" if node(i) not in has_child else
+                        "composite" if is_root[node(i)] else "domain")
             cat.add(i, label=labels[k], kind=kind,
                     scale=scales[k] if scales[k] is not None else scale,
                     rule=rules[k],
@@ -310,6 +343,29 @@ class Catalogue:
         return cls.from_frame(pd.read_csv(path, dtype=str,
                                           keep_default_na=False,
                                           na_values=[""]), scale=scale)
+
+
+def _same_nodes(names):
+    """{name: node number}: names the library takes for one node share a
+    number.  A scratch catalogue holds every distinct name (a name the
+    library calls a duplicate of one already added is the same node), and
+    mlg_catalogue_find() maps every name to its node.  Names it cannot
+    resolve (a parent never defined) are left out, for mlg_catalogue_link()
+    to report."""
+    scratch = Catalogue()
+    for name in dict.fromkeys(names):
+        try:
+            scratch.add(name, kind="target")
+        except DuplicateError:
+            pass
+    scratch.finalize()
+    out = {}
+    for name in dict.fromkeys(names):
+        try:
+            out[name] = scratch.find(name)
+        except (NotFoundError, DuplicateError):
+            pass
+    return out
 
 
 def _nan_none(v):
@@ -329,8 +385,10 @@ class Rollup(collections.namedtuple("Rollup", "targets nodes")):
     targets  the per-target table of mlg.compute().
     nodes    one row per student x non-target node: student_id, node_id,
              label, kind, value (NaN = N/A), level (the node scale's label,
-             None for N/A), flags (MLG_NODE_* bits) and the booleans na,
-             violation (N/A where the bulletin forbids it), partial, gap.
+             None for N/A), flags (MLG_NODE_* bits) and one boolean
+             column per flag, named by the library as the mlg command
+             writes them: na, na_not_allowed (N/A where the bulletin
+             forbids it), partial, gap, below_na_not_allowed.
     """
 
     def wide(self, what="level"):
@@ -404,8 +462,7 @@ def rollup_frame(out, levels, prep, catalogue, scale=None, threads=0):
         "flags": F,
     })
     for name, bit in NODE_FLAGS.items():
-        if name != "below_violation":
-            table[name] = (F & bit) != 0
+        table[name] = (F & bit) != 0
     r = Rollup(out, table)
     r._ctx = {"catalogue": cat, "matrix": matrix,
               "student_index": {s: i for i, s in enumerate(prep.students)}}

@@ -67,3 +67,70 @@ def test_dask_student_index_and_errors(client):
     with pytest.raises(mlg.errors.ScaleError):
         mlg.dask.compute(dd.from_pandas(bad, npartitions=1),
                          method="mean").compute()
+
+
+def _split_frame():
+    """Zoey's LT1 (BUL-2332.7 Att. A: 1, 2, 3, 3 -> most recent 3) with her
+    first two rows in one partition and the last two in another, plus a
+    second student.  Computed per partition, zoey/LT1 would get two marks:
+    2 (from 1, 2) and 3 (from 3, 3)."""
+    return pd.DataFrame({
+        "student_id": ["zoey", "zoey", "ann", "zoey", "zoey"],
+        "target_id": ["LT1"] * 5,
+        "assessed_at": ["2024-09-09", "2024-09-16", "2024-09-16",
+                        "2024-09-23", "2024-09-30"],
+        "score": [1.0, 2.0, 4.0, 3.0, 3.0],
+    })
+
+
+def test_student_split_across_partitions_raises(client):
+    df = _split_frame()
+    ddf = dd.from_pandas(df, npartitions=2, sort=False)
+    assert ddf.npartitions == 2
+    parts = [ddf.get_partition(k).compute().student_id.tolist()
+             for k in range(2)]
+    assert "zoey" in parts[0] and "zoey" in parts[1]
+    lazy = mlg.dask.compute(ddf, method="most_recent")
+    with pytest.raises(mlg.dask.StudentSplitError,
+                       match=r"student_id 'zoey' has evidence in partitions "
+                             r"0 and 1"):
+        lazy.compute()
+
+
+def test_student_split_shuffle_gives_one_mark_each(client):
+    df = _split_frame()
+    ddf = dd.from_pandas(df, npartitions=2, sort=False)
+    got = mlg.dask.compute(ddf, method="most_recent",
+                           split="shuffle").compute()
+    got = got.sort_values("student_id").reset_index(drop=True)
+    # One row per (student, target): ann 4; zoey 3 (Att. A), n_evidence 4.
+    assert got.student_id.tolist() == ["ann", "zoey"]
+    assert got.value.tolist() == [4.0, 3.0]
+    assert got.n_evidence.tolist() == [1, 4]
+    # An unsorted student index is shuffled too.
+    idx = dd.from_pandas(df.set_index("student_id"), npartitions=2,
+                         sort=False)
+    assert not idx.known_divisions
+    got = mlg.dask.compute(idx, method="most_recent",
+                           split="shuffle").compute()
+    assert sorted(got.value.tolist()) == [3.0, 4.0]
+    with pytest.raises(ValueError, match="split='split'"):
+        mlg.dask.compute(ddf, split="split")
+
+
+def test_dask_dates_and_duplicates_follow_compute(client):
+    """date_format= and duplicates= reach every partition's mlg.compute."""
+    df = _split_frame()
+    df["assessed_at"] = ["09/09/2024", "09/16/2024", "09/16/2024",
+                         "09/23/2024", "09/30/2024"]
+    ddf = dd.from_pandas(df, npartitions=1)
+    with pytest.raises(ValueError, match="not an ISO 8601 date"):
+        mlg.dask.compute(ddf, method="most_recent").compute()
+    got = mlg.dask.compute(ddf, method="mean",
+                           date_format="%m/%d/%Y").compute()
+    assert got.value.tolist() == [2.25, 4.0]      # Att. A mean of 1,2,3,3
+    dup = pd.concat([df, df.iloc[[3]]], ignore_index=True)
+    with pytest.raises(mlg.errors.DuplicateError):
+        mlg.dask.compute(dd.from_pandas(dup, npartitions=1), method="mean",
+                         date_format="%m/%d/%Y",
+                         duplicates="error").compute()

@@ -232,3 +232,57 @@ def test_asan_library_is_refused_with_a_hint(tmp_path, monkeypatch):
 def test_unexported_function_raises_not_implemented():
     with pytest.raises(NotImplementedError, match="mlg_no_such_function"):
         _native.function("mlg_no_such_function")
+
+
+def test_abi_number_mismatch_fails_clearly():
+    """mlg.h: MLG_ABI_VERSION moves on every layout or signature change in
+    0.x, where the major version stays 0; the binding refuses a library
+    whose ABI is not the one it mirrors."""
+    assert _native.load().mlg_abi_version() == _native.ABI_VERSION
+    code = ("import mlg._native as n\n"
+            "n._lib = None\n"
+            "n.ABI_VERSION = 2\n"
+            "n.load()\n")
+    p = subprocess.run([sys.executable, "-c", code], env=subprocess_env(),
+                       capture_output=True, text=True)
+    assert p.returncode != 0
+    assert "ImportError" in p.stderr
+    assert "has ABI 1 but this binding was written for ABI 2" in p.stderr
+    assert "Rebuild libmlg" in p.stderr
+
+
+def test_struct_size_mismatch_fails_clearly():
+    """A mirror whose size differs from mlg_struct_size() is refused at
+    import, naming the struct and both sizes (mlg_result: 32 bytes, two
+    doubles and four int32_t)."""
+    code = ("import ctypes, mlg._native as n\n"
+            "class Wider(ctypes.Structure):\n"
+            "    _fields_ = n.Result._fields_ + [('extra', ctypes.c_double)]\n"
+            "n._lib = None\n"
+            "n.STRUCTS['mlg_result'] = Wider\n"
+            "n.load()\n")
+    p = subprocess.run([sys.executable, "-c", code], env=subprocess_env(),
+                       capture_output=True, text=True)
+    assert p.returncode != 0
+    assert "mlg_result is 32 bytes there, 40 here" in p.stderr
+
+
+def test_library_older_than_the_abi_check_is_refused(tmp_path):
+    """A libmlg 0.1.0 without mlg_abi_version() (every build before it was
+    added) cannot be checked, so it is refused rather than trusted."""
+    cc = shutil.which("cc") or shutil.which("gcc")
+    if cc is None:
+        pytest.skip("no C compiler to build a stand-in library")
+    src = tmp_path / "old.c"
+    src.write_text("int mlg_version_number(void) { return 100; }\n")
+    lib = tmp_path / "libmlg.so.0"
+    subprocess.run([cc, "-shared", "-fPIC", str(src), "-o", str(lib)],
+                   check=True)
+    env = subprocess_env(MLG_LIBRARY=str(lib))
+    env.pop("LD_PRELOAD", None)
+    p = subprocess.run([sys.executable, "-c", "import mlg"], env=env,
+                       capture_output=True, text=True)
+    assert p.returncode != 0
+    assert "ImportError" in p.stderr
+    assert "exports no mlg_abi_version()" in p.stderr
+    assert str(lib) in p.stderr

@@ -28,7 +28,7 @@ def test_zoey_domain_is_3():
     oa = r.nodes[(r.nodes.student_id == "zoey") & (r.nodes.node_id == "3.OA")]
     assert oa.level.tolist() == ["3"] and oa.value.tolist() == [3.0]
     assert oa.kind.tolist() == ["domain"]
-    assert not oa.violation.iloc[0]
+    assert not oa.na_not_allowed.iloc[0]
     math_ = r.nodes[(r.nodes.student_id == "zoey") &
                     (r.nodes.node_id == "MATH")]
     assert math_.kind.tolist() == ["composite"]
@@ -81,7 +81,7 @@ def test_na_where_forbidden_is_a_violation_not_a_zero():
         r = mlg.compute(df, method="mean", catalogue=CATALOGUE)
     assert any("not in the catalogue" in str(x.message) for x in w)
     oa = r.nodes[r.nodes.node_id == "3.OA"]
-    assert oa.violation.tolist() == [True]
+    assert oa.na_not_allowed.tolist() == [True]
     assert oa.level.tolist() == [None]
     assert np.isnan(oa.value.iloc[0])
 
@@ -97,7 +97,7 @@ def test_bulletin_grade3_skeleton():
     assert z.level.tolist() == ["3"]
     # ELA has no evidence and N/A is not allowed there: a violation.
     ela = r.nodes[(r.nodes.student_id == "zoey") & (r.nodes.node_id == "ELA")]
-    assert ela.violation.tolist() == [True]
+    assert ela.na_not_allowed.tolist() == [True]
 
 
 def test_catalogue_errors():
@@ -135,3 +135,36 @@ def test_run_matrix_directly():
     assert levels[:, oa].tolist() == [2, 1, 1]      # level indices
     with pytest.raises(ValueError):
         cat.run(np.zeros((2, 3)))
+
+
+def test_catalogue_table_ids_are_resolved_by_the_library():
+    """A table that names one node in two forms (mlg_rollup.h: a
+    "CCSS.Math.Content." prefix is dropped, "3.OA.1" is the short form of
+    "3.OA.A.1") is one node: the parent written with the prefix still makes
+    3.OA a domain, and a target repeated in another form under a second
+    parent is the same target with two parents, not a duplicate."""
+    import pandas as pd
+    df = pd.DataFrame({
+        "id": ["MATH", "3.OA", "3.OA.A.1", "3.OA.A.2",
+               "CCSS.Math.Content.3.OA.A.2"],
+        "parent": ["", "MATH", "CCSS.Math.Content.3.OA", "3.OA", "MATH"]})
+    cat = rollup.Catalogue.from_frame(df)
+    assert cat.ids == ["MATH", "3.OA", "3.OA.A.1", "3.OA.A.2"]
+    assert cat.kinds == ["composite", "domain", "target", "target"]
+    assert cat.info[cat.find("3.OA.2")].n_parents == 2
+    # Targets 2, 4 -> 3.OA mean 3; MATH = mean(3.OA, 3.OA.A.2) = (3+4)/2.
+    values, _, _ = cat.run(np.array([[2.0, 4.0]]))
+    assert values[0, cat.find("3.OA")] == 3.0
+    assert values[0, cat.find("MATH")] == 3.5
+
+
+def test_unknown_rule_and_kind_list_the_librarys_names():
+    with pytest.raises(mlg.errors.NotFoundError) as e:
+        rollup.rule("avg p=0.5")
+    msg = str(e.value)
+    assert "unknown roll-up rule 'avg'" in msg
+    assert all(repr(n) in msg for n in rollup.rule_names())
+    with pytest.raises(mlg.errors.NotFoundError,
+                       match="unknown node kind 'leaf'.*'target', 'domain', "
+                             "'subject', 'composite'"):
+        rollup.Catalogue().add("x", kind="leaf")
