@@ -1,0 +1,147 @@
+-- SPDX-License-Identifier: GPL-3.0-or-later
+-- mlg--0.1.0.sql: the first version of the mlg extension (docs/sql.md).
+-- A later version adds an upgrade script mlg--0.1.0--<new>.sql next to this
+-- one (as contrib/pg_stat_statements does) and never edits this file.
+
+-- complain if script is sourced in psql, rather than via CREATE EXTENSION
+\echo Use "CREATE EXTENSION mlg" to load this file. \quit
+
+-- Volatility and parallel safety.  Every function is a pure computation of
+-- its arguments (libmlg has no global state), so the plain functions are
+-- IMMUTABLE PARALLEL SAFE.  mlg_rollup() reads the catalogue table, so it is
+-- STABLE (the table may change between statements) and PARALLEL SAFE (a
+-- parallel worker reads the same snapshot).  The aggregate is PARALLEL SAFE
+-- but has no combine function on purpose: partial aggregation would hand it
+-- two separately ordered runs of evidence, and the methods depend on order,
+-- so PostgreSQL always runs it over each whole group.
+
+CREATE TYPE mlg_mark AS (
+    value  float8,   -- proficiency value on the score scale; NULL if N/A
+    level  int,      -- 1-based level on the scale (1 = lowest); NULL if N/A
+    label  text,     -- the level's label ('3', 'D', ...) or 'N/A'
+    n_used int,      -- evidence rows that counted
+    flags  text[]    -- {na} when N/A, else {}
+);
+
+CREATE FUNCTION mlg_version() RETURNS text
+AS 'MODULE_PATHNAME', 'mlg_pg_version'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION mlg_methods(OUT name text, OUT kind text) RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'mlg_pg_methods'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+-- ------------------------------------------------------------------------
+-- mlg_proficiency(score, day [, weight, status] [, method [, params [, scale]]]
+--                 ORDER BY day)
+-- PostgreSQL does not accept named arguments (method => ...) in aggregate
+-- calls, so the settings are positional.  The transition functions are not
+-- STRICT: a NULL score is evidence not submitted (status missing).
+-- ------------------------------------------------------------------------
+
+CREATE FUNCTION mlg_proficiency_final(internal) RETURNS mlg_mark
+AS 'MODULE_PATHNAME', 'mlg_pg_agg_final'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION mlg_proficiency_step(internal, float8, date) RETURNS internal
+AS 'MODULE_PATHNAME', 'mlg_pg_agg_step'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlg_proficiency_step(internal, float8, date, text) RETURNS internal
+AS 'MODULE_PATHNAME', 'mlg_pg_agg_step_m'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlg_proficiency_step(internal, float8, date, text, jsonb) RETURNS internal
+AS 'MODULE_PATHNAME', 'mlg_pg_agg_step_mp'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlg_proficiency_step(internal, float8, date, text, jsonb, text) RETURNS internal
+AS 'MODULE_PATHNAME', 'mlg_pg_agg_step_mps'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlg_proficiency_step(internal, float8, date, float8, text) RETURNS internal
+AS 'MODULE_PATHNAME', 'mlg_pg_agg_step_ws'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlg_proficiency_step(internal, float8, date, float8, text, text) RETURNS internal
+AS 'MODULE_PATHNAME', 'mlg_pg_agg_step_wsm'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlg_proficiency_step(internal, float8, date, float8, text, text, jsonb)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'mlg_pg_agg_step_wsmp'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlg_proficiency_step(internal, float8, date, float8, text, text, jsonb, text)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'mlg_pg_agg_step_wsmps'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE mlg_proficiency(score float8, day date) (
+    SFUNC = mlg_proficiency_step, STYPE = internal,
+    FINALFUNC = mlg_proficiency_final, FINALFUNC_MODIFY = READ_ONLY,
+    PARALLEL = SAFE);
+CREATE AGGREGATE mlg_proficiency(score float8, day date, method text) (
+    SFUNC = mlg_proficiency_step, STYPE = internal,
+    FINALFUNC = mlg_proficiency_final, FINALFUNC_MODIFY = READ_ONLY,
+    PARALLEL = SAFE);
+CREATE AGGREGATE mlg_proficiency(score float8, day date, method text, params jsonb) (
+    SFUNC = mlg_proficiency_step, STYPE = internal,
+    FINALFUNC = mlg_proficiency_final, FINALFUNC_MODIFY = READ_ONLY,
+    PARALLEL = SAFE);
+CREATE AGGREGATE mlg_proficiency(score float8, day date, method text, params jsonb,
+                                 scale text) (
+    SFUNC = mlg_proficiency_step, STYPE = internal,
+    FINALFUNC = mlg_proficiency_final, FINALFUNC_MODIFY = READ_ONLY,
+    PARALLEL = SAFE);
+CREATE AGGREGATE mlg_proficiency(score float8, day date, weight float8, status text) (
+    SFUNC = mlg_proficiency_step, STYPE = internal,
+    FINALFUNC = mlg_proficiency_final, FINALFUNC_MODIFY = READ_ONLY,
+    PARALLEL = SAFE);
+CREATE AGGREGATE mlg_proficiency(score float8, day date, weight float8, status text,
+                                 method text) (
+    SFUNC = mlg_proficiency_step, STYPE = internal,
+    FINALFUNC = mlg_proficiency_final, FINALFUNC_MODIFY = READ_ONLY,
+    PARALLEL = SAFE);
+CREATE AGGREGATE mlg_proficiency(score float8, day date, weight float8, status text,
+                                 method text, params jsonb) (
+    SFUNC = mlg_proficiency_step, STYPE = internal,
+    FINALFUNC = mlg_proficiency_final, FINALFUNC_MODIFY = READ_ONLY,
+    PARALLEL = SAFE);
+CREATE AGGREGATE mlg_proficiency(score float8, day date, weight float8, status text,
+                                 method text, params jsonb, scale text) (
+    SFUNC = mlg_proficiency_step, STYPE = internal,
+    FINALFUNC = mlg_proficiency_final, FINALFUNC_MODIFY = READ_ONLY,
+    PARALLEL = SAFE);
+
+-- ------------------------------------------------------------------------
+-- mlg_explain(): how each evidence row shaped one series' value.
+-- ------------------------------------------------------------------------
+CREATE FUNCTION mlg_explain(
+    score float8[], day date[],
+    weight float8[] DEFAULT NULL, status text[] DEFAULT NULL,
+    method text DEFAULT 'decaying_average', params jsonb DEFAULT '{}',
+    scale text DEFAULT 'ccs4',
+    OUT ord int, OUT day date, OUT score float8, OUT weight float8,
+    OUT reason text, OUT influence float8, OUT fitted float8)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'mlg_pg_explain'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+-- ------------------------------------------------------------------------
+-- mlg_rollup(): one student's target values -> every node of a catalogue.
+-- The catalogue is a table with the columns of data/school/catalogue.csv
+-- (id, parent [, label, rule, weight, na_allowed]) or a CASE 1.1 CFPackage.
+-- ------------------------------------------------------------------------
+CREATE FUNCTION mlg_rollup(
+    catalogue regclass, target_id text[], target_value float8[],
+    method text DEFAULT 'decaying_average', params jsonb DEFAULT '{}',
+    scale text DEFAULT 'ccs4',
+    OUT id text, OUT kind text, OUT node_label text, OUT value float8,
+    OUT level int, OUT label text, OUT flags text[])
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'mlg_pg_rollup_table'
+LANGUAGE C STABLE PARALLEL SAFE;
+
+CREATE FUNCTION mlg_rollup(
+    catalogue jsonb, target_id text[], target_value float8[],
+    method text DEFAULT 'decaying_average', params jsonb DEFAULT '{}',
+    scale text DEFAULT 'ccs4',
+    OUT id text, OUT kind text, OUT node_label text, OUT value float8,
+    OUT level int, OUT label text, OUT flags text[])
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'mlg_pg_rollup_case'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
