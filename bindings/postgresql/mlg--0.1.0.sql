@@ -32,10 +32,13 @@ AS 'MODULE_PATHNAME', 'mlg_pg_methods'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
 -- ------------------------------------------------------------------------
--- mlg_proficiency(score, day [, weight, status] [, method [, params [, scale]]]
+-- mlg_proficiency(score, day [, method [, params [, scale]]] ORDER BY day)
+-- mlg_proficiency(score, day, weight, status, method, params [, scale]
 --                 ORDER BY day)
 -- PostgreSQL does not accept named arguments (method => ...) in aggregate
--- calls, so the settings are positional.  The transition functions are not
+-- calls, so the settings are positional.  The weight/status forms always
+-- take method and params: (score, day, weight, status) would be ambiguous
+-- with (score, day, method, params) for two quoted literals.  The transition functions are not
 -- STRICT: a NULL score is evidence not submitted (status missing).
 -- ------------------------------------------------------------------------
 
@@ -54,12 +57,6 @@ AS 'MODULE_PATHNAME', 'mlg_pg_agg_step_mp'
 LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION mlg_proficiency_step(internal, float8, date, text, jsonb, text) RETURNS internal
 AS 'MODULE_PATHNAME', 'mlg_pg_agg_step_mps'
-LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION mlg_proficiency_step(internal, float8, date, float8, text) RETURNS internal
-AS 'MODULE_PATHNAME', 'mlg_pg_agg_step_ws'
-LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION mlg_proficiency_step(internal, float8, date, float8, text, text) RETURNS internal
-AS 'MODULE_PATHNAME', 'mlg_pg_agg_step_wsm'
 LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION mlg_proficiency_step(internal, float8, date, float8, text, text, jsonb)
 RETURNS internal
@@ -84,15 +81,6 @@ CREATE AGGREGATE mlg_proficiency(score float8, day date, method text, params jso
     PARALLEL = SAFE);
 CREATE AGGREGATE mlg_proficiency(score float8, day date, method text, params jsonb,
                                  scale text) (
-    SFUNC = mlg_proficiency_step, STYPE = internal,
-    FINALFUNC = mlg_proficiency_final, FINALFUNC_MODIFY = READ_ONLY,
-    PARALLEL = SAFE);
-CREATE AGGREGATE mlg_proficiency(score float8, day date, weight float8, status text) (
-    SFUNC = mlg_proficiency_step, STYPE = internal,
-    FINALFUNC = mlg_proficiency_final, FINALFUNC_MODIFY = READ_ONLY,
-    PARALLEL = SAFE);
-CREATE AGGREGATE mlg_proficiency(score float8, day date, weight float8, status text,
-                                 method text) (
     SFUNC = mlg_proficiency_step, STYPE = internal,
     FINALFUNC = mlg_proficiency_final, FINALFUNC_MODIFY = READ_ONLY,
     PARALLEL = SAFE);
@@ -124,7 +112,9 @@ LANGUAGE C IMMUTABLE PARALLEL SAFE;
 -- ------------------------------------------------------------------------
 -- mlg_rollup(): one student's target values -> every node of a catalogue.
 -- The catalogue is a table with the columns of data/school/catalogue.csv
--- (id, parent [, label, rule, weight, na_allowed]) or a CASE 1.1 CFPackage.
+-- (id, parent [, label, rule, weight, na_allowed]); mlg_rollup_case() takes
+-- a CASE 1.1 CFPackage instead (a separate name: a quoted literal would be
+-- ambiguous between regclass and jsonb).
 -- ------------------------------------------------------------------------
 CREATE FUNCTION mlg_rollup(
     catalogue regclass, target_id text[], target_value float8[],
@@ -136,8 +126,8 @@ RETURNS SETOF record
 AS 'MODULE_PATHNAME', 'mlg_pg_rollup_table'
 LANGUAGE C STABLE PARALLEL SAFE;
 
-CREATE FUNCTION mlg_rollup(
-    catalogue jsonb, target_id text[], target_value float8[],
+CREATE FUNCTION mlg_rollup_case(
+    document jsonb, target_id text[], target_value float8[],
     method text DEFAULT 'decaying_average', params jsonb DEFAULT '{}',
     scale text DEFAULT 'ccs4',
     OUT id text, OUT kind text, OUT node_label text, OUT value float8,

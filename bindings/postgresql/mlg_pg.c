@@ -33,6 +33,7 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
+#include "utils/datetime.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
@@ -113,6 +114,17 @@ static void
 mlg_raise(const char *fn, const char *what, int status, const mlg_errinfo *err)
 {
 	const char *msg = err && err->message[0] ? err->message : mlg_strerror(status);
+
+	/* The library's message starts with its own 0-based position ("row 2: "
+	 * or "student 0, target T1: "); `what` already names it in SQL's terms,
+	 * so that prefix is dropped rather than shown twice. */
+	if (what && err && (strncmp(msg, "row ", 4) == 0 || strncmp(msg, "student ", 8) == 0))
+	{
+		const char *colon = strstr(msg, ": ");
+
+		if (colon)
+			msg = colon + 2;
+	}
 
 	ereport(ERROR,
 			(errcode(mlg_sqlstate(status)),
@@ -266,6 +278,34 @@ static DateADT
 date_from_day(int32_t day)
 {
 	return (DateADT) (day - MLG_PG_EPOCH_SHIFT);
+}
+
+/* A day as YYYY-MM-DD for messages, whatever the session's DateStyle. */
+static char *
+day_text(int32_t day)
+{
+	int			y,
+				m,
+				d;
+
+	j2date((int) date_from_day(day) + POSTGRES_EPOCH_JDATE, &y, &m, &d);
+	return psprintf("%04d-%02d-%02d", y, m, d);
+}
+
+/* Days must not go backwards: name both rows (1-based) and their days. */
+static void
+check_order(const char *fn, const int32_t *day, int64 i)
+{
+	if (i > 0 && day[i] < day[i - 1])
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("%s: input row %lld (day %s) is earlier than row %lld (day %s)",
+						fn, (long long) i + 1, day_text(day[i]), (long long) i,
+						day_text(day[i - 1])),
+				 errdetail("libmlg status %s (%d): %s.", mlg_errname(MLG_EORDER), MLG_EORDER,
+						   mlg_strerror(MLG_EORDER)),
+				 errhint("Order the input by day: mlg_proficiency(score, day ORDER BY day), "
+						 "array_agg(... ORDER BY day).")));
 }
 
 /* Flag names, as the CLI writes them (docs/cli.md). */
@@ -449,19 +489,7 @@ agg_step(FunctionCallInfo fcinfo, int iweight, int imethod, int iparams, int isc
 
 	agg_reserve(st);
 	st->day[st->n] = day_from_date(fn, PG_GETARG_DATEADT(2), row);
-	if (st->n > 0 && st->day[st->n] < st->day[st->n - 1])
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("%s: input row %lld (day %s) is earlier than row %lld (day %s)",
-						fn, (long long) row,
-						DatumGetCString(DirectFunctionCall1(date_out,
-															DateADTGetDatum(date_from_day(st->day[st->n])))),
-						(long long) row - 1,
-						DatumGetCString(DirectFunctionCall1(date_out,
-															DateADTGetDatum(date_from_day(st->day[st->n - 1]))))),
-				 errdetail("libmlg status %s (%d): %s.", mlg_errname(MLG_EORDER), MLG_EORDER,
-						   mlg_strerror(MLG_EORDER)),
-				 errhint("Order the aggregate's input: mlg_proficiency(score, day ORDER BY day).")));
+	check_order(fn, st->day, st->n);
 	st->score[st->n] = PG_ARGISNULL(1) ? NAN : PG_GETARG_FLOAT8(1);
 	if (w != 1.0 && st->weight == NULL)
 	{
@@ -492,9 +520,7 @@ AGG_ENTRY(mlg_pg_agg_step, -1, -1, -1, -1)
 AGG_ENTRY(mlg_pg_agg_step_m, -1, 3, -1, -1)
 AGG_ENTRY(mlg_pg_agg_step_mp, -1, 3, 4, -1)
 AGG_ENTRY(mlg_pg_agg_step_mps, -1, 3, 4, 5)
-/* (score, day, weight, status [, method [, params [, scale]]]) */
-AGG_ENTRY(mlg_pg_agg_step_ws, 3, -1, -1, -1)
-AGG_ENTRY(mlg_pg_agg_step_wsm, 3, 5, -1, -1)
+/* (score, day, weight, status, method, params [, scale]) */
 AGG_ENTRY(mlg_pg_agg_step_wsmp, 3, 5, 6, -1)
 AGG_ENTRY(mlg_pg_agg_step_wsmps, 3, 5, 6, 7)
 
@@ -641,6 +667,7 @@ mlg_pg_explain(PG_FUNCTION_ARGS)
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 					 errmsg("%s: input row %d: day must not be NULL", fn, i + 1)));
 		day[i] = day_from_date(fn, DatumGetDateADT(dd[i]), i + 1);
+		check_order(fn, day, i);
 		score[i] = sn[i] ? NAN : DatumGetFloat8(sd[i]);
 		if (weight)
 			weight[i] = wn[i] ? 1.0 : DatumGetFloat8(wd[i]);
@@ -1215,9 +1242,8 @@ rollup_get(FunctionCallInfo fcinfo, const char *fn, Oid relid, int idoc)
 /* The roll-up of one student: arguments (catalogue, target_id text[],
  * target_value float8[], method, params, scale); one row per node. */
 static Datum
-rollup_common(FunctionCallInfo fcinfo, Oid relid, int idoc)
+rollup_common(FunctionCallInfo fcinfo, const char *fn, Oid relid, int idoc)
 {
-	const char *fn = "mlg_rollup";
 	ReturnSetInfo *rsi = (ReturnSetInfo *) fcinfo->resultinfo;
 	rollup_cache *c;
 	Datum	   *idd,
@@ -1325,7 +1351,7 @@ Datum		mlg_pg_rollup_table(PG_FUNCTION_ARGS);
 Datum
 mlg_pg_rollup_table(PG_FUNCTION_ARGS)
 {
-	return rollup_common(fcinfo, PG_ARGISNULL(0) ? InvalidOid : PG_GETARG_OID(0), -1);
+	return rollup_common(fcinfo, "mlg_rollup", PG_ARGISNULL(0) ? InvalidOid : PG_GETARG_OID(0), -1);
 }
 
 PG_FUNCTION_INFO_V1(mlg_pg_rollup_case);
@@ -1334,7 +1360,7 @@ Datum		mlg_pg_rollup_case(PG_FUNCTION_ARGS);
 Datum
 mlg_pg_rollup_case(PG_FUNCTION_ARGS)
 {
-	return rollup_common(fcinfo, InvalidOid, 0);
+	return rollup_common(fcinfo, "mlg_rollup_case", InvalidOid, 0);
 }
 
 /* ------------------------------------------------------------------------ */

@@ -1,0 +1,106 @@
+-- SPDX-License-Identifier: GPL-3.0-or-later
+-- Malformed arguments: every call either answers or raises an SQL error;
+-- none may crash the backend (the closing query proves it is alive).
+-- try() prints the SQLSTATE only: the point is "error, not crash".
+-- Each test file works in its own schema (pg_regress shares one database).
+CREATE SCHEMA t_fuzz;
+SET search_path = t_fuzz, public;
+CREATE FUNCTION try(q text) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+  EXECUTE q;
+  RETURN 'ok';
+EXCEPTION WHEN OTHERS THEN
+  RETURN SQLSTATE;
+END $$;
+
+-- NULLs in every position of every signature.
+SELECT try($$SELECT mlg_proficiency(NULL::float8, NULL::date)$$) AS agg2_nulls;
+SELECT try($$SELECT mlg_proficiency(NULL::float8, current_date, NULL::text, NULL::jsonb, NULL::text)$$) AS agg5_nulls;
+SELECT try($$SELECT mlg_proficiency(NULL::float8, current_date, NULL::float8, NULL::text, 'mean', NULL::jsonb)$$) AS agg6_null_params;
+SELECT try($$SELECT mlg_proficiency(NULL::float8, current_date, NULL::float8, NULL::text, 'mean', '{}', NULL)$$) AS agg7_null_scale;
+SELECT try($$SELECT * FROM mlg_explain(NULL, NULL, NULL, NULL, NULL, NULL, NULL)$$) AS explain_nulls;
+SELECT try($$SELECT * FROM mlg_explain('{1}', array[current_date], NULL, NULL, NULL)$$) AS explain_null_method;
+SELECT try($$SELECT * FROM mlg_explain(array[NULL]::float8[], array[NULL]::date[])$$) AS explain_null_elems;
+SELECT try($$SELECT * FROM mlg_rollup(NULL, NULL, NULL)$$) AS rollup_nulls;
+SELECT try($$SELECT * FROM mlg_rollup_case(NULL, NULL, NULL, NULL, NULL, NULL)$$) AS case_nulls;
+
+-- NaN and infinities as scores, weights and parameters.
+SELECT s, w, try(format($$SELECT mlg_proficiency(%s::float8, current_date, %s::float8, NULL, 'mean', '{}')$$, s, w))
+FROM (VALUES ('''NaN''', '1'), ('''Infinity''', '1'), ('''-Infinity''', '1'),
+             ('2', '''NaN'''), ('2', '''Infinity'''), ('2', '-0.0'), ('2', '1e308'),
+             ('1e-320', '1'), ('-0.0', '1')) v(s, w);
+SELECT p, try(format($$SELECT mlg_proficiency(2.0, current_date, 'decaying_average', %L)$$, p))
+FROM (VALUES ('{"weight": 1e400}'), ('{"weight": -1e-400}'), ('{"weight": 0}'),
+             ('{"weight": "NaN"}'), ('{"weight": "inf"}'), ('{"n": 1e20}'), ('{"n": -1}'),
+             ('{"n": 2.5}'), ('{"decimals": 10}'), ('{"as_of": "2024-02-30"}'),
+             ('{"as_of": "x"}'), ('{"half_life_days": 0}'), ('{"": 1}'),
+             ('{"weight": {"a": 1}}'), ('{"weight": [1]}'), ('{"weight": null}'),
+             ('"just a string"'), ('12'), ('null')) v(p);
+
+-- Unknown and odd names.
+SELECT left(m, 24) AS m, length(m), try(format($$SELECT mlg_proficiency(2.0, current_date, %L)$$, m))
+FROM (VALUES (''), ('MEAN'), ('mean '), (repeat('x', 100000)), (E'mean\u00e9'),
+             ('power_law; DROP TABLE x')) v(m);
+SELECT left(sc, 24) AS sc, length(sc), try(format($$SELECT mlg_proficiency(2.0, current_date, 'mean', '{}', %L)$$, sc))
+FROM (VALUES (''), ('CCS4'), (repeat('s', 5000))) v(sc);
+
+-- Dates at the ends of PostgreSQL's range.
+SELECT d, try(format($$SELECT mlg_proficiency(2.0, %L::date)$$, d))
+FROM (VALUES ('4713-01-01 BC'), ('5874897-12-31'), ('-infinity')) v(d);
+
+-- Huge inputs: 200000 rows in one group and one explanation (same day).
+SELECT (mlg_proficiency(1 + (i % 4), date '2024-09-01' ORDER BY i)).level AS big_group
+FROM generate_series(1, 200000) i;
+SELECT count(*) AS big_explain
+FROM mlg_explain(array(SELECT 1.0 + (i % 4) FROM generate_series(1, 200000) i),
+                 array(SELECT date '2024-09-01' + (i / 1000) FROM generate_series(1, 200000) i),
+                 method => 'median');
+-- Arrays with non-default lower bounds are read in order.
+SELECT ord, score FROM mlg_explain('[5:6]={1,3}'::float8[], '[0:1]={2024-09-01,2024-09-02}'::date[],
+                                   method => 'mean');
+
+-- Catalogue tables with odd content.
+CREATE TABLE odd (id text, parent text, label text, rule text, weight float8, na_allowed text);
+INSERT INTO odd VALUES (repeat('a', 300), NULL, NULL, NULL, NULL, NULL),
+                       ('T', repeat('a', 300), NULL, NULL, NULL, NULL);
+SELECT try($$SELECT * FROM mlg_rollup('odd', array['T'], array[3])$$) AS long_id;
+TRUNCATE odd;
+INSERT INTO odd VALUES ('D', NULL, NULL, 'no_such_rule', NULL, NULL), ('T', 'D', NULL, NULL, NULL, NULL);
+SELECT try($$SELECT * FROM mlg_rollup('odd', array['T'], array[3])$$) AS bad_rule_name;
+TRUNCATE odd;
+INSERT INTO odd VALUES ('D', NULL, NULL, 'mean p=', NULL, NULL), ('T', 'D', NULL, NULL, 'NaN', NULL);
+SELECT try($$SELECT * FROM mlg_rollup('odd', array['T'], array[3])$$) AS bad_rule_text;
+TRUNCATE odd;
+INSERT INTO odd VALUES ('D', NULL, NULL, NULL, NULL, NULL), ('T', 'D', NULL, NULL, 'NaN', NULL);
+SELECT try($$SELECT * FROM mlg_rollup('odd', array['T'], array[3])$$) AS nan_weight;
+TRUNCATE odd;
+INSERT INTO odd VALUES ('', NULL, NULL, NULL, NULL, NULL);
+SELECT try($$SELECT * FROM mlg_rollup('odd', array['T'], array[3])$$) AS empty_id;
+TRUNCATE odd;
+INSERT INTO odd VALUES (E'a\tb', NULL, NULL, NULL, NULL, NULL), ('T', E'a\tb', NULL, NULL, NULL, NULL);
+SELECT try($$SELECT * FROM mlg_rollup('odd', array['T'], array[3])$$) AS control_char;
+TRUNCATE odd;
+INSERT INTO odd VALUES ('X', 'X', NULL, NULL, NULL, NULL), ('T', 'X', NULL, NULL, NULL, NULL);
+SELECT try($$SELECT * FROM mlg_rollup('odd', array['T'], array[3])$$) AS self_parent;
+SELECT try($$SELECT * FROM mlg_rollup('pg_class', array['T'], array[3])$$) AS system_table;
+SELECT try($$SELECT * FROM mlg_rollup(0, array['T'], array[3])$$) AS oid_zero;
+-- Large target arrays: 100000 unknown ids fail on the first.
+TRUNCATE odd;
+INSERT INTO odd VALUES ('D', NULL, NULL, NULL, NULL, NULL), ('T', 'D', NULL, NULL, NULL, NULL);
+SELECT try($$SELECT * FROM mlg_rollup('odd', array(SELECT 'id' || i FROM generate_series(1, 100000) i),
+                                      array(SELECT 3.0 FROM generate_series(1, 100000) i))$$) AS many_ids;
+
+-- CASE documents: wrong shapes everywhere.
+SELECT left(d, 40) AS d, try(format($$SELECT * FROM mlg_rollup_case(%L, array['T'], array[3])$$, d))
+FROM (VALUES ('{"CFItems": {}}'), ('{"CFItems": [1, "x", null]}'),
+             ('{"CFItems": [{"identifier": 5}]}'),
+             ('{"CFItems": [{"identifier": "u1"}, {"identifier": "u1"}]}'),
+             ('{"CFItems": [{"identifier": "u1", "humanCodingScheme": "T"}], "CFAssociations": 7}'),
+             ('{"CFItems": [{"identifier": "u1", "humanCodingScheme": "T"}], "CFAssociations": [{"associationType": "isChildOf"}]}'),
+             ('{"CFItems": [{"identifier": "u1", "humanCodingScheme": "T"}, {"identifier": "u2", "humanCodingScheme": "D"}],
+                "CFAssociations": [{"associationType": "isChildOf", "originNodeURI": {"identifier": "u1"}, "destinationNodeURI": {"identifier": "u2"}},
+                                   {"associationType": "isChildOf", "originNodeURI": {"identifier": "u2"}, "destinationNodeURI": {"identifier": "u1"}}]}'),
+             ('{"CFItems": [{"identifier": "u1", "humanCodingScheme": "T", "mlgWeight": "heavy", "mlgNaAllowed": "yes"}]}')
+     ) v(d);
+
+SELECT 'alive' AS status;
