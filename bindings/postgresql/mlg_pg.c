@@ -343,9 +343,26 @@ static const char *const why_names[] = {
 /* mlg_proficiency(): the aggregate                                           */
 /* ------------------------------------------------------------------------ */
 
+/* Parsed settings (method, params, scale) of one aggregate call site, kept in
+ * the transition function's fn_extra as a list keyed by the arguments' bytes:
+ * parsed once per query, not once per group, and shared by every group's
+ * state (so a hash aggregate over many groups keeps one copy). */
+typedef struct agg_conf
+{
+	struct agg_conf *next;
+	mlg_method_params params;
+	mlg_scale	scale;
+	bytea	   *raw[3];			/* method, params, scale as given */
+} agg_conf;
+
+/* Rows kept inside the state itself before the first allocation: most
+ * (student, target) groups of a reporting period are this short. */
+#define AGG_INLINE 8
+
 /* One group's evidence in input order, grown in the aggregate's context. */
 typedef struct agg_state
 {
+	const agg_conf *conf;
 	MemoryContext mcxt;
 	int64		n;
 	int64		cap;
@@ -353,11 +370,8 @@ typedef struct agg_state
 	double	   *score;
 	double	   *weight;			/* NULL until a row has a weight != 1 */
 	uint8_t    *status;			/* NULL until a row is not counted */
-	mlg_method_params params;
-	mlg_scale	scale;
-	/* The configuration arguments of the first row, byte for byte: every
-	 * later row must pass the same (they are per-group settings). */
-	bytea	   *conf[3];
+	int32_t		day_inline[AGG_INLINE];
+	double		score_inline[AGG_INLINE];
 } agg_state;
 
 static const char *const conf_names[3] = {"method", "params", "scale"};
@@ -381,9 +395,19 @@ agg_reserve(agg_state *st)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("mlg_proficiency: too many rows in one group")));
-	cap = st->cap ? st->cap * 2 : 16;
-	st->day = agg_grow(st->mcxt, st->day, cap, sizeof *st->day);
-	st->score = agg_grow(st->mcxt, st->score, cap, sizeof *st->score);
+	cap = st->cap * 2;
+	if (st->day == st->day_inline)
+	{
+		st->day = MemoryContextAllocHuge(st->mcxt, (Size) cap * sizeof *st->day);
+		st->score = MemoryContextAllocHuge(st->mcxt, (Size) cap * sizeof *st->score);
+		memcpy(st->day, st->day_inline, sizeof st->day_inline);
+		memcpy(st->score, st->score_inline, sizeof st->score_inline);
+	}
+	else
+	{
+		st->day = agg_grow(st->mcxt, st->day, cap, sizeof *st->day);
+		st->score = agg_grow(st->mcxt, st->score, cap, sizeof *st->score);
+	}
 	if (st->weight)
 		st->weight = agg_grow(st->mcxt, st->weight, cap, sizeof *st->weight);
 	if (st->status)
@@ -405,6 +429,38 @@ conf_same(const bytea *a, Datum d, bool isnull)
 		v = pg_detoast_datum_packed((struct varlena *) DatumGetPointer(d));
 	return VARSIZE_ANY_EXHDR(v) == VARSIZE_ANY_EXHDR(a) &&
 		memcmp(VARDATA_ANY(v), VARDATA_ANY(a), VARSIZE_ANY_EXHDR(a)) == 0;
+}
+
+/* The parsed settings for this row's configuration arguments (ic[k] = the
+ * argument index of method, params, scale, or -1). */
+static const agg_conf *
+agg_conf_get(FunctionCallInfo fcinfo, const char *fn, const int ic[3])
+{
+	agg_conf   *c;
+	MemoryContext old;
+
+	for (c = (agg_conf *) fcinfo->flinfo->fn_extra; c != NULL; c = c->next)
+	{
+		bool		same = true;
+
+		for (int k = 0; k < 3 && same; k++)
+			if (ic[k] >= 0)
+				same = conf_same(c->raw[k], PG_GETARG_DATUM(ic[k]), PG_ARGISNULL(ic[k]));
+		if (same)
+			return c;
+	}
+	c = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof *c);
+	/* raises an error (NULL or bad settings) before c joins the list */
+	config_from_args(fcinfo, fn, ic[0], ic[1], ic[2], &c->params, &c->scale);
+	old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+	for (int k = 0; k < 3; k++)
+		if (ic[k] >= 0)
+			c->raw[k] = (bytea *) pg_detoast_datum_copy((struct varlena *)
+														DatumGetPointer(PG_GETARG_DATUM(ic[k])));
+	MemoryContextSwitchTo(old);
+	c->next = (agg_conf *) fcinfo->flinfo->fn_extra;
+	fcinfo->flinfo->fn_extra = c;
+	return c;
 }
 
 /*
@@ -430,22 +486,21 @@ agg_step(FunctionCallInfo fcinfo, int iweight, int imethod, int iparams, int isc
 
 	if (PG_ARGISNULL(0))
 	{
-		MemoryContext old = MemoryContextSwitchTo(aggcx);
+		const agg_conf *conf = agg_conf_get(fcinfo, fn, ic);
 
-		st = palloc0(sizeof *st);
+		st = MemoryContextAllocZero(aggcx, sizeof *st);
+		st->conf = conf;
 		st->mcxt = aggcx;
-		config_from_args(fcinfo, fn, imethod, iparams, iscale, &st->params, &st->scale);
-		for (int k = 0; k < 3; k++)
-			if (ic[k] >= 0)
-				st->conf[k] = (bytea *) pg_detoast_datum_copy((struct varlena *)
-															  DatumGetPointer(PG_GETARG_DATUM(ic[k])));
-		MemoryContextSwitchTo(old);
+		st->day = st->day_inline;
+		st->score = st->score_inline;
+		st->cap = AGG_INLINE;
 	}
 	else
 	{
 		st = (agg_state *) PG_GETARG_POINTER(0);
 		for (int k = 0; k < 3; k++)
-			if (ic[k] >= 0 && !conf_same(st->conf[k], PG_GETARG_DATUM(ic[k]), PG_ARGISNULL(ic[k])))
+			if (ic[k] >= 0 &&
+				!conf_same(st->conf->raw[k], PG_GETARG_DATUM(ic[k]), PG_ARGISNULL(ic[k])))
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						 errmsg("%s: input row %lld: %s differs from the group's first row",
@@ -529,14 +584,23 @@ AGG_ENTRY(mlg_pg_agg_step_wsmps, 3, 5, 6, 7)
 static Datum
 mark_datum(FunctionCallInfo fcinfo, const mlg_result *r, const mlg_scale *s)
 {
-	TupleDesc	td;
+	TupleDesc	td = (TupleDesc) fcinfo->flinfo->fn_extra;
 	Datum		v[5];
 	bool		nulls[5] = {false, false, false, false, false};
 	bool		na = r->level == MLG_LEVEL_NA;
 
-	if (get_call_result_type(fcinfo, NULL, &td) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "mlg: return type must be the composite mlg_mark");
-	td = BlessTupleDesc(td);
+	/* The blessed row type, looked up once per call site. */
+	if (td == NULL)
+	{
+		MemoryContext old;
+
+		if (get_call_result_type(fcinfo, NULL, &td) != TYPEFUNC_COMPOSITE)
+			elog(ERROR, "mlg: return type must be the composite mlg_mark");
+		old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+		td = BlessTupleDesc(CreateTupleDescCopy(td));
+		MemoryContextSwitchTo(old);
+		fcinfo->flinfo->fn_extra = td;
+	}
 	v[0] = Float8GetDatum(r->value);
 	nulls[0] = na;
 	v[1] = Int32GetDatum(r->level + 1);
@@ -565,7 +629,7 @@ mlg_pg_agg_final(PG_FUNCTION_ARGS)
 	st = (agg_state *) PG_GETARG_POINTER(0);
 	memset(&err, 0, sizeof err);
 	rc = mlg_series_compute((size_t) st->n, st->day, st->score, st->weight, st->status,
-							&st->scale, &st->params, &r, &err);
+							&st->conf->scale, &st->conf->params, &r, &err);
 	if (rc != MLG_OK)
 	{
 		char		what[64];
@@ -573,7 +637,7 @@ mlg_pg_agg_final(PG_FUNCTION_ARGS)
 		snprintf(what, sizeof what, "input row %lld", (long long) err.row + 1);
 		mlg_raise("mlg_proficiency", err.row >= 0 ? what : NULL, rc, &err);
 	}
-	PG_RETURN_DATUM(mark_datum(fcinfo, &r, &st->scale));
+	PG_RETURN_DATUM(mark_datum(fcinfo, &r, &st->conf->scale));
 }
 
 /* ------------------------------------------------------------------------ */
