@@ -6,11 +6,12 @@
 -- complain if script is sourced in psql, rather than via CREATE EXTENSION
 \echo Use "CREATE EXTENSION mlg" to load this file. \quit
 
--- Volatility and parallel safety.  Every function is a pure computation of
--- its arguments (libmlg has no global state), so the plain functions are
+-- Volatility and parallel safety.  Every function but mlg_rollup() is a pure
+-- computation of its arguments (libmlg has no global state), so they are
 -- IMMUTABLE PARALLEL SAFE.  mlg_rollup() reads the catalogue table, so it is
--- STABLE (the table may change between statements) and PARALLEL SAFE (a
--- parallel worker reads the same snapshot).  The aggregate is PARALLEL SAFE
+-- STABLE (the table may change between statements) and PARALLEL RESTRICTED:
+-- the catalogue may be a temporary table, which a parallel worker cannot
+-- see; it runs in the leader, and the rest of the plan may still go parallel.  The aggregate is PARALLEL SAFE
 -- but has no combine function on purpose: partial aggregation would hand it
 -- two separately ordered runs of evidence, and the methods depend on order,
 -- so PostgreSQL always runs it over each whole group.
@@ -124,7 +125,7 @@ CREATE FUNCTION mlg_rollup(
     OUT level int, OUT label text, OUT flags text[])
 RETURNS SETOF record
 AS 'MODULE_PATHNAME', 'mlg_pg_rollup_table'
-LANGUAGE C STABLE PARALLEL SAFE;
+LANGUAGE C STABLE PARALLEL RESTRICTED;
 
 CREATE FUNCTION mlg_rollup_case(
     document jsonb, target_id text[], target_value float8[],

@@ -75,11 +75,21 @@ FROM evidence WHERE student = 's1' AND target = 't1' ORDER BY day;
 SELECT (mlg_proficiency(score, day)).value
 FROM (SELECT * FROM zoey ORDER BY day) z;
 
--- The catalogue entries: every function is PARALLEL SAFE; mlg_rollup on a
--- table is STABLE (it reads the table), everything else IMMUTABLE.
+-- The catalogue entries: mlg_rollup reads a table, which may be temporary:
+-- STABLE and PARALLEL RESTRICTED; everything else IMMUTABLE PARALLEL SAFE.
 SELECT p.proname, p.provolatile, p.proparallel, count(*)
 FROM pg_proc p JOIN pg_depend d ON d.objid = p.oid AND d.deptype = 'e'
 JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'mlg'
 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3;
+-- Under parallel query (workers forced even for this small table) the
+-- answer is the same: the aggregate runs above the Gather, over whole groups.
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SET max_parallel_workers_per_gather = 2;
+SET force_parallel_mode = on;
+SELECT student, target, (mlg_proficiency(score, day ORDER BY day)).value
+FROM evidence GROUP BY student, target ORDER BY student, target;
+RESET ALL;
 SELECT name, kind FROM mlg_methods() WHERE name IN ('mean', 'power_law', 'canvas_outcome')
 ORDER BY name;

@@ -74,6 +74,17 @@ SELECT (SELECT count(*) FROM from_table) AS table_rows,
        (SELECT count(*) FROM (SELECT * FROM from_table EXCEPT SELECT * FROM from_case) d) AS only_table,
        (SELECT count(*) FROM (SELECT * FROM from_case EXCEPT SELECT * FROM from_table) d) AS only_case;
 
+-- A temporary catalogue under forced parallel query: mlg_rollup is
+-- PARALLEL RESTRICTED, so it runs in the leader, which sees the table.
+CREATE TEMP TABLE oa_tmp AS SELECT * FROM oa;
+SET force_parallel_mode = on;
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SELECT id, level, flags FROM mlg_rollup('oa_tmp', array['3.OA.A.1', '3.OA.A.3', '3.OA.B.5', '3.OA.D.8'],
+                                        array[3, 2, 3, 3]) WHERE kind = 'composite';
+RESET ALL;
+SET search_path = t_rollup, public;
+
 -- Method settings reach the targets' levels: under rounding floor, RF.3.3's
 -- 3.3 is still 3 but RF.3.4's 3.607125 drops from 4 to 3.
 SELECT id, level FROM mlg_rollup('catalogue', array['RF.3.3', 'RF.3.4'], array[3.3, 3.607125],
