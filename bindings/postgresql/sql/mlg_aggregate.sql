@@ -51,6 +51,12 @@ SELECT (mlg_proficiency(score, day, w, st, 'mean', '{"missing": "lowest"}' ORDER
 FROM ev;
 -- The two-argument form treats the NULL score as missing too: (1+2+4)/3.
 SELECT (mlg_proficiency(score, day, 'mean' ORDER BY day)).* FROM ev;
+-- A NULL weight is 1 and a NULL status with a score is counted: Zoey's
+-- mean stays (1+2+3+3)/4 = 2.25.
+SELECT (mlg_proficiency(score, day, NULL, NULL, 'mean', '{}' ORDER BY day)).value FROM zoey;
+-- Weight 0 ignores a row: mean of 2, 3, 3 = 2.6666666666666665 (n_used 3).
+SELECT (mlg_proficiency(score, day, CASE WHEN score = 1 THEN 0 END, NULL, 'mean', '{}'
+                        ORDER BY day)).* FROM zoey;
 -- Only missing evidence: N/A (value and level NULL, flags {na}).
 SELECT (mlg_proficiency(score, day ORDER BY day)).* FROM ev WHERE score IS NULL;
 -- No rows at all: NULL, like avg().
