@@ -103,4 +103,23 @@ FROM (VALUES ('{"CFItems": {}}'), ('{"CFItems": [1, "x", null]}'),
              ('{"CFItems": [{"identifier": "u1", "humanCodingScheme": "T", "mlgWeight": "heavy", "mlgNaAllowed": "yes"}]}')
      ) v(d);
 
+-- Random series (scores in and out of the scale, NaN, NULLs, shuffled
+-- days, random statuses and weights) under every method and preset, with
+-- parameters good and bad: 2 x 27 x 12 calls, each an answer or an error.
+SELECT setseed(0.13);
+CREATE TABLE rnd AS
+SELECT g, i,
+       CASE WHEN random() < 0.05 THEN NULL WHEN random() < 0.03 THEN 'NaN'::float8
+            ELSE round((random() * 5.5 - 0.5)::numeric, 2)::float8 END AS score,
+       date '2024-09-01' + (random() * 60)::int AS day,
+       CASE WHEN random() < 0.1 THEN (random() * 3 - 0.5) END AS w,
+       (array['counted', 'excused', 'missing', NULL])[1 + (random() * 3.99)::int] AS st
+FROM generate_series(1, 12) g, generate_series(1, (random() * 30)::int) i;
+SELECT count(*) AS calls, count(*) FILTER (WHERE r IN ('ok', '22P01', '22003', '22000', '22023',
+                                                          '2201E', '22P02', '42704', '22004'))
+                          AS answered_or_expected_error
+FROM (SELECT try(format($$SELECT mlg_proficiency(score, day, w, st, %L, %L ORDER BY day, i)
+                          FROM rnd WHERE g = %s$$, m.name, p, g)) AS r
+      FROM mlg_methods() m, generate_series(1, 12) g,
+           unnest(array['{}', '{"n": 1, "weight": 0.3, "missing": "lowest"}']) p) x;
 SELECT 'alive' AS status;
