@@ -11,7 +11,10 @@
 -- IMMUTABLE PARALLEL SAFE.  mlg_rollup() reads the catalogue table, so it is
 -- STABLE (the table may change between statements) and PARALLEL RESTRICTED:
 -- the catalogue may be a temporary table, which a parallel worker cannot
--- see; it runs in the leader, and the rest of the plan may still go parallel.  The aggregate is PARALLEL SAFE
+-- see; it runs in the leader, and the rest of the plan may still go parallel.
+-- Only mlg_version() and mlg_methods() are STRICT: the others are called on
+-- NULL input so that a NULL gets a clear error (or, for a score, the status
+-- rules) instead of a silent NULL result.  The aggregate is PARALLEL SAFE
 -- but has no combine function on purpose: partial aggregation would hand it
 -- two separately ordered runs of evidence, and the methods depend on order,
 -- so PostgreSQL always runs it over each whole group.
