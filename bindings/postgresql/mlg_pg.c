@@ -415,18 +415,20 @@ agg_reserve(agg_state *st)
 	st->cap = cap;
 }
 
+/* Whether argument datum d (NULL if isnull) has the bytes of a.  (PostgreSQL's
+ * varlena macros take non-const pointers, hence none here.) */
 static bool
-conf_same(const bytea *a, Datum d, bool isnull)
+conf_same(bytea *a, Datum d, bool isnull)
 {
-	const struct varlena *v;
+	struct varlena *v;
 
 	if (isnull)
 		return a == NULL;
 	if (a == NULL)
 		return false;
-	v = (const struct varlena *) DatumGetPointer(d);
+	v = (struct varlena *) DatumGetPointer(d);
 	if (VARATT_IS_EXTENDED(v))
-		v = pg_detoast_datum_packed((struct varlena *) DatumGetPointer(d));
+		v = pg_detoast_datum_packed(v);
 	return VARSIZE_ANY_EXHDR(v) == VARSIZE_ANY_EXHDR(a) &&
 		memcmp(VARDATA_ANY(v), VARDATA_ANY(a), VARSIZE_ANY_EXHDR(a)) == 0;
 }
@@ -1141,7 +1143,7 @@ catalogue_read_case(const char *fn, Jsonb *jb, MemoryContext cx, int *n_out)
 	JsonbContainer *items,
 			   *assocs;
 	cat_row    *rows;
-	const char **uuid;
+	char	  **uuid;
 	int		   *order;
 	int			n;
 
@@ -1166,7 +1168,7 @@ catalogue_read_case(const char *fn, Jsonb *jb, MemoryContext cx, int *n_out)
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("%s: CFItems[%d] is not an object with an identifier", fn, i)));
 		code = json_str(it, "humanCodingScheme", cx);
-		r->id = !str_empty(code) ? code : (char *) uuid[i];
+		r->id = !str_empty(code) ? code : uuid[i];
 		r->label = json_str(it, "abbreviatedStatement", cx);
 		if (r->label == NULL)
 			r->label = json_str(it, "fullStatement", cx);
@@ -1183,7 +1185,7 @@ catalogue_read_case(const char *fn, Jsonb *jb, MemoryContext cx, int *n_out)
 			r->na_allowed = v.val.boolean ? 1 : 0;
 		order[i] = i;
 	}
-	sort_ids = uuid;
+	sort_ids = (const char *const *) uuid;
 	qsort(order, (size_t) n, sizeof *order, cmp_id);
 	for (int i = 1; i < n; i++)
 		if (strcmp(uuid[order[i]], uuid[order[i - 1]]) == 0)
@@ -1218,8 +1220,8 @@ catalogue_read_case(const char *fn, Jsonb *jb, MemoryContext cx, int *n_out)
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						 errmsg("%s: CFAssociations[%d]: isChildOf without origin or "
 								"destination identifier", fn, i)));
-			ci = find_sorted(oi, order, uuid, n);
-			pi = find_sorted(di, order, uuid, n);
+			ci = find_sorted(oi, order, (const char *const *) uuid, n);
+			pi = find_sorted(di, order, (const char *const *) uuid, n);
 			if (ci < 0 || pi < 0)
 				continue;		/* not an item, or a child of the document */
 			if (!str_empty(rows[ci].parent) && strcmp(rows[ci].parent, rows[pi].id) != 0)
@@ -1237,7 +1239,7 @@ catalogue_read_case(const char *fn, Jsonb *jb, MemoryContext cx, int *n_out)
 }
 
 static bool
-key_same(const bytea *a, FunctionCallInfo fcinfo, int i)
+key_same(bytea *a, FunctionCallInfo fcinfo, int i)
 {
 	if (i < 0)
 		return a == NULL;
@@ -1437,6 +1439,7 @@ Datum		mlg_pg_version(PG_FUNCTION_ARGS);
 Datum
 mlg_pg_version(PG_FUNCTION_ARGS)
 {
+	(void) fcinfo;
 	PG_RETURN_TEXT_P(cstring_to_text(mlg_version_string()));
 }
 
