@@ -74,6 +74,21 @@ SELECT (SELECT count(*) FROM from_table) AS table_rows,
        (SELECT count(*) FROM (SELECT * FROM from_table EXCEPT SELECT * FROM from_case) d) AS only_table,
        (SELECT count(*) FROM (SELECT * FROM from_case EXCEPT SELECT * FROM from_table) d) AS only_case;
 
+-- One call site, several catalogues and settings: the cached catalogue is
+-- rebuilt whenever the table or the settings change from one row to the
+-- next.  The target's 2.5 levels to 3 under half_up and to 2 under floor;
+-- the domain is partial in oa (three of its four targets missing) but not
+-- in oa_one, whose only target is given.
+CREATE TABLE oa_one (id text, parent text);
+INSERT INTO oa_one VALUES ('3.OA', NULL), ('3.OA.A.1', '3.OA');
+SELECT x.ord, x.cat, x.p,
+       max(r.level) FILTER (WHERE r.id = '3.OA.A.1') AS target_level,
+       max(r.flags::text) FILTER (WHERE r.id = '3.OA') AS domain_flags
+FROM (VALUES (1, 'oa'::regclass, '{}'::jsonb), (2, 'oa_one', '{}'),
+             (3, 'oa', '{"rounding": "floor"}'), (4, 'oa', '{}')) x(ord, cat, p),
+     mlg_rollup(x.cat, array['3.OA.A.1'], array[2.5], params => x.p) r
+GROUP BY 1, 2, 3 ORDER BY 1;
+
 -- A temporary catalogue under forced parallel query: mlg_rollup is
 -- PARALLEL RESTRICTED, so it runs in the leader, which sees the table.
 CREATE TEMP TABLE oa_tmp AS SELECT * FROM oa;
