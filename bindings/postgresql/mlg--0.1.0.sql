@@ -40,7 +40,9 @@ LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 -- mlg_proficiency(score, day, weight, status, method, params [, scale]
 --                 ORDER BY day)
 -- PostgreSQL does not accept named arguments (method => ...) in aggregate
--- calls, so the settings are positional.  The weight/status forms always
+-- calls, so the settings are positional.  SSPACE is the state's size for a
+-- group of up to 8 rows (kept inline), so the planner does not assume 8 kB
+-- per group of an internal state when it sizes a hash aggregate.  The weight/status forms always
 -- take method and params: (score, day, weight, status) would be ambiguous
 -- with (score, day, method, params) for two quoted literals.  The transition functions are not
 -- STRICT: a NULL score is evidence not submitted (status missing).
@@ -72,30 +74,30 @@ AS 'MODULE_PATHNAME', 'mlg_pg_agg_step_wsmps'
 LANGUAGE C IMMUTABLE PARALLEL SAFE;
 
 CREATE AGGREGATE mlg_proficiency(score float8, day date) (
-    SFUNC = mlg_proficiency_step, STYPE = internal,
+    SFUNC = mlg_proficiency_step, STYPE = internal, SSPACE = 200,
     FINALFUNC = mlg_proficiency_final, FINALFUNC_MODIFY = READ_ONLY,
     PARALLEL = SAFE);
 CREATE AGGREGATE mlg_proficiency(score float8, day date, method text) (
-    SFUNC = mlg_proficiency_step, STYPE = internal,
+    SFUNC = mlg_proficiency_step, STYPE = internal, SSPACE = 200,
     FINALFUNC = mlg_proficiency_final, FINALFUNC_MODIFY = READ_ONLY,
     PARALLEL = SAFE);
 CREATE AGGREGATE mlg_proficiency(score float8, day date, method text, params jsonb) (
-    SFUNC = mlg_proficiency_step, STYPE = internal,
+    SFUNC = mlg_proficiency_step, STYPE = internal, SSPACE = 200,
     FINALFUNC = mlg_proficiency_final, FINALFUNC_MODIFY = READ_ONLY,
     PARALLEL = SAFE);
 CREATE AGGREGATE mlg_proficiency(score float8, day date, method text, params jsonb,
                                  scale text) (
-    SFUNC = mlg_proficiency_step, STYPE = internal,
+    SFUNC = mlg_proficiency_step, STYPE = internal, SSPACE = 200,
     FINALFUNC = mlg_proficiency_final, FINALFUNC_MODIFY = READ_ONLY,
     PARALLEL = SAFE);
 CREATE AGGREGATE mlg_proficiency(score float8, day date, weight float8, status text,
                                  method text, params jsonb) (
-    SFUNC = mlg_proficiency_step, STYPE = internal,
+    SFUNC = mlg_proficiency_step, STYPE = internal, SSPACE = 200,
     FINALFUNC = mlg_proficiency_final, FINALFUNC_MODIFY = READ_ONLY,
     PARALLEL = SAFE);
 CREATE AGGREGATE mlg_proficiency(score float8, day date, weight float8, status text,
                                  method text, params jsonb, scale text) (
-    SFUNC = mlg_proficiency_step, STYPE = internal,
+    SFUNC = mlg_proficiency_step, STYPE = internal, SSPACE = 200,
     FINALFUNC = mlg_proficiency_final, FINALFUNC_MODIFY = READ_ONLY,
     PARALLEL = SAFE);
 
