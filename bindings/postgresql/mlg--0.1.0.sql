@@ -141,3 +141,20 @@ CREATE FUNCTION mlg_rollup_case(
 RETURNS SETOF record
 AS 'MODULE_PATHNAME', 'mlg_pg_rollup_case'
 LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON TYPE mlg_mark IS
+  'a mark: value on the score scale, 1-based level, level label, rows used, flags ({na})';
+COMMENT ON FUNCTION mlg_version() IS 'the libmlg version this extension carries';
+COMMENT ON FUNCTION mlg_methods() IS 'method and preset names accepted as the method argument';
+COMMENT ON AGGREGATE mlg_proficiency(float8, date) IS
+  'current proficiency of a day-ordered evidence series (decaying_average 0.65, ccs4)';
+COMMENT ON AGGREGATE mlg_proficiency(float8, date, text, jsonb, text) IS
+  'current proficiency: method or preset, parameters (JSON object), scale';
+COMMENT ON AGGREGATE mlg_proficiency(float8, date, float8, text, text, jsonb, text) IS
+  'current proficiency with evidence weights and statuses (counted, excused, missing)';
+COMMENT ON FUNCTION mlg_explain(float8[], date[], float8[], text[], text, jsonb, text) IS
+  'one row per evidence row: whether and how much it counted (for an appeal)';
+COMMENT ON FUNCTION mlg_rollup(regclass, text[], float8[], text, jsonb, text) IS
+  'one student''s target values rolled up through a catalogue table: one row per node';
+COMMENT ON FUNCTION mlg_rollup_case(jsonb, text[], float8[], text, jsonb, text) IS
+  'as mlg_rollup, with the catalogue given as a CASE 1.1 CFPackage';
