@@ -25,6 +25,7 @@ Exit status 0 when all three agree, 1 otherwise.
 import argparse
 import csv
 import ctypes
+import datetime
 import io
 import math
 import os
@@ -166,7 +167,6 @@ def via_c(build):
                 groups[key] = []
                 order.append(key)
             y, mo, d = (int(x) for x in r["assessed_at"].split("-"))
-            import datetime
             day = (datetime.date(y, mo, d) - datetime.date(1970, 1, 1)).days
             st = {"counted": 0, "": 0, "excused": 1, "missing": 2}[r["status"]]
             groups[key].append((day, float(r["score"]) if r["score"] else math.nan, st))
