@@ -158,3 +158,21 @@ COMMENT ON FUNCTION mlg_rollup(regclass, text[], float8[], text, jsonb, text) IS
   'one student''s target values rolled up through a catalogue table: one row per node';
 COMMENT ON FUNCTION mlg_rollup_case(jsonb, text[], float8[], text, jsonb, text) IS
   'as mlg_rollup, with the catalogue given as a CASE 1.1 CFPackage';
+
+-- ------------------------------------------------------------------------
+-- mlg_rollup_explain(): how one node got its mark for one student (the
+-- rule, each child and whether it counted or blocked the next level).
+-- ------------------------------------------------------------------------
+CREATE FUNCTION mlg_rollup_explain(
+    catalogue regclass, target_id text[], target_value float8[], node text,
+    method text DEFAULT 'decaying_average', params jsonb DEFAULT '{}',
+    scale text DEFAULT 'ccs4',
+    OUT child text, OUT weight float8, OUT value float8, OUT number float8,
+    OUT level int, OUT used boolean, OUT blocking boolean,
+    OUT rule text, OUT node_value float8, OUT node_level int, OUT node_flags text[],
+    OUT refused text, OUT refused_level int, OUT statistic float8, OUT message text)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'mlg_pg_rollup_explain'
+LANGUAGE C STABLE PARALLEL RESTRICTED;
+COMMENT ON FUNCTION mlg_rollup_explain(regclass, text[], float8[], text, text, jsonb, text) IS
+  'how one catalogue node got its mark for one student: one row per child';

@@ -115,10 +115,11 @@ mlg_raise(const char *fn, const char *what, int status, const mlg_errinfo *err)
 {
 	const char *msg = err && err->message[0] ? err->message : mlg_strerror(status);
 
-	/* The library's message starts with its own 0-based position ("row 2: "
-	 * or "student 0, target T1: "); `what` already names it in SQL's terms,
-	 * so that prefix is dropped rather than shown twice. */
-	if (what && err && (strncmp(msg, "row ", 4) == 0 || strncmp(msg, "student ", 8) == 0))
+	/* The library's message starts with its own position ("row 2: ", 0-based,
+	 * "student 0, target T1: " or "target T1: "); `what` already names it in
+	 * SQL's terms, so that prefix is dropped rather than shown twice. */
+	if (what && err && (strncmp(msg, "row ", 4) == 0 || strncmp(msg, "student ", 8) == 0 ||
+						strncmp(msg, "target ", 7) == 0))
 	{
 		const char *colon = strstr(msg, ": ");
 
@@ -1249,10 +1250,10 @@ key_same(bytea *a, FunctionCallInfo fcinfo, int i)
 /* The cached catalogue for this call site, (re)built when the table, the
  * document or the settings differ from the last call's. */
 static rollup_cache *
-rollup_get(FunctionCallInfo fcinfo, const char *fn, Oid relid, int idoc)
+rollup_get(FunctionCallInfo fcinfo, const char *fn, Oid relid, int idoc, int iconf)
 {
 	rollup_cache *c = (rollup_cache *) fcinfo->flinfo->fn_extra;
-	const int	ik[4] = {idoc, 3, 4, 5};
+	const int	ik[4] = {idoc, iconf, iconf + 1, iconf + 2};
 	MemoryContext old;
 	mlg_method_params p;
 	mlg_scale	s;
@@ -1285,7 +1286,7 @@ rollup_get(FunctionCallInfo fcinfo, const char *fn, Oid relid, int idoc)
 		c->rows = NULL;
 	}
 
-	config_from_args(fcinfo, fn, 3, 4, 5, &p, &s);
+	config_from_args(fcinfo, fn, iconf, iconf + 1, iconf + 2, &p, &s);
 	if (idoc >= 0)
 		rows = catalogue_read_case(fn, PG_GETARG_JSONB_P(idoc), c->rows_cx, &n);
 	else
@@ -1305,32 +1306,20 @@ rollup_get(FunctionCallInfo fcinfo, const char *fn, Oid relid, int idoc)
 	return c;
 }
 
-/* The roll-up of one student: arguments (catalogue, target_id text[],
- * target_value float8[], method, params, scale); one row per node. */
-static Datum
-rollup_common(FunctionCallInfo fcinfo, const char *fn, Oid relid, int idoc)
+/* One student's target values from arguments 1 (target_id text[]) and 2
+ * (target_value float8[]): NaN (N/A) for every target not given. */
+static double *
+rollup_targets(FunctionCallInfo fcinfo, const char *fn, const rollup_cache *c)
 {
-	ReturnSetInfo *rsi = (ReturnSetInfo *) fcinfo->resultinfo;
-	rollup_cache *c;
 	Datum	   *idd,
 			   *vd;
 	bool	   *idn,
 			   *vn;
 	int			nid,
 				nv;
-	double	   *tv,
-			   *node_value;
-	int32_t    *node_level,
-			   *node_flags;
+	double	   *tv;
 	bool	   *seen;
-	mlg_errinfo err;
-	int			rc;
 
-	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("%s: catalogue, target_id and target_value must not be NULL", fn)));
-	c = rollup_get(fcinfo, fn, relid, idoc);
 	array_arg(fcinfo, 1, TEXTOID, fn, "target_id", &idd, &idn, &nid);
 	array_arg(fcinfo, 2, FLOAT8OID, fn, "target_value", &vd, &vn, &nv);
 	if (nid != nv)
@@ -1346,6 +1335,7 @@ rollup_common(FunctionCallInfo fcinfo, const char *fn, Oid relid, int idoc)
 	{
 		char	   *id;
 		size_t		t;
+		int			rc;
 
 		if (idn[i])
 			ereport(ERROR,
@@ -1368,23 +1358,56 @@ rollup_common(FunctionCallInfo fcinfo, const char *fn, Oid relid, int idoc)
 		seen[t] = true;
 		tv[t] = vn[i] ? NAN : DatumGetFloat8(vd[i]);
 	}
+	pfree(seen);
+	return tv;
+}
+
+/* Raise a roll-up error, naming the failing target when there is one. */
+static void
+rollup_raise(const char *fn, const rollup_cache *c, int rc, const mlg_errinfo *err)
+	pg_attribute_noreturn();
+
+static void
+rollup_raise(const char *fn, const rollup_cache *c, int rc, const mlg_errinfo *err)
+{
+	char		what[MLG_ID_MAX + 32];
+	size_t		node;
+
+	if (err->row >= 0 && mlg_catalogue_target_node(c->cat, (size_t) err->row, &node) == MLG_OK)
+	{
+		snprintf(what, sizeof what, "target \"%.*s\"", MLG_ID_MAX, c->rows[node].id);
+		mlg_raise(fn, what, rc, err);
+	}
+	mlg_raise(fn, NULL, rc, err);
+}
+
+/* The roll-up of one student: arguments (catalogue, target_id text[],
+ * target_value float8[], method, params, scale); one row per node. */
+static Datum
+rollup_common(FunctionCallInfo fcinfo, const char *fn, Oid relid, int idoc)
+{
+	ReturnSetInfo *rsi = (ReturnSetInfo *) fcinfo->resultinfo;
+	rollup_cache *c;
+	double	   *tv,
+			   *node_value;
+	int32_t    *node_level,
+			   *node_flags;
+	mlg_errinfo err;
+	int			rc;
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("%s: catalogue, target_id and target_value must not be NULL", fn)));
+	c = rollup_get(fcinfo, fn, relid, idoc, 3);
+	tv = rollup_targets(fcinfo, fn, c);
 	node_value = palloc(c->n * sizeof *node_value);
 	node_level = palloc(c->n * sizeof *node_level);
 	node_flags = palloc(c->n * sizeof *node_flags);
 	memset(&err, 0, sizeof err);
 	rc = mlg_rollup_run(c->cat, 1, tv, 1, node_value, node_level, node_flags, &err);
 	if (rc != MLG_OK)
-	{
-		char		what[MLG_ID_MAX + 32];
-		size_t		node;
-
-		if (err.row >= 0 && mlg_catalogue_target_node(c->cat, (size_t) err.row, &node) == MLG_OK)
-		{
-			snprintf(what, sizeof what, "target \"%.*s\"", MLG_ID_MAX, c->rows[node].id);
-			mlg_raise(fn, what, rc, &err);
-		}
-		mlg_raise(fn, NULL, rc, &err);
-	}
+		rollup_raise(fn, c, rc, &err);
 
 	InitMaterializedSRF(fcinfo, 0);
 	for (size_t i = 0; i < c->n; i++)
@@ -1427,6 +1450,99 @@ Datum
 mlg_pg_rollup_case(PG_FUNCTION_ARGS)
 {
 	return rollup_common(fcinfo, "mlg_rollup_case", InvalidOid, 0);
+}
+
+PG_FUNCTION_INFO_V1(mlg_pg_rollup_explain);
+Datum		mlg_pg_rollup_explain(PG_FUNCTION_ARGS);
+
+/* mlg_rollup_explain(catalogue regclass, target_id text[], target_value
+ * float8[], node text, method, params, scale): how one node got its mark
+ * for one student (mlg_rollup_explain()), one row per child in link order;
+ * a target, which has no children, gives one row with the child columns
+ * NULL. */
+Datum
+mlg_pg_rollup_explain(PG_FUNCTION_ARGS)
+{
+	const char *fn = "mlg_rollup_explain";
+	ReturnSetInfo *rsi = (ReturnSetInfo *) fcinfo->resultinfo;
+	rollup_cache *c;
+	double	   *tv;
+	char	   *node_id;
+	size_t		node;
+	mlg_node_info info;
+	mlg_rollup_step step;
+	mlg_rollup_child *ch;
+	mlg_errinfo err;
+	int			rc;
+	const char *rule,
+			   *reason;
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("%s: catalogue, target_id, target_value and node must not be NULL", fn)));
+	c = rollup_get(fcinfo, fn, PG_GETARG_OID(0), -1, 4);
+	tv = rollup_targets(fcinfo, fn, c);
+	node_id = text_to_cstring(PG_GETARG_TEXT_PP(3));
+	rc = mlg_catalogue_find(c->cat, node_id, &node);
+	if (rc != MLG_OK)
+		ereport(ERROR,
+				(errcode(mlg_sqlstate(rc)),
+				 errmsg("%s: node \"%s\": %s", fn, node_id,
+						rc == MLG_EDUPLICATE ? "ambiguous short id" : "not in the catalogue"),
+				 errdetail("libmlg status %s (%d).", mlg_errname(rc), rc)));
+	if (mlg_catalogue_node_info(c->cat, node, &info) != MLG_OK)
+		elog(ERROR, "%s: node %zu has no info", fn, node);
+	ch = palloc((size_t) Max(info.n_children, 1) * sizeof *ch);
+	memset(&err, 0, sizeof err);
+	rc = mlg_rollup_explain(c->cat, tv, node, &step, ch, (size_t) info.n_children, &err);
+	if (rc != MLG_OK)
+		rollup_raise(fn, c, rc, &err);
+	rule = mlg_rollup_rule_name(step.rule);
+	reason = mlg_rollup_refuse_name(step.reason);
+
+	InitMaterializedSRF(fcinfo, 0);
+	for (int64 i = 0; i < Max(info.n_children, 1); i++)
+	{
+		Datum		v[15];
+		bool		nulls[15];
+		bool		has_child = i < info.n_children;
+		const mlg_rollup_child *k = &ch[i];
+		bool		node_na = step.level == MLG_LEVEL_NA;
+
+		memset(nulls, 0, sizeof nulls);
+		/* the child */
+		v[0] = has_child ? CStringGetTextDatum(c->rows[k->node].id) : (Datum) 0;
+		v[1] = has_child ? Float8GetDatum(k->weight) : (Datum) 0;
+		v[2] = has_child ? Float8GetDatum(k->value) : (Datum) 0;
+		v[3] = has_child ? Float8GetDatum(k->number) : (Datum) 0;
+		v[4] = has_child ? Int32GetDatum(k->level + 1) : (Datum) 0;
+		v[5] = has_child ? BoolGetDatum(k->used != 0) : (Datum) 0;
+		v[6] = has_child ? BoolGetDatum(k->blocking != 0) : (Datum) 0;
+		for (int j = 0; j <= 6; j++)
+			nulls[j] = !has_child;
+		if (has_child)
+		{
+			nulls[2] = isnan(k->value);
+			nulls[3] = isnan(k->number);
+			nulls[4] = k->level == MLG_LEVEL_NA;
+		}
+		/* the node */
+		v[7] = CStringGetTextDatum(rule ? rule : "unknown");
+		v[8] = Float8GetDatum(step.value);
+		nulls[8] = node_na;
+		v[9] = Int32GetDatum(step.level + 1);
+		nulls[9] = node_na;
+		v[10] = flags_array(step.flags);
+		v[11] = CStringGetTextDatum(reason ? reason : "unknown");
+		v[12] = Int32GetDatum(step.refused_level + 1);
+		nulls[12] = step.refused_level < 0;
+		v[13] = Float8GetDatum(step.statistic);
+		nulls[13] = isnan(step.statistic);
+		v[14] = CStringGetTextDatum(step.message);
+		tuplestore_putvalues(rsi->setResult, rsi->setDesc, v, nulls);
+	}
+	return (Datum) 0;
 }
 
 /* ------------------------------------------------------------------------ */

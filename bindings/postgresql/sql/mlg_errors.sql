@@ -62,6 +62,9 @@ SELECT try($$SELECT * FROM mlg_rollup('c', array['T1'], array['Infinity'::float8
 SELECT try($$SELECT * FROM mlg_rollup('c', array[NULL], array[3])$$);
 SELECT try($$SELECT * FROM mlg_rollup('no_such_table', array['T1'], array[3])$$);
 SELECT try($$SELECT * FROM mlg_rollup('z', array['T1'], array[3])$$);
+SELECT try($$SELECT * FROM mlg_rollup_explain('c', array['T1'], array[3], 'X')$$);
+SELECT try($$SELECT * FROM mlg_rollup_explain('c', array['T1'], array[3], NULL)$$);
+SELECT try($$SELECT * FROM mlg_rollup_explain('c', array['T1'], array[7], 'D')$$);
 CREATE TABLE bad_rule (id text, parent text, rule text);
 INSERT INTO bad_rule VALUES ('D', NULL, 'mostly_proficient p=1.5'), ('T', 'D', NULL);
 SELECT try($$SELECT * FROM mlg_rollup('bad_rule', array['T'], array[3])$$);

@@ -25,6 +25,17 @@ SELECT v, r.level, r.flags
 FROM (VALUES (array[3, 3, 3, 1]::float8[]), (array[4, 4, 4, 1]::float8[])) x(v),
      mlg_rollup('oa', array['3.OA.A.1', '3.OA.A.3', '3.OA.B.5', '3.OA.D.8'], v) r
 WHERE r.kind = 'composite';
+-- Why 3, 3, 3, 1 is a 2 (an appeal): 75% of the targets are at 3 or above
+-- (statistic 0.75, enough for p=0.75), but 3.OA.D.8's 1 is below 3-1, so
+-- level 3 is refused for a gap and that child is the blocking one.
+SELECT child, value, level, used, blocking, rule, node_level, node_flags, refused,
+       refused_level, statistic, message
+FROM mlg_rollup_explain('oa', array['3.OA.A.1', '3.OA.A.3', '3.OA.B.5', '3.OA.D.8'],
+                        array[3, 3, 3, 1], '3.OA');
+-- A target has no children: one row, child columns NULL.
+SELECT child, rule, node_value, node_level, refused
+FROM mlg_rollup_explain('oa', array['3.OA.A.1'], array[3.3], '3.OA.A.1');
+
 -- A target not given (or NULL) is N/A: the domain uses the other three
 -- (3, 3, 3 -> 3) and is flagged partial.  Short ids resolve (3.OA.1 is
 -- 3.OA.A.1 without its cluster letter).
