@@ -23,6 +23,7 @@ SELECT try($$SELECT * FROM mlg_explain('{1}', array[current_date], NULL, NULL, N
 SELECT try($$SELECT * FROM mlg_explain(array[NULL]::float8[], array[NULL]::date[])$$) AS explain_null_elems;
 SELECT try($$SELECT * FROM mlg_rollup(NULL, NULL, NULL)$$) AS rollup_nulls;
 SELECT try($$SELECT * FROM mlg_rollup_case(NULL, NULL, NULL, NULL, NULL, NULL)$$) AS case_nulls;
+SELECT try($$SELECT * FROM mlg_rollup_explain(NULL, NULL, NULL, NULL, NULL, NULL, NULL)$$) AS rexplain_nulls;
 
 -- NaN and infinities as scores, weights and parameters.
 SELECT s, w, try(format($$SELECT mlg_proficiency(%s::float8, current_date, %s::float8, NULL, 'mean', '{}')$$, s, w))
@@ -83,6 +84,8 @@ TRUNCATE odd;
 INSERT INTO odd VALUES ('X', 'X', NULL, NULL, NULL, NULL), ('T', 'X', NULL, NULL, NULL, NULL);
 SELECT try($$SELECT * FROM mlg_rollup('odd', array['T'], array[3])$$) AS self_parent;
 SELECT try($$SELECT * FROM mlg_rollup('pg_class', array['T'], array[3])$$) AS system_table;
+SELECT try($$SELECT * FROM mlg_rollup_explain('odd', array['T'], array[3], 'X', params => '{"decimals": "x"}')$$) AS rexplain_bad_params;
+SELECT try($$SELECT * FROM mlg_rollup_explain('odd', array['T'], array[3], '')$$) AS rexplain_empty_node;
 SELECT try($$SELECT * FROM mlg_rollup(0, array['T'], array[3])$$) AS oid_zero;
 -- Large target arrays: 100000 unknown ids fail on the first.
 TRUNCATE odd;
