@@ -80,4 +80,62 @@ int mlg__series_run(size_t n, const int32_t *day, const double *score,
                     void *scratch, mlg_result *out, mlg_explain_row *rows,
                     mlg_errinfo *err, int64_t group, int64_t row_base);
 
+
+
+/* ---------------------------------------------------------- methods -- */
+
+/* The method table (method_table.c): everything that asks "which methods
+ * propagate NaN / need days / take log_shift / read n" reads a row of it
+ * instead of its own switch.  Adding a method is one row plus one kernel
+ * (kernels.h); CONTRIBUTING.md has the recipe. */
+struct mlg__mctx;
+struct mlg__pow_tab;
+
+/* A kernel: the value of a method over a gathered series (kernels.h). */
+typedef int (*mlg__kernel_fn)(const struct mlg__mctx *c, double *value,
+                              size_t *k_used, int *na);
+
+/* Method flags. */
+#define MLG__MF_NAN_PROPAGATES 1u /* every score enters a sum, product or
+                                     fit, so a NaN score makes the value NaN
+                                     (the fast validation relies on it) */
+#define MLG__MF_LOG_DOMAIN     2u /* takes ln(score + log_shift): every
+                                     counted score + log_shift must be > 0 */
+#define MLG__MF_NEEDS_DAYS     4u /* reads the days (day NULL: MLG_ENULL) */
+
+/* The parameter keys of mlg_method_params_set(), as bits for a row's
+ * `keys` (which keys the method reads).  Indexed like the key table in
+ * params.c. */
+#define MLG__PK_N              0
+#define MLG__PK_TIE            1
+#define MLG__PK_MISSING        2
+#define MLG__PK_WEIGHT         3
+#define MLG__PK_MASTERY        4
+#define MLG__PK_HALF_LIFE_DAYS 5
+#define MLG__PK_AS_OF          6
+#define MLG__PK_ROUNDING       7
+#define MLG__PK_DECIMALS       8
+#define MLG__PK_LOG_SHIFT      9
+#define MLG__PK_COUNT         10
+#define MLG__PK_BIT(k) (1u << (k))
+/* Keys every method reads: how rows count and how the value becomes a
+ * level. */
+#define MLG__PK_COMMON (MLG__PK_BIT(MLG__PK_MISSING) | \
+                        MLG__PK_BIT(MLG__PK_ROUNDING) | \
+                        MLG__PK_BIT(MLG__PK_DECIMALS))
+
+typedef struct mlg__method_desc {
+    const char    *name;       /* mlg_method_name(); pinned */
+    uint32_t       flags;      /* MLG__MF_* */
+    uint32_t       keys;       /* MLG__PK_BIT()s the method reads */
+    int32_t        default_n;  /* params.n after mlg_method_params_init() */
+    mlg__kernel_fn kernel;     /* kernels.h */
+} mlg__method_desc;
+
+/* Indexed by MLG_METHOD_*. */
+extern const mlg__method_desc mlg__method_table[MLG_METHOD_COUNT];
+
+/* Fill the batch engine's power-law tables (kernels.h, mlg__pow_tab). */
+void mlg__pow_tab_fill(struct mlg__pow_tab *t);
+
 #endif
