@@ -8,29 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Indexed by MLG_METHOD_*; the names are pinned with the constants. */
-static const char *const method_names[MLG_METHOD_COUNT] = {
-    [MLG_METHOD_MEAN] = "mean",
-    [MLG_METHOD_MEDIAN] = "median",
-    [MLG_METHOD_MODE] = "mode",
-    [MLG_METHOD_MOST_RECENT] = "most_recent",
-    [MLG_METHOD_HIGHEST] = "highest",
-    [MLG_METHOD_LOWEST] = "lowest",
-    [MLG_METHOD_RECENT_MEAN] = "recent_mean",
-    [MLG_METHOD_RECENT_MEDIAN] = "recent_median",
-    [MLG_METHOD_RECENT_MODE] = "recent_mode",
-    [MLG_METHOD_HIGHEST_MEAN] = "highest_mean",
-    [MLG_METHOD_DECAYING_AVERAGE] = "decaying_average",
-    [MLG_METHOD_WEIGHTED_AVERAGE] = "weighted_average",
-    [MLG_METHOD_N_MASTERY] = "n_mastery",
-    [MLG_METHOD_POWER_LAW] = "power_law",
-    [MLG_METHOD_LINEAR_TREND] = "linear_trend",
-    [MLG_METHOD_BEST_FIT] = "best_fit",
-    [MLG_METHOD_MAX_MEAN_POWER_LAW] = "max_mean_power_law",
-    [MLG_METHOD_TIME_DECAY] = "time_decay",
-    [MLG_METHOD_CONSISTENT_RECENT] = "consistent_recent",
-};
-
 int mlg_method_params_init(mlg_method_params *p, int32_t method)
 {
     if (!p)
@@ -40,21 +17,9 @@ int mlg_method_params_init(mlg_method_params *p, int32_t method)
     mlg_method_params q;
     memset(&q, 0, sizeof q);
     q.method = method;
-    /* n is >= 1 for every method (validate checks it whatever the method):
-     * 3 for recent_* and highest_mean (Educate's "average of 3 highest"),
-     * 5 for n_mastery (Canvas's default), 2 for consistent_recent (the
-     * bulletin's "more recent or consistent performance" over two). */
-    switch (method) {
-    case MLG_METHOD_N_MASTERY:
-        q.n = 5;
-        break;
-    case MLG_METHOD_CONSISTENT_RECENT:
-        q.n = 2;
-        break;
-    default:
-        q.n = 3;
-        break;
-    }
+    /* n is >= 1 for every method (validate checks it whatever the method);
+     * each row of the method table says its default. */
+    q.n = mlg__method_table[method].default_n;
     q.tie = MLG_TIE_RECENT;
     q.missing = MLG_MISSING_IGNORE;
     q.weight = 0.65;
@@ -114,7 +79,7 @@ int mlg_method_from_name(const char *name, int32_t *method)
     if (!name || !method)
         return MLG_ENULL;
     for (int32_t i = 0; i < MLG_METHOD_COUNT; i++) {
-        if (strcmp(method_names[i], name) == 0) {
+        if (strcmp(mlg__method_table[i].name, name) == 0) {
             *method = i;
             return MLG_OK;
         }
@@ -126,7 +91,7 @@ const char *mlg_method_name(int32_t method)
 {
     if (method < 0 || method >= MLG_METHOD_COUNT)
         return NULL;
-    return method_names[method];
+    return mlg__method_table[method].name;
 }
 
 /* ---------------------------------------------------------------- text -- */

@@ -606,22 +606,48 @@ static void test_argument_errors(void **state)
     assert_int_equal(e.status, MLG_EINVAL);
     assert_untouched(&b);
 
-    /* Bad params: weight outside (0,1], unknown method, NaN mastery. */
-    mlg_method_params bad = p;
-    bad.weight = 1.5;
-    assert_int_equal(mlg_batch_compute(NG, b.off, b.day, b.score, NULL, NULL,
-                                       NULL, &bad, 1, b.v, b.l, b.c, &e),
-                     MLG_EINVAL);
-    bad = p;
-    bad.method = MLG_METHOD_COUNT;
-    assert_int_equal(mlg_batch_compute(NG, b.off, b.day, b.score, NULL, NULL,
-                                       NULL, &bad, 1, b.v, b.l, b.c, &e),
-                     MLG_EINVAL);
-    bad = p;
-    bad.mastery = NAN;
-    assert_int_equal(mlg_batch_compute(NG, b.off, b.day, b.score, NULL, NULL,
-                                       NULL, &bad, 1, b.v, b.l, b.c, &e),
-                     MLG_EINVAL);
+    /* Bad params: weight outside (0,1], unknown method, NaN mastery.  The
+     * batch reports the status mlg_series_compute() reports for the same
+     * parameters (include/mlg.h, mlg_batch_compute). */
+    static const struct { const char *name; int field; double x; } bad_cases[] = {
+        {"weight 1.5", 0, 1.5}, {"method COUNT", 1, 0}, {"mastery NaN", 2, NAN}};
+    for (size_t i = 0; i < sizeof bad_cases / sizeof bad_cases[0]; i++) {
+        mlg_method_params bad = p;
+        if (bad_cases[i].field == 0)
+            bad.weight = bad_cases[i].x;
+        else if (bad_cases[i].field == 1)
+            bad.method = MLG_METHOD_COUNT;
+        else
+            bad.mastery = bad_cases[i].x;
+        mlg_result r1;
+        mlg_errinfo es;
+        const int want = mlg_series_compute(3, b.day, b.score, NULL, NULL, NULL,
+                                            &bad, &r1, &es);
+        const int got = mlg_batch_compute(NG, b.off, b.day, b.score, NULL,
+                                          NULL, NULL, &bad, 1, b.v, b.l, b.c,
+                                          &e);
+        if (got != want || e.status != want)
+            fail_msg("%s: batch %d, series %d", bad_cases[i].name, got, want);
+    }
+    /* Hand-checked: weight 1.5 is out of range, an unknown method is not
+     * found, NaN mastery is not finite. */
+    {
+        mlg_method_params bad = p;
+        bad.weight = 1.5;
+        assert_int_equal(mlg_batch_compute(NG, b.off, b.day, b.score, NULL,
+                                           NULL, NULL, &bad, 1, b.v, b.l, b.c,
+                                           &e), MLG_EINVAL);
+        bad = p;
+        bad.method = MLG_METHOD_COUNT;
+        assert_int_equal(mlg_batch_compute(NG, b.off, b.day, b.score, NULL,
+                                           NULL, NULL, &bad, 1, b.v, b.l, b.c,
+                                           &e), MLG_ENOTFOUND);
+        bad = p;
+        bad.mastery = NAN;
+        assert_int_equal(mlg_batch_compute(NG, b.off, b.day, b.score, NULL,
+                                           NULL, NULL, &bad, 1, b.v, b.l, b.c,
+                                           &e), MLG_ENAN);
+    }
     assert_untouched(&b);
 
     /* Bad scale: no levels. */
