@@ -149,13 +149,15 @@ typedef int (*mlg__kernel_fn)(const struct mlg__mctx *c, double *value,
 #define MLG__PK_ROUNDING       7
 #define MLG__PK_DECIMALS       8
 #define MLG__PK_LOG_SHIFT      9
-#define MLG__PK_COUNT         10
+#define MLG__PK_ARITH         10
+#define MLG__PK_COUNT         11
 #define MLG__PK_BIT(k) (1u << (k))
 /* Keys every method reads: how rows count and how the value becomes a
  * level. */
 #define MLG__PK_COMMON (MLG__PK_BIT(MLG__PK_MISSING) | \
                         MLG__PK_BIT(MLG__PK_ROUNDING) | \
-                        MLG__PK_BIT(MLG__PK_DECIMALS))
+                        MLG__PK_BIT(MLG__PK_DECIMALS) | \
+                        MLG__PK_BIT(MLG__PK_ARITH))
 
 typedef struct mlg__method_desc {
     const char    *name;       /* mlg_method_name(); pinned */
@@ -167,6 +169,10 @@ typedef struct mlg__method_desc {
 
 /* Indexed by MLG_METHOD_*. */
 extern const mlg__method_desc mlg__method_table[MLG_METHOD_COUNT];
+
+/* Canvas's whole-percent weight k for weight w (0.65 -> 65), or -1 if
+ * w * 100 is not a whole number 0..100 (params.c). */
+int32_t mlg__canvas_percent(double w);
 
 /* Fill the batch engine's power-law tables (kernels.h, mlg__pow_tab). */
 void mlg__pow_tab_fill(struct mlg__pow_tab *t);

@@ -47,7 +47,11 @@ static void assert_other_defaults(const char *name, const mlg_method_params *p)
     assert_double_near_case(name, p->mastery, 3.0, 0.0);
     assert_double_near_case(name, p->half_life_days, 30.0, 0.0);
     assert_int_equal(p->as_of, MLG_DAY_NONE);
-    assert_int_equal(p->reserved, 0);
+    assert_int_equal(p->arith, MLG_ARITH_LIBMLG);
+    for (size_t i = 0; i < 6; i++) {
+        assert_int_equal(p->reserved_i[i], 0);
+        assert_true(p->reserved_d[i] == 0.0);
+    }
     assert_double_near_case(name, p->log_shift, 0.0, 0.0);
 }
 
@@ -482,7 +486,10 @@ static void test_presets(void **state)
         assert_double_near_case(name, p.half_life_days, d.half_life_days,
                                 0.0);
         assert_int_equal(p.as_of, d.as_of);
-        assert_int_equal(p.reserved, 0);
+        for (size_t i = 0; i < 6; i++) {
+            assert_int_equal(p.reserved_i[i], 0);
+            assert_true(p.reserved_d[i] == 0.0);
+        }
         assert_double_near_case(name, p.log_shift, d.log_shift, 0.0);
         assert_status_case(name, mlg_method_params_validate(&p), MLG_OK);
     }

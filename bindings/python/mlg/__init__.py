@@ -22,7 +22,7 @@ from . import errors  # noqa: E402
 from .errors import MlgError  # noqa: E402,F401
 from ._native import Scale, MethodParams  # noqa: E402,F401
 from ._core import (  # noqa: E402,F401
-    methods, presets, method_id, params, scale, day_number,
+    methods, presets, method_id, params, param_info, scale, day_number,
     proficiency, result, explain, level, proficiency_batch,
     SeriesResult, ExplainedRow, Explanation, Batch, STATUS_CODES)
 
@@ -62,7 +62,8 @@ def __getattr__(name):
 
 # compute and compare (pandas) are provided lazily by __getattr__ and left
 # out of __all__ so that `from mlg import *` works without pandas.
-__all__ = ["methods", "presets", "method_id", "params", "scale",
+__all__ = ["methods", "presets", "method_id", "params", "param_info",
+           "scale",
            "day_number", "proficiency", "result", "explain", "level",
            "proficiency_batch", "STATUS_CODES", "SeriesResult",
            "ExplainedRow", "Explanation", "Batch", "Scale", "MethodParams",
