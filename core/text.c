@@ -1,9 +1,12 @@
 /* text.c -- strict text-to-value parsing and the range checks shared by the
  * method parameters (params.c) and the roll-up rules (catalogue.c), so that
  * `--decimals 3x` or `tie=newest` is refused the same way everywhere. */
+#define _POSIX_C_SOURCE 200809L /* newlocale, uselocale */
+
 #include "mlg_internal.h"
 
 #include <errno.h>
+#include <locale.h>
 #include <limits.h>
 #include <math.h>
 #include <stdlib.h>
@@ -35,8 +38,17 @@ int mlg__parse_double(const char *text, double *out)
         text[0] == '\n' || text[0] == '\v' || text[0] == '\f' ||
         text[0] == '\r')
         return MLG_EFORMAT;
+    /* strtod follows LC_NUMERIC ("0,75" under de_DE); read in the "C"
+     * locale instead, for this thread only (uselocale), so the text means
+     * the same whatever the process's locale. */
+    const locale_t c_loc = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+    if (c_loc == (locale_t)0)
+        return MLG_ENOMEM; /* GCOVR_EXCL_LINE: glibc's "C" never fails */
+    const locale_t old = uselocale(c_loc);
     char *end = NULL;
     const double v = strtod(text, &end);
+    uselocale(old);
+    freelocale(c_loc);
     if (end == text || *end != '\0')
         return MLG_EFORMAT;
     *out = v;
