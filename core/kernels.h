@@ -148,6 +148,49 @@ static inline void wsum4(const double *x, const double *w, size_t m, double *swx
     *sw = tw;
 }
 
+/* MLG_ARITH_CANVAS (Canvas's outcome rollups run in Ruby). */
+static inline int canvas(const mctx *c)
+{
+    return c->p->arith == MLG_ARITH_CANVAS;
+}
+
+/* One step of Ruby's Array#sum over Floats (array.c, rb_ary_sum: "Kahan-
+ * Babuska balancing compensated summation"): the running sum *f and the
+ * compensation *cp, which the caller adds at the end (f + c). */
+static inline void kb_add(double *f, double *cp, double x)
+{
+    const double t = *f + x;
+    if (fabs(*f) >= fabs(x))
+        *cp += (*f - t) + x;
+    else
+        *cp += (x - t) + *f;
+    *f = t;
+}
+
+/* Ruby's [x0, .., x(m-1)].sum for finite Floats. */
+static inline double kb_sum(const double *x, size_t m)
+{
+    double f = 0.0, cp = 0.0;
+    for (size_t i = 0; i < m; i++)
+        kb_add(&f, &cp, x[i]);
+    return f + cp;
+}
+
+/* Canvas's weights: an integer percent k as 0.01*k and 0.01*(100-k)
+ * (RollupScore: `latest * (0.01 * weight)`); otherwise w and 1 - w.  The
+ * two differ in the last bit (1 - 0.65 != 0.01 * 35). */
+static inline void decay_pair(const mctx *c, double *w, double *om)
+{
+    if (canvas(c)) {
+        const int32_t k = mlg__canvas_percent(c->p->weight);
+        *w = 0.01 * (double)k;
+        *om = 0.01 * (double)(100 - k);
+    } else {
+        *w = c->p->weight;
+        *om = 1.0 - *w;
+    }
+}
+
 /* (Weighted) mean of rows [a, b), b > a; explains influence w_j / W. */
 static inline double mean_range(const mctx *c, size_t a, size_t b)
 {
@@ -158,8 +201,9 @@ static inline double mean_range(const mctx *c, size_t a, size_t b)
         wsum4(c->s + a, c->w + a, m, &swx, &sw);
         v = swx / sw;
     } else {
+        /* Canvas: `(tmp_scores.sum.to_f / tmp_scores.size)`. */
         sw = (double)m;
-        v = sum4(c->s + a, m) / sw;
+        v = (canvas(c) ? kb_sum(c->s + a, m) : sum4(c->s + a, m)) / sw;
     }
     if (c->infl)
         for (size_t j = a; j < b; j++)
@@ -530,16 +574,23 @@ static inline double decay_alpha(double w, double q)
 /* d1 = s1; dk = w*sk + (1-w)*d(k-1)  (PowerSchool, Schoology, Otus, ...). */
 static inline double decaying_average(const mctx *c)
 {
-    const double w = c->p->weight, om = 1.0 - w;
+    /* Canvas's "decaying_average" (standard_decaying_average) computes
+     * (prev * 0.01*(100-k)) + (score * 0.01*k): the same sum, as IEEE
+     * addition commutes. */
+    double w, om;
+    decay_pair(c, &w, &om);
     const double *s = c->s;
     double v = s[0];
     if (!c->w) {
         for (size_t j = 1; j < c->k; j++)
             v = w * s[j] + om * v;
     } else {
+        /* A weight of 1 takes the unweighted pair, so all-1 weights give
+         * the unweighted bits. */
         for (size_t j = 1; j < c->k; j++) {
-            const double al = decay_alpha(w, c->w[j]);
-            v = al * s[j] + (1.0 - al) * v;
+            const double q = c->w[j];
+            const double al = decay_alpha(w, q);
+            v = al * s[j] + (q == 1.0 ? om : 1.0 - al) * v;
         }
     }
     if (c->infl) {
@@ -549,15 +600,17 @@ static inline double decaying_average(const mctx *c)
         double r = s[0];
         c->fit[0] = r;
         for (size_t j = 1; j < c->k; j++) {
-            const double al = decay_alpha(w, wt(c, j));
-            r = al * s[j] + (1.0 - al) * r;
+            const double q = wt(c, j);
+            const double al = decay_alpha(w, q);
+            r = al * s[j] + (q == 1.0 ? om : 1.0 - al) * r;
             c->fit[j] = r;
         }
         double tail = 1.0;
         for (size_t j = c->k - 1; j >= 1; j--) {
-            const double al = decay_alpha(w, wt(c, j));
+            const double q = wt(c, j);
+            const double al = decay_alpha(w, q);
             c->infl[j] = al * tail;
-            tail *= 1.0 - al;
+            tail *= q == 1.0 ? om : 1.0 - al;
         }
         c->infl[0] = tail;
     }
@@ -573,14 +626,17 @@ static inline double weighted_average(const mctx *c)
             c->infl[0] = 1.0;
         return c->s[0];
     }
-    const double w = c->p->weight;
+    /* Canvas (RollupScore#decaying_average_set): latest * (0.01 * k) +
+     * (older.sum / older.length) * (0.01 * (100 - k)), the sum Ruby's. */
+    double w, om;
+    decay_pair(c, &w, &om);
     const double earlier = mean_range(c, 0, k - 1); /* infl = w_j/W */
     if (c->infl) {
         for (size_t j = 0; j + 1 < k; j++)
-            c->infl[j] *= 1.0 - w;
+            c->infl[j] *= om;
         c->infl[k - 1] = w;
     }
-    return w * c->s[k - 1] + (1.0 - w) * earlier;
+    return w * c->s[k - 1] + om * earlier;
 }
 
 /* Canvas "n number of times": N/A with fewer than n results; keep the scores
@@ -589,19 +645,27 @@ static inline double n_mastery(const mctx *c, int *na)
 {
     const size_t k = c->k, n = (size_t)c->p->n;
     const double m = c->p->mastery;
+    /* Canvas: no mastery points (NaN), no mastery count: N/A
+     * (RollupScore#n_mastery_set returns nil without a rubric criterion);
+     * the kept scores are summed as Ruby's Array#sum. */
+    const int kb = canvas(c) && !c->w;
     size_t kept = 0;
-    double swx = 0, sw = 0;
+    double swx = 0, sw = 0, comp = 0;
     for (size_t j = 0; j < k; j++) {
         if (c->s[j] >= m) {
             const double wj = wt(c, j);
             kept++;
-            swx += wj * c->s[j];
+            if (kb)
+                kb_add(&swx, &comp, c->s[j]);
+            else
+                swx += wj * c->s[j];
             sw += wj;
         } else if (c->why) {
             c->why[j] = MLG_WHY_BELOW_MASTERY;
         }
     }
-    if (k < n || kept < n) {
+    swx += comp;
+    if (k < n || kept < n || isnan(m)) {
         *na = 1;
         return NAN;
     }
