@@ -28,7 +28,8 @@ const mlg__method_desc mlg__method_table[MLG_METHOD_COUNT] = {
     [MLG_METHOD_HIGHEST_MEAN] = {"highest_mean", 0, MLG__PK_COMMON | PK(N), 3,
                                  kern_highest_mean},
     [MLG_METHOD_DECAYING_AVERAGE] = {"decaying_average",
-                                     MLG__MF_NAN_PROPAGATES,
+                                     MLG__MF_NAN_PROPAGATES |
+                                         MLG__MF_ABS_WEIGHTS,
                                      MLG__PK_COMMON | PK(WEIGHT), 3,
                                      kern_decaying_average},
     [MLG_METHOD_WEIGHTED_AVERAGE] = {"weighted_average",

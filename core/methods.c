@@ -165,6 +165,26 @@ static int validate_gather(const rowin *in, scratch *sc, size_t *k_out,
     return MLG_OK;
 }
 
+/* Weights far from 1 (a subnormal 5e-324, or 1e308 whose sum overflows)
+ * lose the value: the mean of a single 2.4 of weight 5e-324 came out 2
+ * (5e-324 * 2.4 rounds to 1e-323).  The methods that use weights only
+ * through their ratios get them multiplied by a power of two, which is
+ * exact, so that the largest lies in [1, 2); weights within 2^-500..2^500
+ * are left alone, so ordinary weights keep their bits.  Not decaying_average
+ * (MLG__MF_ABS_WEIGHTS): there a weight is a count of sightings. */
+static void rescale_weights(double *w, size_t k)
+{
+    double mx = 0;
+    for (size_t j = 0; j < k; j++)
+        mx = w[j] > mx ? w[j] : mx;
+    if (mx >= 0x1p-500 && mx <= 0x1p500)
+        return;
+    /* scalbn, not a multiplication by 2^e: 2^1074 itself overflows. */
+    const int e = ilogb(mx);
+    for (size_t j = 0; j < k; j++)
+        w[j] = scalbn(w[j], -e);
+}
+
 /* Fast path check (no weights, no statuses): nonzero when some row might
  * fail validation.  One pass keeps the minimum and maximum in two lanes
  * (out-of-range and infinite scores fail the range test); NaN, which
@@ -254,6 +274,9 @@ retry:
         st = validate_gather(&in, &sc, &k, &ignored);
         if (st)
             return st;
+        if (weight && k > 0 &&
+            !(mlg__method_table[p->method].flags & MLG__MF_ABS_WEIGHTS))
+            rescale_weights(sc.w, k);
         c.s = sc.s;
         c.w = weight ? sc.w : NULL;
         c.d = day ? sc.d : NULL;

@@ -135,6 +135,9 @@ typedef int (*mlg__kernel_fn)(const struct mlg__mctx *c, double *value,
 #define MLG__MF_LOG_DOMAIN     2u /* takes ln(score + log_shift): every
                                      counted score + log_shift must be > 0 */
 #define MLG__MF_NEEDS_DAYS     4u /* reads the days (day NULL: MLG_ENULL) */
+#define MLG__MF_ABS_WEIGHTS    8u /* a weight's size matters, not only its
+                                     ratio to the others (the series path
+                                     rescales the other methods' weights) */
 
 /* The parameter keys of mlg_method_params_set(), as bits for a row's
  * `keys` (which keys the method reads).  Indexed like the key table in

@@ -743,16 +743,65 @@ static void test_overflow_value(void **state)
                                         &e), MLG_ENUMERIC);
     assert_non_null(strstr(e.message, "not finite"));
     assert_memory_equal(&r, &sentinel, sizeof r);
-    /* Weights that overflow: 1e308 + 1e308 = inf, and inf/inf is NaN, which
-     * must be an error, never mistaken for N/A. */
+    /* Weights whose sum would overflow (1e308 + 1e308 = inf, inf/inf NaN)
+     * are rescaled by a power of two first (methods.c, rescale_weights), so
+     * equal weights give the plain mean: (2 + 3) / 2 = 2.5. */
     const double s2[2] = {2, 3}, w2[2] = {1e308, 1e308};
     assert_int_equal(mlg_series_compute(2, NULL, s2, w2, NULL, NULL, &p, &r,
-                                        &e), MLG_ENUMERIC);
-    assert_memory_equal(&r, &sentinel, sizeof r);
+                                        &e), MLG_OK);
+    assert_double_near(r.value, 2.5, 0.0);
     mlg_method_params_init(&p, MLG_METHOD_N_MASTERY);
     p.n = 1;
+    p.mastery = 2.0;
     assert_int_equal(mlg_series_compute(2, NULL, s2, w2, NULL, NULL, &p, &r,
-                                        &e), MLG_ENUMERIC);
+                                        &e), MLG_OK);
+    assert_double_near(r.value, 2.5, 0.0);
+}
+
+/* Issue 14, finding 11: a subnormal weight (5e-324) made the mean of a
+ * single 2.4 come out 2 (5e-324 * 2.4 rounds to 1e-323, / 5e-324 = 2) and
+ * let best_fit leave the scale.  Weights used only as ratios are rescaled
+ * exactly, and no value leaves [score_min, score_max].  Hand-worked: one
+ * row gives its own score whatever its weight; equal weights give the plain
+ * mean (2.4 + 3.6) / 2 = 3 and the exact line through 2.4, 3.6 ends at 3.6. */
+static void test_tiny_weights(void **state)
+{
+    (void)state;
+    const double s1[1] = {2.4}, w1[1] = {5e-324};
+    const double s3[3] = {2.4, 3.6, 3.6}, w3[3] = {5e-324, 5e-324, 5e-324};
+    static const int32_t methods[] = {
+        MLG_METHOD_MEAN, MLG_METHOD_MEDIAN, MLG_METHOD_HIGHEST_MEAN,
+        MLG_METHOD_WEIGHTED_AVERAGE, MLG_METHOD_LINEAR_TREND,
+        MLG_METHOD_BEST_FIT, MLG_METHOD_POWER_LAW, MLG_METHOD_TIME_DECAY,
+        MLG_METHOD_MAX_MEAN_POWER_LAW};
+    const int32_t d3[3] = {10, 20, 30};
+    for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++) {
+        mlg_method_params p;
+        mlg_result r;
+        assert_int_equal(mlg_method_params_init(&p, methods[i]), MLG_OK);
+        assert_int_equal(mlg_series_compute(1, d3, s1, w1, NULL, NULL, &p, &r,
+                                            NULL), MLG_OK);
+        if (r.value != 2.4)
+            fail_msg("%s: one row of weight 5e-324 gives %.17g, not 2.4",
+                     mlg_method_name(methods[i]), r.value);
+        assert_int_equal(mlg_series_compute(3, d3, s3, w3, NULL, NULL, &p, &r,
+                                            NULL), MLG_OK);
+        if (!(r.value >= 1.0 && r.value <= 4.0))
+            fail_msg("%s: value %.17g leaves the scale",
+                     mlg_method_name(methods[i]), r.value);
+    }
+    mlg_method_params p;
+    mlg_result r;
+    assert_int_equal(mlg_method_params_init(&p, MLG_METHOD_MEAN), MLG_OK);
+    const double s2[2] = {2.4, 3.6}, w2[2] = {5e-324, 5e-324};
+    assert_int_equal(mlg_series_compute(2, NULL, s2, w2, NULL, NULL, &p, &r,
+                                        NULL), MLG_OK);
+    assert_double_near(r.value, 3.0, 1e-15);
+    assert_int_equal(mlg_method_params_init(&p, MLG_METHOD_LINEAR_TREND),
+                     MLG_OK);
+    assert_int_equal(mlg_series_compute(2, NULL, s2, w2, NULL, NULL, &p, &r,
+                                        NULL), MLG_OK);
+    assert_double_near(r.value, 3.6, 1e-12);
 }
 
 /* Ensure each NULL pointer gives MLG_ENULL and leaves out untouched. */
@@ -1197,6 +1246,7 @@ int main(void)
         cmocka_unit_test(test_error_table),
         cmocka_unit_test(test_nan_after_as_of),
         cmocka_unit_test(test_overflow_value),
+        cmocka_unit_test(test_tiny_weights),
         cmocka_unit_test(test_null_pointers),
         cmocka_unit_test(test_bad_params_and_scale),
         cmocka_unit_test(test_kernel_row_base),
