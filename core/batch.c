@@ -76,6 +76,7 @@ typedef struct batch_job {
     double *value_out;
     int32_t *level_out;
     int32_t *count_out;
+    int32_t *status_out;    /* NULL: stop at the first failing group */
     /* This thread's range and results. */
     size_t g0, g1;
     size_t max_n;       /* phase 1: largest group in the range */
@@ -322,7 +323,7 @@ static FORCE_INLINE size_t block_loop(batch_job *j, size_t g,
         (mlg__method_table[p->method].flags & MLG__MF_LOG_DOMAIN) &&
         !(shift + lo > 0);
     double *vo = j->value_out;
-    int32_t *lvo = j->level_out, *co = j->count_out;
+    int32_t *lvo = j->level_out, *co = j->count_out, *so = j->status_out;
     mlg__level_plan lp;
     mlg__level_plan_init(&lp, j->scale, p->rounding, p->decimals);
     mctx c;
@@ -355,6 +356,8 @@ static FORCE_INLINE size_t block_loop(batch_job *j, size_t g,
                 lvo[g] = MLG_LEVEL_NA;
             if (co)
                 co[g] = 0;
+            if (so)
+                so[g] = MLG_OK;
             continue;
         }
         const double *s = score + r0;
@@ -379,6 +382,8 @@ static FORCE_INLINE size_t block_loop(batch_job *j, size_t g,
                 lvo[g] = MLG_LEVEL_NA;
             if (co)
                 co[g] = (int32_t)ku;
+            if (so)
+                so[g] = MLG_OK;
             continue;
         }
         if (!isfinite(v))
@@ -389,6 +394,8 @@ static FORCE_INLINE size_t block_loop(batch_job *j, size_t g,
             lvo[g] = mlg__level_plan_of(&lp, v);
         if (co)
             co[g] = (int32_t)ku;
+        if (so)
+            so[g] = MLG_OK;
     }
     return g;
 }
@@ -442,18 +449,22 @@ static size_t (*const block_loops[MLG_METHOD_COUNT])(batch_job *, size_t) = {
     [MLG_METHOD_CONSISTENT_RECENT] = block_consistent_recent,
 };
 
-/* Phase 2: compute the range; stop at the first failing group. */
+/* Phase 2: compute the range.  Without status_out, stop at the first
+ * failing group; with it, mark the group and go on.  j->err keeps the
+ * range's first failure either way. */
 static void compute_range(batch_job *j)
 {
     const int64_t *o = j->offsets;
     const mlg_method_params *p = j->params;
     const mlg_scale *s = j->scale;
     const int fast = !j->weight && !j->status;
+    int32_t *so = j->status_out;
     size_t g = j->g0;
 #if defined(BATCH_AVX2)
     __builtin_cpu_init();
     j->avx2 = __builtin_cpu_supports("avx2") != 0;
 #endif
+    j->rc = MLG_OK;
     while (g < j->g1) {
         if (fast) {
             g = block_loops[p->method](j, g);
@@ -463,24 +474,31 @@ static void compute_range(batch_job *j)
         const int64_t lo = o[g];
         const size_t n = (size_t)(o[g + 1] - lo);
         mlg_result r;
+        mlg_errinfo later;
         const int rc = mlg__series_run(
             n, j->day ? j->day + lo : NULL, j->score + lo,
             j->weight ? j->weight + lo : NULL,
             j->status ? j->status + lo : NULL, s, p, j->scratch, &r, NULL,
-            &j->err, (int64_t)g, lo);
+            j->rc == MLG_OK ? &j->err : &later, (int64_t)g, lo);
         if (rc != MLG_OK) {
-            j->rc = rc;
             mark_failed(j, g);
-            return;
+            if (j->rc == MLG_OK)
+                j->rc = rc;
+            if (!so)
+                return;
+            so[g] = rc;
+            g++;
+            continue;
         }
         j->value_out[g] = r.value;
         if (j->level_out)
             j->level_out[g] = r.level;
         if (j->count_out)
             j->count_out[g] = r.n_used;
+        if (so)
+            so[g] = MLG_OK;
         g++;
     }
-    j->rc = MLG_OK;
 }
 
 static void *phase1_main(void *arg)
@@ -529,12 +547,63 @@ static size_t split_point(const int64_t *o, size_t n_groups, uint64_t target)
     return lo;
 }
 
+/* ------------------------------------------------------------------------ */
+/* Workspace                                                                  */
+/* ------------------------------------------------------------------------ */
+
+/* What a call allocates, kept between calls: thread states, one scratch
+ * buffer per thread slot (grown, never shrunk) and the power-law tables
+ * (filled once; their ln(v + log_shift) part each call). */
+struct mlg_batch_workspace {
+    batch_job *jobs;
+    size_t jobs_cap;
+    void *scratch[BATCH_MAX_THREADS];
+    size_t scratch_cap[BATCH_MAX_THREADS];
+    mlg__pow_tab *pt;
+};
+
+int mlg_batch_workspace_create(mlg_batch_workspace **out)
+{
+    if (!out)
+        return MLG_ENULL;
+    mlg_batch_workspace *ws = calloc(1, sizeof *ws);
+    if (!ws)
+        return MLG_ENOMEM; /* GCOVR_EXCL_LINE: calloc of a few KB */
+    *out = ws;
+    return MLG_OK;
+}
+
+void mlg_batch_workspace_free(mlg_batch_workspace *ws)
+{
+    if (!ws)
+        return;
+    for (size_t t = 0; t < BATCH_MAX_THREADS; t++)
+        free(ws->scratch[t]);
+    free(ws->jobs);
+    free(ws->pt);
+    free(ws);
+}
+
 int mlg_batch_compute(size_t n_groups, const int64_t *offsets,
                       const int32_t *day, const double *score,
                       const double *weight, const uint8_t *status,
                       const mlg_scale *scale, const mlg_method_params *params,
                       int32_t threads, double *value_out, int32_t *level_out,
                       int32_t *count_out, mlg_errinfo *err)
+{
+    return mlg_batch_compute_ex(n_groups, offsets, day, score, weight, status,
+                                scale, params, threads, value_out, level_out,
+                                count_out, NULL, NULL, err);
+}
+
+int mlg_batch_compute_ex(size_t n_groups, const int64_t *offsets,
+                         const int32_t *day, const double *score,
+                         const double *weight, const uint8_t *status,
+                         const mlg_scale *scale,
+                         const mlg_method_params *params, int32_t threads,
+                         double *value_out, int32_t *level_out,
+                         int32_t *count_out, int32_t *status_out,
+                         mlg_batch_workspace *ws, mlg_errinfo *err)
 {
     if (!offsets)
         return mlg__fail(err, MLG_ENULL, -1, -1, "offsets is NULL");
@@ -581,10 +650,24 @@ int mlg_batch_compute(size_t n_groups, const int64_t *offsets,
         nt = n_groups;
 
     /* Per-thread state, allocated before any output is written. */
-    batch_job *jobs = calloc(nt, sizeof *jobs);
-    if (!jobs)
-        return mlg__fail(err, MLG_ENOMEM, -1, -1,
-                         "cannot allocate %zu thread states", nt);
+    batch_job *jobs;
+    if (ws) {
+        if (ws->jobs_cap < nt) {
+            batch_job *grown = realloc(ws->jobs, nt * sizeof *grown);
+            if (!grown)
+                return mlg__fail(err, MLG_ENOMEM, -1, -1,
+                                 "cannot allocate %zu thread states", nt);
+            ws->jobs = grown;
+            ws->jobs_cap = nt;
+        }
+        jobs = ws->jobs;
+        memset(jobs, 0, nt * sizeof *jobs);
+    } else {
+        jobs = calloc(nt, sizeof *jobs);
+        if (!jobs)
+            return mlg__fail(err, MLG_ENOMEM, -1, -1,
+                             "cannot allocate %zu thread states", nt);
+    }
     /* Static partition by cost = rows + groups. */
     const uint64_t total = (uint64_t)offsets[n_groups] + n_groups;
     size_t prev = 0;
@@ -600,6 +683,7 @@ int mlg_batch_compute(size_t n_groups, const int64_t *offsets,
         j->value_out = value_out;
         j->level_out = level_out;
         j->count_out = count_out;
+        j->status_out = status_out;
         j->g0 = prev;
         size_t end = n_groups;
         if (t + 1 < nt) {
@@ -639,12 +723,19 @@ int mlg_batch_compute(size_t n_groups, const int64_t *offsets,
         (mlg__method_table[params->method].keys &
          MLG__PK_BIT(MLG__PK_LOG_SHIFT)) != 0;
     if (rc == MLG_OK && want_tab) {
-        pt = malloc(sizeof *pt + KERN_COUNT_VALUES * sizeof(double));
+        pt = ws ? ws->pt : NULL;
+        if (!pt) {
+            pt = malloc(sizeof *pt + KERN_COUNT_VALUES * sizeof(double));
+            if (pt) {
+                mlg__pow_tab_fill(pt);
+                if (ws)
+                    ws->pt = pt;
+            }
+        }
         if (!pt) {
             rc = mlg__fail(err, MLG_ENOMEM, -1, -1,
                            "cannot allocate the power-law tables");
         } else {
-            mlg__pow_tab_fill(pt);
             /* The same double ln_shifted() would compute. */
             ln_s = (double *)(void *)(pt + 1);
             for (int v = 0; v < KERN_COUNT_VALUES; v++)
@@ -656,13 +747,22 @@ int mlg_batch_compute(size_t n_groups, const int64_t *offsets,
         j->pt = pt;
         j->ln_s = ln_s;
         j->scratch_bytes = mlg__scratch_bytes(j->max_n, params);
-        if (j->scratch_bytes) {
-            j->scratch = j->scratch_bytes == SIZE_MAX
-                             ? NULL : malloc(j->scratch_bytes);
-            if (!j->scratch)
-                rc = mlg__fail(err, MLG_ENOMEM, -1, -1,
-                               "cannot allocate %zu scratch bytes",
-                               j->scratch_bytes);
+        if (!j->scratch_bytes)
+            continue;
+        if (ws && ws->scratch_cap[t] >= j->scratch_bytes) {
+            j->scratch = ws->scratch[t];
+            continue;
+        }
+        j->scratch = j->scratch_bytes == SIZE_MAX
+                         ? NULL : malloc(j->scratch_bytes);
+        if (!j->scratch) {
+            rc = mlg__fail(err, MLG_ENOMEM, -1, -1,
+                           "cannot allocate %zu scratch bytes",
+                           j->scratch_bytes);
+        } else if (ws) {
+            free(ws->scratch[t]);
+            ws->scratch[t] = j->scratch;
+            ws->scratch_cap[t] = j->scratch_bytes;
         }
     }
 
@@ -677,10 +777,12 @@ int mlg_batch_compute(size_t n_groups, const int64_t *offsets,
                 break;
             }
     }
-    for (size_t t = 0; t < nt; t++)
-        free(jobs[t].scratch);
-    free(jobs);
-    free(pt);
+    if (!ws) {
+        for (size_t t = 0; t < nt; t++)
+            free(jobs[t].scratch);
+        free(jobs);
+        free(pt);
+    }
     return rc;
 }
 

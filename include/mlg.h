@@ -514,8 +514,10 @@ MLG_API int mlg_value_to_level(double value, const mlg_scale *scale,
  * @param err        optional; on a data error, group and row (absolute row
  *                   index) name the first failing group in group order.
  * @return MLG_OK; MLG_ENULL; MLG_EINVAL (offsets[0] != 0, decreasing offsets,
- *         threads < 0, bad params/scale); MLG_EOVERFLOW (a group of more than
- *         INT32_MAX rows); MLG_ENOMEM; or any per-series error of
+ *         threads < 0); for bad params or scale the status
+ *         mlg_series_compute() returns for them (MLG_EINVAL, MLG_ENAN,
+ *         MLG_ENOTFOUND); MLG_EOVERFLOW (a group of more than INT32_MAX
+ *         rows); MLG_ENOMEM; or any per-series error of
  *         mlg_series_compute().  On argument errors (NULL, params, scale,
  *         offsets) outputs are untouched; on a data error outputs of other
  *         groups may have been written, and those of the failing group are
@@ -528,6 +530,45 @@ MLG_API int mlg_batch_compute(size_t n_groups, const int64_t *offsets,
                               const mlg_method_params *params, int32_t threads,
                               double *value_out, int32_t *level_out,
                               int32_t *count_out, mlg_errinfo *err);
+
+/* A batch workspace: what mlg_batch_compute_ex() allocates (thread states,
+ * per-thread scratch, tables), kept for the next call, so repeated calls
+ * on batches of similar shape allocate nothing.  Opaque; one call at a
+ * time (a workspace belongs to one thread at a time). */
+typedef struct mlg_batch_workspace mlg_batch_workspace;
+
+/* mlg_batch_workspace_create(): an empty workspace in *out.
+ * @return MLG_OK; MLG_ENULL; MLG_ENOMEM. */
+MLG_API int mlg_batch_workspace_create(mlg_batch_workspace **out);
+
+/* mlg_batch_workspace_free(): free ws and everything it holds; NULL is
+ * allowed. */
+MLG_API void mlg_batch_workspace_free(mlg_batch_workspace *ws);
+
+/* mlg_batch_compute_ex(): mlg_batch_compute() with two options.
+ * @param status_out  n_groups statuses, or NULL.  Given, the batch keeps
+ *                    going: a group whose series fails gets the status
+ *                    mlg_series_compute() returns for it (MLG_ESCALE,
+ *                    MLG_EORDER, ...) and NaN / MLG_LEVEL_NA / 0 outputs,
+ *                    and every other group is computed (status MLG_OK).
+ *                    Without it, the call stops at the first failing group
+ *                    as mlg_batch_compute() does.
+ * @param ws          a workspace to allocate from and keep, or NULL.
+ * @return as mlg_batch_compute(): on data errors, the status of the first
+ *         failing group in group order, which err names; with status_out
+ *         every group's outputs have then been written.  Argument errors
+ *         leave every output, status_out included, untouched.
+ * Results and statuses are the same for every thread count and with or
+ * without a workspace. */
+MLG_API int mlg_batch_compute_ex(size_t n_groups, const int64_t *offsets,
+                                 const int32_t *day, const double *score,
+                                 const double *weight, const uint8_t *status,
+                                 const mlg_scale *scale,
+                                 const mlg_method_params *params,
+                                 int32_t threads, double *value_out,
+                                 int32_t *level_out, int32_t *count_out,
+                                 int32_t *status_out, mlg_batch_workspace *ws,
+                                 mlg_errinfo *err);
 
 #ifdef __cplusplus
 }

@@ -234,6 +234,11 @@ PROTOTYPES = {
     "mlg_batch_compute": (c_int, [c_size_t, _i64p, _i32p, _dblp, _dblp, _u8p,
                                   _scalep, _paramsp, c_int32, _dblp, _i32p,
                                   _i32p, _errp]),
+    "mlg_batch_compute_ex": (c_int, [c_size_t, _i64p, _i32p, _dblp, _dblp,
+                                     _u8p, _scalep, _paramsp, c_int32, _dblp,
+                                     _i32p, _i32p, _i32p, c_void_p, _errp]),
+    "mlg_batch_workspace_create": (c_int, [_P(c_void_p)]),
+    "mlg_batch_workspace_free": (None, [c_void_p]),
 }
 
 # Roll-up and policy prototypes live with their structs in _rollup_types so
