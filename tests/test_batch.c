@@ -665,7 +665,7 @@ static void test_argument_errors(void **state)
 
 /* mlg.h, mlg_batch_compute_ex(): with status_out, a bad series marks its own
  * group and every other group is computed.  Bad groups are scattered through
- * a large batch (score out of scale, NaN, a day going back, a power-law
+ * a large batch (score above the scale, NaN, a day going back, a
  * score below the scale); each group's status equals
  * mlg_series_compute()'s on that group, the good groups' outputs equal its
  * results bit for bit, failing groups hold NaN / MLG_LEVEL_NA / 0, and the
