@@ -326,6 +326,14 @@ static FORCE_INLINE size_t block_loop(batch_job *j, size_t g,
     int32_t *lvo = j->level_out, *co = j->count_out, *so = j->status_out;
     mlg__level_plan lp;
     mlg__level_plan_init(&lp, j->scale, p->rounding, p->decimals);
+    /* Levels of near-threshold values; the key UINT64_MAX is a NaN
+     * pattern, which no value (finite here) has. */
+    uint64_t memo_key[64];
+    int32_t memo_level[64];
+    for (size_t i = 0; i < 64; i++) {
+        memo_key[i] = UINT64_MAX;
+        memo_level[i] = 0;
+    }
     mctx c;
     memset(&c, 0, sizeof c);
     c.p = p;
@@ -390,8 +398,25 @@ static FORCE_INLINE size_t block_loop(batch_job *j, size_t g,
             return g;
         v = kern_on_scale(v, lo, hi);
         vo[g] = v;
-        if (lvo)
-            lvo[g] = mlg__level_plan_of(&lp, v);
+        if (lvo) {
+            int32_t lv = mlg__level_plan_of(&lp, v);
+            if (lv < 0) {
+                /* Near a threshold: mlg__level_of() itself, remembered by
+                 * the value's bits (means land on 2.5 again and again). */
+                uint64_t key;
+                memcpy(&key, &v, sizeof key);
+                const size_t h = (size_t)((key * 0x9E3779B97F4A7C15ull) >> 58);
+                if (memo_key[h] == key) {
+                    lv = memo_level[h];
+                } else {
+                    lv = mlg__level_of(v, j->scale, p->rounding, p->decimals,
+                                       NULL);
+                    memo_key[h] = key;
+                    memo_level[h] = lv;
+                }
+            }
+            lvo[g] = lv;
+        }
         if (co)
             co[g] = (int32_t)ku;
         if (so)

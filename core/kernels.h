@@ -100,6 +100,16 @@ static inline size_t window_start(const mctx *c)
  * (l0+l1)+(l2+l3), so the CPU can overlap the adds. */
 static inline double sum4(const double *x, size_t m)
 {
+    /* Below four rows no lane but l0 is touched: the result is
+     * 0 + ((l0 + 0) + (0 + 0)) with l0 = ((0 + x0) + x1) + ..., and l0 is
+     * never -0 (it starts at +0, and x + -x rounds to +0), so adding the
+     * zeros changes no bit: the same double without the block loop. */
+    if (m < 4) {
+        double l0 = 0;
+        for (size_t j = 0; j < m; j++)
+            l0 += x[j];
+        return l0;
+    }
     double total = 0;
     for (size_t a = 0; a < m; a += SUM_BLOCK) {
         const size_t e = m - a < SUM_BLOCK ? m : a + SUM_BLOCK;
@@ -1194,6 +1204,35 @@ static inline int kern_consistent_recent(const mctx *c, double *v,
     mark(c, 0, a, MLG_WHY_OUTSIDE_WINDOW);
     *v = extreme(c, a, 0);
     return MLG_OK;
+}
+
+/* mlg__level_plan (mlg_internal.h): the level of x, or -1 when x lies
+ * within the band of a threshold and only mlg__level_of() can tell. */
+static inline int32_t mlg__level_plan_of(const mlg__level_plan *lp,
+                                         double x)
+{
+    int32_t lv = 0;
+    int near = 0;
+    const double band = lp->band;
+    if (lp->n_thr <= 4) {
+        /* Scales of up to five levels: thr[] is padded with +inf, which no
+         * finite value reaches or comes near, so four straight-line steps
+         * make the same comparisons. */
+        double md = INFINITY; /* distance to the nearest threshold */
+        for (int32_t i = 0; i < 4; i++) {
+            const double dx = x - lp->thr[i];
+            const double ad = fabs(dx);
+            lv += x >= lp->thr[i];
+            md = ad < md ? ad : md;
+        }
+        return md <= band ? -1 : lv;
+    }
+    for (int32_t i = 0; i < lp->n_thr; i++) {
+        const double dx = x - lp->thr[i];
+        lv += x >= lp->thr[i];
+        near |= (dx <= band) & (-dx <= band);
+    }
+    return near ? -1 : lv;
 }
 
 /* The last step of every method on both paths: a value never leaves the

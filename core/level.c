@@ -117,6 +117,8 @@ void mlg__level_plan_init(mlg__level_plan *lp, const mlg_scale *scale,
     lp->rounding = rounding;
     lp->decimals = decimals;
     lp->n_thr = n - 1;
+    for (int32_t i = 0; i < MLG_SCALE_MAX_LEVELS; i++)
+        lp->thr[i] = INFINITY; /* padding: see mlg__level_plan_of() */
     for (int32_t i = 1; i < n; i++) {
         switch (rounding) {
         case MLG_ROUND_HALF_UP:

@@ -68,8 +68,9 @@ int32_t mlg__level_of_values(double value, int32_t n, const double *value_of,
  * (1.5 units of the last kept decimal; 0 without rounding) within which
  * rounding could move a value across one.  mlg__level_plan_of() counts the
  * thresholds a value reaches when it lies outside every band, which is
- * then its level, and otherwise asks mlg__level_of() itself: the same level
- * without the rounding step on most values (the batch engine's loop). */
+ * then its level, and otherwise returns -1: the caller asks mlg__level_of()
+ * itself.  The same level without the rounding step on most values (the
+ * batch engine's loop). */
 typedef struct mlg__level_plan {
     const mlg_scale *scale;
     int32_t rounding, decimals;
@@ -81,20 +82,6 @@ typedef struct mlg__level_plan {
 void mlg__level_plan_init(mlg__level_plan *lp, const mlg_scale *scale,
                           int32_t rounding, int32_t decimals);
 
-static inline int32_t mlg__level_plan_of(const mlg__level_plan *lp,
-                                         double x)
-{
-    int32_t lv = 0;
-    int near = 0;
-    for (int32_t i = 0; i < lp->n_thr; i++) {
-        const double dx = x - lp->thr[i];
-        lv += x >= lp->thr[i];
-        near |= (dx <= lp->band) & (-dx <= lp->band);
-    }
-    return near ? mlg__level_of(x, lp->scale, lp->rounding, lp->decimals,
-                                NULL)
-                : lv;
-}
 
 /* Scratch bytes mlg__series_run() needs for a series of n rows under p
  * (0 for the methods that need none).  Batch callers size one buffer per
