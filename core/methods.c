@@ -9,11 +9,15 @@
  *     whole series with branch-light loops and works on the caller's arrays
  *     directly; only if that check finds a problem does the exact in-order
  *     validation run, so both paths report the same first error.
- *  2. Compute the method on (s, w, d, k).  w == NULL means "all weights 1"
+ *     Weights used only as ratios are rescaled by a power of two when
+ *     they lie far from 1 (rescale_weights).
+ *  2. Compute the method on (s, w, d, k) with its kernel from the method
+ *     table (kernels.h, method_table.c).  w == NULL means "all weights 1"
  *     and selects the unweighted arithmetic, so a series with excused rows
  *     gives bitwise the same value as the same series without them.
- *  3. Convert to a level with mlg__level_of() (level.c), the unchecked
- *     step of mlg_value_to_level().
+ *  3. Keep the value on the scale (kern_on_scale) and convert it to a
+ *     level with mlg__level_of() (level.c), the unchecked step of
+ *     mlg_value_to_level().
  *  4. For an explanation, scatter the per-row reasons, influences and
  *     fitted values back to input positions.
  *

@@ -420,7 +420,11 @@ typedef struct mlg_result {
  * @param score   n scores within [scale->score_min, scale->score_max]; the
  *                scores of excused rows, and of missing rows, are not read.
  * @param weight  n finite weights >= 0, or NULL for all 1; weight 0 rows are
- *                ignored like excused rows.
+ *                ignored like excused rows.  Only ratios matter (except for
+ *                decaying_average, where a weight q counts as q sightings):
+ *                weights as small as 5e-324 or as large as 1e308 give the
+ *                value of the same ratios near 1.  The value never leaves
+ *                [scale->score_min, scale->score_max].
  * @param status  n MLG_EVIDENCE_* codes, or NULL for all counted.
  * @param scale   the target's scale, or NULL for the CCS 4/3/2/1 scale.
  * @param params  method, parameters and rounding.
