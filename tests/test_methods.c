@@ -1028,7 +1028,8 @@ static double ruby_sum(const double *x, size_t n)
 
 static double ruby_round2(double x)
 {
-    double f = round(x * 100.0);
+    const double xs = x * 100.0;
+    double f = round(xs);
     if (x > 0 && (f + 0.5) / 100.0 <= x)
         f += 1;
     else if (x < 0 && (f - 0.5) / 100.0 >= x)
@@ -1046,18 +1047,30 @@ static double canvas_score(int how, const double *s, size_t n, int k,
     switch (how) {
     case CV_AVERAGE:
         return ruby_round2(ruby_sum(s, n) / (double)n);
-    case CV_WEIGHTED:
+    /* Each Ruby operation rounds on its own (a method call per operator),
+     * so every product gets its own statement here: a compiler may fuse
+     * a*b + c within one expression into an FMA (clang does by default),
+     * never across statements. */
+    case CV_WEIGHTED: {
         if (n == 1)
             return ruby_round2(s[0]);
-        return ruby_round2(s[n - 1] * (0.01 * k) +
-                           (ruby_sum(s, n - 1) / (double)(n - 1)) *
-                               (0.01 * (100 - k)));
+        const double latest = s[n - 1] * (0.01 * k);
+        const double older = (ruby_sum(s, n - 1) / (double)(n - 1)) *
+                             (0.01 * (100 - k));
+        return ruby_round2(latest + older);
+    }
     case CV_DECAYING: {
         if (n == 1)
             return ruby_round2(s[0]);
-        double d = (s[0] * (0.01 * (100 - k))) + (s[1] * (0.01 * k));
-        for (size_t i = 2; i < n; i++)
-            d = (d * (0.01 * (100 - k))) + (s[i] * (0.01 * k));
+        const double keep = 0.01 * (100 - k), rate = 0.01 * k;
+        double a = s[0] * keep;
+        double b = s[1] * rate;
+        double d = a + b;
+        for (size_t i = 2; i < n; i++) {
+            a = d * keep;
+            b = s[i] * rate;
+            d = a + b;
+        }
         return ruby_round2(d);
     }
     case CV_N_MASTERY: {
