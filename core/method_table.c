@@ -9,13 +9,16 @@
 #define PK(k) MLG__PK_BIT(MLG__PK_##k)
 
 const mlg__method_desc mlg__method_table[MLG_METHOD_COUNT] = {
+    /* Canvas ranges: OutcomeCalculationMethod::VALID_CALCULATION_INTS
+     * (instructure/canvas-lms); names mapped in docs/levels.md. */
     [MLG_METHOD_MEAN] = {"mean", MLG__MF_NAN_PROPAGATES, MLG__PK_COMMON, 3,
-                         kern_mean},
+                         kern_mean, {MLG__CANVAS_PLAIN, 0, 0}},
     [MLG_METHOD_MEDIAN] = {"median", 0, MLG__PK_COMMON, 3, kern_median},
     [MLG_METHOD_MODE] = {"mode", 0, MLG__PK_COMMON | PK(TIE), 3, kern_mode},
     [MLG_METHOD_MOST_RECENT] = {"most_recent", 0, MLG__PK_COMMON, 3,
-                                kern_most_recent},
-    [MLG_METHOD_HIGHEST] = {"highest", 0, MLG__PK_COMMON, 3, kern_highest},
+                                kern_most_recent, {MLG__CANVAS_PLAIN, 0, 0}},
+    [MLG_METHOD_HIGHEST] = {"highest", 0, MLG__PK_COMMON, 3, kern_highest,
+                            {MLG__CANVAS_PLAIN, 0, 0}},
     [MLG_METHOD_LOWEST] = {"lowest", 0, MLG__PK_COMMON, 3, kern_lowest},
     /* n = 3: Educate's "average of 3 highest" and the recent windows. */
     [MLG_METHOD_RECENT_MEAN] = {"recent_mean", 0, MLG__PK_COMMON | PK(N), 3,
@@ -31,15 +34,17 @@ const mlg__method_desc mlg__method_table[MLG_METHOD_COUNT] = {
                                      MLG__MF_NAN_PROPAGATES |
                                          MLG__MF_ABS_WEIGHTS,
                                      MLG__PK_COMMON | PK(WEIGHT), 3,
-                                     kern_decaying_average},
+                                     kern_decaying_average,
+                                     {MLG__CANVAS_PERCENT, 50, 99}},
     [MLG_METHOD_WEIGHTED_AVERAGE] = {"weighted_average",
                                      MLG__MF_NAN_PROPAGATES,
                                      MLG__PK_COMMON | PK(WEIGHT), 3,
-                                     kern_weighted_average},
+                                     kern_weighted_average,
+                                     {MLG__CANVAS_PERCENT, 1, 99}},
     /* n = 5: Canvas's default for "n number of times". */
     [MLG_METHOD_N_MASTERY] = {"n_mastery", 0,
                               MLG__PK_COMMON | PK(N) | PK(MASTERY), 5,
-                              kern_n_mastery},
+                              kern_n_mastery, {MLG__CANVAS_N, 1, 10}},
     [MLG_METHOD_POWER_LAW] = {"power_law",
                               MLG__MF_NAN_PROPAGATES | MLG__MF_LOG_DOMAIN,
                               MLG__PK_COMMON | PK(LOG_SHIFT), 3,

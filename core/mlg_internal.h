@@ -149,12 +149,25 @@ typedef int (*mlg__kernel_fn)(const struct mlg__mctx *c, double *value,
                         MLG__PK_BIT(MLG__PK_DECIMALS) | \
                         MLG__PK_BIT(MLG__PK_ARITH))
 
+/* A method's place in Canvas (MLG_ARITH_CANVAS): absent, present without
+ * an integer parameter, or present with one (Canvas's calculation_int),
+ * which is params.n or the weight as a whole percent, within lo..hi. */
+#define MLG__CANVAS_NONE    0
+#define MLG__CANVAS_PLAIN   1
+#define MLG__CANVAS_N       2
+#define MLG__CANVAS_PERCENT 3
+typedef struct mlg__canvas_int {
+    int32_t kind;              /* MLG__CANVAS_* */
+    int32_t lo, hi;
+} mlg__canvas_int;
+
 typedef struct mlg__method_desc {
     const char    *name;       /* mlg_method_name(); pinned */
     uint32_t       flags;      /* MLG__MF_* */
     uint32_t       keys;       /* MLG__PK_BIT()s the method reads */
     int32_t        default_n;  /* params.n after mlg_method_params_init() */
     mlg__kernel_fn kernel;     /* kernels.h */
+    mlg__canvas_int canvas;    /* Canvas's method and range, if any */
 } mlg__method_desc;
 
 /* Indexed by MLG_METHOD_*. */

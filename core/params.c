@@ -70,31 +70,28 @@ static int check_log_shift(double s)
     return s >= -LOG_SHIFT_MAX && s <= LOG_SHIFT_MAX ? MLG_OK : MLG_EINVAL;
 }
 
-/* Canvas's ranges (instructure/canvas-lms, OutcomeCalculationMethod
- * VALID_CALCULATION_INTS: weighted_average 1..99, standard_decaying_average
- * 50..99, n_mastery 1..10; highest, latest and average take no integer) and
- * its fixed PRECISION = 2 (RollupScore). */
+/* Canvas's methods and ranges, from the method table's rows (Canvas's
+ * OutcomeCalculationMethod VALID_CALCULATION_INTS), and its fixed
+ * PRECISION = 2 (RollupScore). */
 static int check_canvas(const mlg_method_params *p)
 {
     if (p->decimals != 2)
         return MLG_EINVAL;
-    int32_t k;
-    switch (p->method) {
-    case MLG_METHOD_MEAN:
-    case MLG_METHOD_HIGHEST:
-    case MLG_METHOD_MOST_RECENT:
+    const mlg__canvas_int *ci = &mlg__method_table[p->method].canvas;
+    int32_t v;
+    switch (ci->kind) {
+    case MLG__CANVAS_PLAIN:
         return MLG_OK;
-    case MLG_METHOD_WEIGHTED_AVERAGE:
-        k = mlg__canvas_percent(p->weight);
-        return k >= 1 && k <= 99 ? MLG_OK : MLG_EINVAL;
-    case MLG_METHOD_DECAYING_AVERAGE:
-        k = mlg__canvas_percent(p->weight);
-        return k >= 50 && k <= 99 ? MLG_OK : MLG_EINVAL;
-    case MLG_METHOD_N_MASTERY:
-        return p->n <= 10 ? MLG_OK : MLG_EINVAL;
+    case MLG__CANVAS_N:
+        v = p->n;
+        break;
+    case MLG__CANVAS_PERCENT:
+        v = mlg__canvas_percent(p->weight);
+        break;
     default:
         return MLG_EINVAL; /* Canvas has no such method */
     }
+    return v >= ci->lo && v <= ci->hi ? MLG_OK : MLG_EINVAL;
 }
 
 int32_t mlg__canvas_percent(double w)
