@@ -32,6 +32,15 @@ const mlg_scale *mlg__default_scale(void);
  * mlg__find_word: index of word in list[0..n), or -1.  *out is written only
  * on success. */
 int mlg__parse_int32(const char *text, int32_t *out);
+/* vsnprintf/snprintf with numbers formatted as in the "C" locale (a point
+ * before the decimals) whatever LC_NUMERIC says: error messages and scale
+ * labels read the same everywhere. */
+int mlg__vsnprintf_c(char *buf, size_t size, const char *fmt, va_list ap);
+int mlg__snprintf_c(char *buf, size_t size, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
 int mlg__parse_double(const char *text, double *out);
 int32_t mlg__find_word(const char *word, const char *const *list, int32_t n);
 

@@ -9,6 +9,8 @@
 #include <locale.h>
 #include <limits.h>
 #include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -53,6 +55,30 @@ int mlg__parse_double(const char *text, double *out)
         return MLG_EFORMAT;
     *out = v;
     return MLG_OK;
+}
+
+int mlg__vsnprintf_c(char *buf, size_t size, const char *fmt, va_list ap)
+{
+    /* As mlg__parse_double: this thread in the "C" locale for the call.
+     * Should the locale object be unavailable, format in the caller's
+     * locale rather than not at all (messages and labels, never data). */
+    const locale_t c_loc = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+    const locale_t old = c_loc ? uselocale(c_loc) : (locale_t)0;
+    const int n = vsnprintf(buf, size, fmt, ap);
+    if (c_loc) {
+        uselocale(old);
+        freelocale(c_loc);
+    }
+    return n;
+}
+
+int mlg__snprintf_c(char *buf, size_t size, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    const int n = mlg__vsnprintf_c(buf, size, fmt, ap);
+    va_end(ap);
+    return n;
 }
 
 int32_t mlg__find_word(const char *word, const char *const *list, int32_t n)

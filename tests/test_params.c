@@ -730,6 +730,18 @@ static void test_set_locale_independent(void **state)
     assert_int_equal(mlg_method_params_set(&p, "half_life_days", "12.5"),
                      MLG_OK);
     assert_true(p.half_life_days == 12.5);
+    /* Formatting too: a scale label and an error message print 2.5 and
+     * 9.5, not 2,5 and 9,5. */
+    mlg_scale sc;
+    const double vals[3] = {1, 2.5, 4};
+    assert_int_equal(mlg_scale_init(&sc, 3, vals), MLG_OK);
+    assert_string_equal(sc.label[1], "2.5");
+    const double s[2] = {2, 9.5};
+    mlg_result r;
+    mlg_errinfo e;
+    assert_int_equal(mlg_series_compute(2, NULL, s, NULL, NULL, NULL, &p, &r,
+                                        &e), MLG_ESCALE);
+    assert_non_null(strstr(e.message, "score 9.5 is outside"));
     setlocale(LC_NUMERIC, "C");
     if (locale_dir[0]) {
         char cmd[64];
