@@ -10,9 +10,12 @@
  *
  * Thread safety.  libmlg has no mutable global state and takes no locks; every
  * function is reentrant.  Read-only objects (scales, parameter structs, input
- * arrays, catalogues) may be shared between threads; an output buffer or an
- * mlg_errinfo belongs to one thread at a time.  The library never touches
- * GSL's process-wide error handler: inputs are validated before any GSL call.
+ * arrays, catalogues) may be shared between threads; an output buffer, an
+ * mlg_errinfo or an mlg_batch_workspace belongs to one thread at a time.
+ * The library never touches GSL's process-wide error handler: inputs are
+ * validated before any GSL call.  Nor does it change the process's locale:
+ * it reads and prints numbers in the "C" locale by switching only the
+ * calling thread, for the duration of the call (uselocale).
  *
  * Conventions.
  *  - Every fallible function returns an int status: MLG_OK (0) or a positive
