@@ -184,6 +184,9 @@ typedef struct row {
     int64_t level_mismatch;
     int bitwise_equal;    /* across thread counts: 1, 0, or -1 n/a */
     int status;
+    double stream_share;  /* batch: the same run's streaming bound's time
+                             over this time (1 = as fast as one read of the
+                             input), NaN otherwise */
 } row;
 
 static row *rows_tab;
@@ -205,6 +208,7 @@ static row *add_row(void)
     r->max_diff = NAN;
     r->level_mismatch = -1;
     r->bitwise_equal = -1;
+    r->stream_share = NAN;
     return r;
 }
 
@@ -212,20 +216,23 @@ static void print_row_header(void)
 {
     printf("kind\tname\tthreads\tgroups\trows\tinput_bytes\tbest_s\tmedian_s\t"
            "rows_per_s\tGB_per_s\tspeedup_vs_naive\tmax_abs_diff\t"
-           "level_mismatch\tbitwise_equal_threads\tstatus\n");
+           "level_mismatch\tbitwise_equal_threads\tstatus\tns_per_series\t"
+           "pct_of_stream\n");
 }
 
 static void print_row(const row *r)
 {
     const double rps = r->best > 0 ? (double)r->rows / r->best : NAN;
     const double gbs = r->best > 0 ? (double)r->bytes / r->best / 1e9 : NAN;
+    const double nsps = r->best > 0 && r->groups ? r->best * 1e9 / (double)r->groups
+                                                 : NAN;
     printf("%s\t%s\t%d\t%zu\t%zu\t%zu\t%.4f\t%.4f\t%.4g\t%.3f\t%.3g\t%.3g\t"
-           "%lld\t%s\t%s\n",
+           "%lld\t%s\t%s\t%.3g\t%.1f\n",
            r->kind, r->name, r->threads, r->groups, r->rows, r->bytes,
            r->best, r->median, rps, gbs, r->speedup, r->max_diff,
            (long long)r->level_mismatch,
            r->bitwise_equal < 0 ? "-" : r->bitwise_equal ? "yes" : "NO",
-           mlg_errname(r->status));
+           mlg_errname(r->status), nsps, 100.0 * r->stream_share);
     fflush(stdout);
 }
 
@@ -876,6 +883,7 @@ int main(int argc, char **argv)
             qsort(times, (size_t)o.rounds, sizeof *times, cmp_double);
             r->best = times[0];
             r->median = times[o.rounds / 2];
+            r->stream_share = stream_best[ti] / r->best;
             const uint64_t h = hash_outputs(ng, value, level, count);
             if (ti == 0)
                 h_first = h;
@@ -962,6 +970,11 @@ int main(int argc, char **argv)
             json_num(json, r->speedup);
             fprintf(json, ", \"max_abs_diff\": ");
             json_num(json, r->max_diff);
+            fprintf(json, ", \"ns_per_series\": ");
+            json_num(json, r->best > 0 && r->groups
+                               ? r->best * 1e9 / (double)r->groups : NAN);
+            fprintf(json, ", \"pct_of_stream\": ");
+            json_num(json, 100.0 * r->stream_share);
             fprintf(json, ", \"level_mismatch\": %lld, \"bitwise_equal_threads\": %s,"
                           " \"status\": \"%s\"}",
                     (long long)r->level_mismatch,

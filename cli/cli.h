@@ -23,11 +23,8 @@ int method_param(mlg_method_params *p, const char *key, const char *value);
  * "--name=VALUE")?  Sets *val and advances *i past the value. */
 int opt_val(int argc, char **argv, int *i, const char *name, const char **val);
 
-
-extern const char *const g_method_param_keys[];
-
-/* The method-parameter key an argument "--KEY" names (one of
- * g_method_param_keys, as stored there), or NULL if it names none. */
+/* The method-parameter key an argument "--KEY" names (the library's static
+ * string, from mlg_method_param_info()), or NULL if it names none. */
 const char *method_param_key(const char *arg);
 
 #endif

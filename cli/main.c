@@ -27,18 +27,24 @@ static const char usage_main[] =
     "3 finished with rejected rows, 4 I/O error, 5 out of memory, 6 internal\n"
     "error.  See docs/cli.md.\n";
 
-const char *const g_method_param_keys[] = {
-    "n", "tie", "missing", "weight", "mastery", "half_life_days", "as_of",
-    "rounding", "decimals", "log_shift", NULL};
+/* The library's key for parameter `name`, or NULL: the keys come from
+ * mlg_method_param_info() (every method accepts every key), so the tool
+ * keeps no list of its own. */
+static const char *param_key_lookup(const char *name)
+{
+    mlg_param_info pi;
+    for (size_t k = 0; k < mlg_method_param_count(); k++)
+        if (mlg_method_param_info(MLG_METHOD_MEAN, k, &pi) == MLG_OK &&
+            strcmp(name, pi.key) == 0)
+            return pi.key;
+    return NULL;
+}
 
 const char *method_param_key(const char *arg)
 {
     if (arg[0] != '-' || arg[1] != '-')
         return NULL;
-    for (size_t k = 0; g_method_param_keys[k]; k++)
-        if (!strcmp(arg + 2, g_method_param_keys[k]))
-            return g_method_param_keys[k];
-    return NULL;
+    return param_key_lookup(arg + 2);
 }
 
 int opt_val(int argc, char **argv, int *i, const char *name, const char **val)
@@ -105,15 +111,21 @@ int method_or_preset(const char *name, mlg_method_params *p)
 
 int method_param(mlg_method_params *p, const char *key, const char *value)
 {
-    int known = 0;
-    for (size_t k = 0; g_method_param_keys[k]; k++)
-        if (strcmp(key, g_method_param_keys[k]) == 0)
-            known = 1;
-    if (!known)
+    if (!param_key_lookup(key))
         return 0;
     int rc = mlg_method_params_set(p, key, value);
     if (rc != MLG_OK) {
-        diag("--%s %s: %s", key, value, mlg_strerror(rc));
+        mlg_param_info pi;
+        const char *help = "";
+        for (size_t k = 0; k < mlg_method_param_count(); k++)
+            if (mlg_method_param_info(p->method, k, &pi) == MLG_OK &&
+                strcmp(pi.key, key) == 0)
+                help = pi.words[0] ? pi.words : "";
+        if (help[0])
+            diag("--%s %s: %s (one of %s)", key, value, mlg_strerror(rc),
+                 help);
+        else
+            diag("--%s %s: %s", key, value, mlg_strerror(rc));
         return -1;
     }
     return 1;
@@ -248,18 +260,12 @@ static int score_main(score_bufs *b, int argc, char **argv)
                 }
                 val = argv[++i];
             }
-            int known = 0;
-            for (size_t k = 0; g_method_param_keys[k]; k++)
-                if (strcmp(kbuf, g_method_param_keys[k]) == 0)
-                    known = 1;
-            if (!known || np == 64) {
+            const char *pk = param_key_lookup(kbuf);
+            if (!pk || np == 64) {
                 diag("unknown option --%s (see mlg score --help)", kbuf);
                 return EXIT_USAGE;
             }
-            pkeys[np] = g_method_param_keys[0];
-            for (size_t k = 0; g_method_param_keys[k]; k++)
-                if (strcmp(kbuf, g_method_param_keys[k]) == 0)
-                    pkeys[np] = g_method_param_keys[k];
+            pkeys[np] = pk;
             pvals[np++] = val;
         } else if (!have_method && !all) {
             method_name = a;
@@ -351,6 +357,14 @@ static int score_main(score_bufs *b, int argc, char **argv)
                 return EXIT_USAGE;
         rc = score_one(method_name, &p, n, day, score, weight, st, &scale, 0);
     } else {
+        /* A bad value is refused before any method runs (it used to be
+         * ignored silently): the library checks each key's range the same
+         * way for every method. */
+        if (mlg_method_params_init(&p, MLG_METHOD_MEAN) != MLG_OK)
+            return EXIT_INTERNAL;
+        for (size_t k = 0; k < np; k++)
+            if (method_param(&p, pkeys[k], pvals[k]) < 0)
+                return EXIT_USAGE;
         for (int32_t m = 0; m < MLG_METHOD_COUNT; m++) {
             if (mlg_method_params_init(&p, m) != MLG_OK)
                 continue;

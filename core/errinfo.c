@@ -1,7 +1,6 @@
 /* errinfo.c -- filling the caller's optional mlg_errinfo. */
 #include "mlg_internal.h"
 
-#include <stdio.h>
 
 int mlg__fail(mlg_errinfo *err, int status, int64_t group, int64_t row,
               const char *fmt, ...)
@@ -13,7 +12,7 @@ int mlg__fail(mlg_errinfo *err, int status, int64_t group, int64_t row,
         err->group = group;
         err->row = row;
         va_start(ap, fmt);
-        vsnprintf(err->message, sizeof err->message, fmt, ap);
+        mlg__vsnprintf_c(err->message, sizeof err->message, fmt, ap);
         va_end(ap);
     }
     return status;

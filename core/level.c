@@ -109,6 +109,39 @@ int32_t mlg__level_of(double value, const mlg_scale *scale, int32_t rounding,
                                 scale->cut, rounding, decimals, rounded);
 }
 
+void mlg__level_plan_init(mlg__level_plan *lp, const mlg_scale *scale,
+                          int32_t rounding, int32_t decimals)
+{
+    const int32_t n = scale->n_levels;
+    lp->scale = scale;
+    lp->rounding = rounding;
+    lp->decimals = decimals;
+    lp->n_thr = n - 1;
+    for (int32_t i = 0; i < MLG_SCALE_MAX_LEVELS; i++)
+        lp->thr[i] = INFINITY; /* padding: see mlg__level_plan_of() */
+    for (int32_t i = 1; i < n; i++) {
+        switch (rounding) {
+        case MLG_ROUND_HALF_UP:
+        case MLG_ROUND_HALF_EVEN:
+            lp->thr[i - 1] = scale->value[i - 1] / 2 + scale->value[i] / 2;
+            break;
+        case MLG_ROUND_FLOOR:
+            lp->thr[i - 1] = scale->value[i];
+            break;
+        default:
+            lp->thr[i - 1] = scale->cut[i];
+            break;
+        }
+    }
+    /* Rounding to d decimals moves a value by at most half a unit of the
+     * d-th decimal (level.c's tie rule included); 1.5 units leaves margin
+     * for the rounding of x * 10^d itself. */
+    double band = 0.0;
+    if (decimals >= 0)
+        band = 1.5 / pow10_table[decimals];
+    lp->band = band;
+}
+
 int mlg_value_to_level(double value, const mlg_scale *scale,
                        const mlg_method_params *params, int32_t *level,
                        double *rounded)

@@ -8,29 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Indexed by MLG_METHOD_*; the names are pinned with the constants. */
-static const char *const method_names[MLG_METHOD_COUNT] = {
-    [MLG_METHOD_MEAN] = "mean",
-    [MLG_METHOD_MEDIAN] = "median",
-    [MLG_METHOD_MODE] = "mode",
-    [MLG_METHOD_MOST_RECENT] = "most_recent",
-    [MLG_METHOD_HIGHEST] = "highest",
-    [MLG_METHOD_LOWEST] = "lowest",
-    [MLG_METHOD_RECENT_MEAN] = "recent_mean",
-    [MLG_METHOD_RECENT_MEDIAN] = "recent_median",
-    [MLG_METHOD_RECENT_MODE] = "recent_mode",
-    [MLG_METHOD_HIGHEST_MEAN] = "highest_mean",
-    [MLG_METHOD_DECAYING_AVERAGE] = "decaying_average",
-    [MLG_METHOD_WEIGHTED_AVERAGE] = "weighted_average",
-    [MLG_METHOD_N_MASTERY] = "n_mastery",
-    [MLG_METHOD_POWER_LAW] = "power_law",
-    [MLG_METHOD_LINEAR_TREND] = "linear_trend",
-    [MLG_METHOD_BEST_FIT] = "best_fit",
-    [MLG_METHOD_MAX_MEAN_POWER_LAW] = "max_mean_power_law",
-    [MLG_METHOD_TIME_DECAY] = "time_decay",
-    [MLG_METHOD_CONSISTENT_RECENT] = "consistent_recent",
-};
-
 int mlg_method_params_init(mlg_method_params *p, int32_t method)
 {
     if (!p)
@@ -40,21 +17,9 @@ int mlg_method_params_init(mlg_method_params *p, int32_t method)
     mlg_method_params q;
     memset(&q, 0, sizeof q);
     q.method = method;
-    /* n is >= 1 for every method (validate checks it whatever the method):
-     * 3 for recent_* and highest_mean (Educate's "average of 3 highest"),
-     * 5 for n_mastery (Canvas's default), 2 for consistent_recent (the
-     * bulletin's "more recent or consistent performance" over two). */
-    switch (method) {
-    case MLG_METHOD_N_MASTERY:
-        q.n = 5;
-        break;
-    case MLG_METHOD_CONSISTENT_RECENT:
-        q.n = 2;
-        break;
-    default:
-        q.n = 3;
-        break;
-    }
+    /* n is >= 1 for every method (validate checks it whatever the method);
+     * each row of the method table says its default. */
+    q.n = mlg__method_table[method].default_n;
     q.tie = MLG_TIE_RECENT;
     q.missing = MLG_MISSING_IGNORE;
     q.weight = 0.65;
@@ -63,18 +28,25 @@ int mlg_method_params_init(mlg_method_params *p, int32_t method)
     q.as_of = MLG_DAY_NONE;
     q.rounding = MLG_ROUND_HALF_UP;
     q.decimals = 6;
-    q.reserved = 0;
+    q.arith = MLG_ARITH_LIBMLG;
     q.log_shift = 0.0;
     *p = q;
     return MLG_OK;
 }
 
-/* Range checks shared by validate and set, one field at a time. */
+/* Range checks shared by validate and set, one field at a time.  The
+ * bounds are also the key table's (below), which lists them. */
+#define LOG_SHIFT_MAX 1000.0
 static int check_n(int32_t n) { return n >= 1 ? MLG_OK : MLG_EINVAL; }
 static int check_missing(int32_t m)
 {
     return m == MLG_MISSING_IGNORE || m == MLG_MISSING_LOWEST ? MLG_OK
                                                               : MLG_EINVAL;
+}
+static int check_arith(int32_t a)
+{
+    return a == MLG_ARITH_LIBMLG || a == MLG_ARITH_CANVAS ? MLG_OK
+                                                          : MLG_EINVAL;
 }
 static int check_weight(double w)
 {
@@ -88,6 +60,48 @@ static int check_half_life(double h)
         return MLG_ENAN;
     return h > 0.0 ? MLG_OK : MLG_EINVAL;
 }
+/* Finding: with log_shift 1e17, ln(3 + 1e17) == ln(1e17) and the power law
+ * of 3,3,3 came out 4; within +-1000 a score on any sane scale keeps about
+ * 13 significant digits inside the logarithm. */
+static int check_log_shift(double s)
+{
+    if (!isfinite(s))
+        return MLG_ENAN;
+    return s >= -LOG_SHIFT_MAX && s <= LOG_SHIFT_MAX ? MLG_OK : MLG_EINVAL;
+}
+
+/* Canvas's methods and ranges, from the method table's rows (Canvas's
+ * OutcomeCalculationMethod VALID_CALCULATION_INTS), and its fixed
+ * PRECISION = 2 (RollupScore). */
+static int check_canvas(const mlg_method_params *p)
+{
+    if (p->decimals != 2)
+        return MLG_EINVAL;
+    const mlg__canvas_int *ci = &mlg__method_table[p->method].canvas;
+    int32_t v;
+    switch (ci->kind) {
+    case MLG__CANVAS_PLAIN:
+        return MLG_OK;
+    case MLG__CANVAS_N:
+        v = p->n;
+        break;
+    case MLG__CANVAS_PERCENT:
+        v = mlg__canvas_percent(p->weight);
+        break;
+    default:
+        return MLG_EINVAL; /* Canvas has no such method */
+    }
+    return v >= ci->lo && v <= ci->hi ? MLG_OK : MLG_EINVAL;
+}
+
+int32_t mlg__canvas_percent(double w)
+{
+    /* Canvas's calculation_int is a whole percent; 0.65 * 100 is
+     * 65.00000000000001, so allow a hair of binary noise, no more. */
+    const double k = w * 100.0;
+    const double r = round(k);
+    return fabs(k - r) <= 1e-9 && r >= 0 && r <= 100 ? (int32_t)r : -1;
+}
 
 int mlg_method_params_validate(const mlg_method_params *p)
 {
@@ -95,16 +109,29 @@ int mlg_method_params_validate(const mlg_method_params *p)
         return MLG_ENULL;
     if (p->method < 0 || p->method >= MLG_METHOD_COUNT)
         return MLG_ENOTFOUND;
+    for (size_t i = 0; i < sizeof p->reserved_i / sizeof p->reserved_i[0];
+         i++)
+        if (p->reserved_i[i] != 0)
+            return MLG_EINVAL;
+    for (size_t i = 0; i < sizeof p->reserved_d / sizeof p->reserved_d[0];
+         i++)
+        if (p->reserved_d[i] != 0.0)
+            return MLG_EINVAL;
     int s;
+    /* Canvas: mastery NaN means the outcome has no mastery points. */
+    const int canvas = p->arith == MLG_ARITH_CANVAS;
     if ((s = check_n(p->n)) != MLG_OK ||
         (s = mlg__check_tie(p->tie)) != MLG_OK ||
         (s = check_missing(p->missing)) != MLG_OK ||
         (s = mlg__check_rounding(p->rounding)) != MLG_OK ||
+        (s = check_arith(p->arith)) != MLG_OK ||
         (s = check_weight(p->weight)) != MLG_OK ||
-        (s = mlg__check_finite(p->mastery)) != MLG_OK ||
+        (!(canvas && isnan(p->mastery)) &&
+         (s = mlg__check_finite(p->mastery)) != MLG_OK) ||
         (s = check_half_life(p->half_life_days)) != MLG_OK ||
         (s = mlg__check_decimals(p->decimals)) != MLG_OK ||
-        (s = mlg__check_finite(p->log_shift)) != MLG_OK)
+        (s = check_log_shift(p->log_shift)) != MLG_OK ||
+        (canvas && (s = check_canvas(p)) != MLG_OK))
         return s;
     return MLG_OK;
 }
@@ -114,7 +141,7 @@ int mlg_method_from_name(const char *name, int32_t *method)
     if (!name || !method)
         return MLG_ENULL;
     for (int32_t i = 0; i < MLG_METHOD_COUNT; i++) {
-        if (strcmp(method_names[i], name) == 0) {
+        if (strcmp(mlg__method_table[i].name, name) == 0) {
             *method = i;
             return MLG_OK;
         }
@@ -126,7 +153,7 @@ const char *mlg_method_name(int32_t method)
 {
     if (method < 0 || method >= MLG_METHOD_COUNT)
         return NULL;
-    return method_names[method];
+    return mlg__method_table[method].name;
 }
 
 /* ---------------------------------------------------------------- text -- */
@@ -220,41 +247,176 @@ static int check_any_day(int32_t d)
     return MLG_OK;
 }
 
+static const char *const arith_words[] = {"libmlg", "canvas"};
+
+/* ------------------------------------------------------------ key table -- */
+
+/* Every key of mlg_method_params_set(), indexed by MLG__PK_* (the bits the
+ * method table's rows use), with what mlg_method_param_info() lists. */
+typedef struct key_desc {
+    const char *key, *words, *default_text, *help;
+    int32_t kind;
+    double min, max;
+    int32_t min_open, max_open;
+} key_desc;
+
+static const key_desc keys[MLG__PK_COUNT] = {
+    [MLG__PK_N] = {"n", "", NULL,
+                   "window or count (recent_*, highest_mean, n_mastery, "
+                   "consistent_recent)",
+                   MLG_PARAM_INT, 1, INT32_MAX, 0, 0},
+    [MLG__PK_TIE] = {"tie", "recent|highest|lowest", "recent",
+                     "which tied value a mode reports",
+                     MLG_PARAM_WORD, -INFINITY, INFINITY, 0, 0},
+    [MLG__PK_MISSING] = {"missing", "ignore|lowest", "ignore",
+                         "missing evidence ignored or counted as the "
+                         "scale's lowest score",
+                         MLG_PARAM_WORD, -INFINITY, INFINITY, 0, 0},
+    [MLG__PK_WEIGHT] = {"weight", "", "0.65",
+                        "weight of the newest score (decaying and weighted "
+                        "averages)",
+                        MLG_PARAM_REAL, 0, 1, 1, 0},
+    [MLG__PK_MASTERY] = {"mastery", "", "3",
+                         "n_mastery threshold score (none: no mastery "
+                         "points, arith canvas only)",
+                         MLG_PARAM_REAL, -INFINITY, INFINITY, 0, 0},
+    [MLG__PK_HALF_LIFE_DAYS] = {"half_life_days", "", "30",
+                                "time_decay half-life in days",
+                                MLG_PARAM_REAL, 0, INFINITY, 1, 1},
+    [MLG__PK_AS_OF] = {"as_of", "", "none",
+                       "time_decay reference day (day number or "
+                       "YYYY-MM-DD; none: the last evidence's day)",
+                       MLG_PARAM_DAY, INT32_MIN + 1.0, INT32_MAX, 0, 0},
+    [MLG__PK_ROUNDING] = {"rounding", "half_up|half_even|floor|cuts",
+                          "half_up", "how a value becomes a level",
+                          MLG_PARAM_WORD, -INFINITY, INFINITY, 0, 0},
+    [MLG__PK_DECIMALS] = {"decimals", "", "6",
+                          "decimals the value is rounded to first (-1: none)",
+                          MLG_PARAM_INT, -1, 9, 0, 0},
+    [MLG__PK_LOG_SHIFT] = {"log_shift", "", "0",
+                           "power law fits ln(score + log_shift)",
+                           MLG_PARAM_REAL, -LOG_SHIFT_MAX, LOG_SHIFT_MAX, 0,
+                           0},
+    [MLG__PK_ARITH] = {"arith", "libmlg|canvas", "libmlg",
+                       "arithmetic conventions (canvas: Canvas's to the last "
+                       "digit)",
+                       MLG_PARAM_WORD, -INFINITY, INFINITY, 0, 0},
+};
+
+/* Whole numbers as text for n's per-method default (the table's rows). */
+static const char *const small_ints[] = {"0", "1", "2", "3", "4", "5",
+                                         "6", "7", "8", "9", "10"};
+
+size_t mlg_method_param_count(void) { return MLG__PK_COUNT; }
+
+int mlg_method_param_info(int32_t method, size_t i, mlg_param_info *out)
+{
+    if (!out)
+        return MLG_ENULL;
+    if (method < 0 || method >= MLG_METHOD_COUNT || i >= MLG__PK_COUNT)
+        return MLG_ENOTFOUND;
+    const key_desc *k = &keys[i];
+    mlg_method_params d;
+    (void)mlg_method_params_init(&d, method);
+    mlg_param_info r;
+    memset(&r, 0, sizeof r);
+    r.key = k->key;
+    r.words = k->words;
+    r.help = k->help;
+    r.kind = k->kind;
+    r.used = (mlg__method_table[method].keys & MLG__PK_BIT(i)) != 0;
+    r.min = k->min;
+    r.max = k->max;
+    r.min_open = k->min_open;
+    r.max_open = k->max_open;
+    r.default_text = k->default_text;
+    switch (i) {
+    case MLG__PK_N:
+        r.default_value = d.n;
+        r.default_text = small_ints[d.n]; /* rows keep n in 1..10 */
+        break;
+    case MLG__PK_TIE: r.default_value = d.tie; break;
+    case MLG__PK_MISSING: r.default_value = d.missing; break;
+    case MLG__PK_WEIGHT: r.default_value = d.weight; break;
+    case MLG__PK_MASTERY: r.default_value = d.mastery; break;
+    case MLG__PK_HALF_LIFE_DAYS: r.default_value = d.half_life_days; break;
+    case MLG__PK_AS_OF: r.default_value = d.as_of; break;
+    case MLG__PK_ROUNDING: r.default_value = d.rounding; break;
+    case MLG__PK_DECIMALS: r.default_value = d.decimals; break;
+    case MLG__PK_LOG_SHIFT: r.default_value = d.log_shift; break;
+    default: r.default_value = d.arith; break;
+    }
+    *out = r;
+    return MLG_OK;
+}
+
+/* mastery: a number, or "none" (NaN: no mastery points). */
+static int set_mastery(double *field, const char *value)
+{
+    if (strcmp(value, "none") == 0) {
+        *field = NAN;
+        return MLG_OK;
+    }
+    return set_double(field, value, mlg__check_finite);
+}
+
 int mlg_method_params_set(mlg_method_params *p, const char *key,
                           const char *value)
 {
     if (!p || !key || !value)
         return MLG_ENULL;
+    int32_t i = 0;
+    while (i < MLG__PK_COUNT && strcmp(key, keys[i].key) != 0)
+        i++;
+    if (i == MLG__PK_COUNT)
+        return MLG_ENOTFOUND;
     /* Work on a copy: *p is untouched on error. */
     mlg_method_params q = *p;
     int s;
-    if (strcmp(key, "n") == 0)
+    switch (i) {
+    case MLG__PK_N:
         s = set_int(&q.n, value, check_n);
-    else if (strcmp(key, "tie") == 0)
+        break;
+    case MLG__PK_TIE:
         s = set_word(&q.tie, value, mlg__tie_words, 3);
-    else if (strcmp(key, "missing") == 0)
+        break;
+    case MLG__PK_MISSING:
         s = set_word(&q.missing, value, missing_words, 2);
-    else if (strcmp(key, "weight") == 0)
+        break;
+    case MLG__PK_WEIGHT:
         s = set_double(&q.weight, value, check_weight);
-    else if (strcmp(key, "mastery") == 0)
-        s = set_double(&q.mastery, value, mlg__check_finite);
-    else if (strcmp(key, "half_life_days") == 0)
+        break;
+    case MLG__PK_MASTERY:
+        s = set_mastery(&q.mastery, value);
+        break;
+    case MLG__PK_HALF_LIFE_DAYS:
         s = set_double(&q.half_life_days, value, check_half_life);
-    else if (strcmp(key, "as_of") == 0) {
+        break;
+    case MLG__PK_AS_OF:
         /* Ten characters with a '-' at position 4 can only be a date: a
          * day number never has a '-' after its first character. */
-        if (strlen(value) == 10 && value[4] == '-')
+        if (strcmp(value, "none") == 0) {
+            q.as_of = MLG_DAY_NONE;
+            s = MLG_OK;
+        } else if (strlen(value) == 10 && value[4] == '-') {
             s = parse_iso_date(value, &q.as_of);
-        else
+        } else {
             s = set_int(&q.as_of, value, check_any_day);
-    } else if (strcmp(key, "rounding") == 0)
+        }
+        break;
+    case MLG__PK_ROUNDING:
         s = set_word(&q.rounding, value, mlg__rounding_words, 4);
-    else if (strcmp(key, "decimals") == 0)
+        break;
+    case MLG__PK_DECIMALS:
         s = set_int(&q.decimals, value, mlg__check_decimals);
-    else if (strcmp(key, "log_shift") == 0)
-        s = set_double(&q.log_shift, value, mlg__check_finite);
-    else
-        s = MLG_ENOTFOUND;
+        break;
+    case MLG__PK_LOG_SHIFT:
+        s = set_double(&q.log_shift, value, check_log_shift);
+        break;
+    default:
+        s = set_word(&q.arith, value, arith_words, 2);
+        break;
+    }
     if (s == MLG_OK)
         *p = q;
     return s;
@@ -270,6 +432,7 @@ typedef struct preset {
     int32_t rounding;
     int32_t decimals;
     double weight;
+    int32_t arith;
 } preset;
 
 static const preset presets[] = {
@@ -277,29 +440,29 @@ static const preset presets[] = {
      * are shown rounded to 2 decimals and the rating is the highest one
      * whose points are <= the score. */
     {"canvas_default", MLG_METHOD_HIGHEST, MLG_TIE_RECENT, MLG_ROUND_FLOOR, 2,
-     0.65},
+     0.65, MLG_ARITH_CANVAS},
     /* Canvas "weighted average" (formerly "decaying average"), default
      * 65% on the latest score. */
     {"canvas_outcome", MLG_METHOD_WEIGHTED_AVERAGE, MLG_TIE_RECENT,
-     MLG_ROUND_FLOOR, 2, 0.65},
+     MLG_ROUND_FLOOR, 2, 0.65, MLG_ARITH_CANVAS},
     /* Schoology's recursive decaying average, default 75%. */
     {"schoology", MLG_METHOD_DECAYING_AVERAGE, MLG_TIE_RECENT,
-     MLG_ROUND_HALF_UP, 6, 0.75},
+     MLG_ROUND_HALF_UP, 6, 0.75, MLG_ARITH_LIBMLG},
     /* MasteryConnect's mode: ties go to the higher score. */
     {"masteryconnect_mode", MLG_METHOD_MODE, MLG_TIE_HIGHEST,
-     MLG_ROUND_HALF_UP, 6, 0.65},
+     MLG_ROUND_HALF_UP, 6, 0.65, MLG_ARITH_LIBMLG},
     /* JumpRope's power law (Marzano). */
     {"jumprope_power", MLG_METHOD_POWER_LAW, MLG_TIE_RECENT,
-     MLG_ROUND_HALF_UP, 6, 0.65},
+     MLG_ROUND_HALF_UP, 6, 0.65, MLG_ARITH_LIBMLG},
     /* Educate's mode: ties go to the most recent score. */
     {"educate_mode", MLG_METHOD_MODE, MLG_TIE_RECENT, MLG_ROUND_HALF_UP, 6,
-     0.65},
+     0.65, MLG_ARITH_LIBMLG},
     /* Empower's "true score": the best of mean, trend line, power law. */
     {"empower_true_score", MLG_METHOD_BEST_FIT, MLG_TIE_RECENT,
-     MLG_ROUND_HALF_UP, 6, 0.65},
+     MLG_ROUND_HALF_UP, 6, 0.65, MLG_ARITH_LIBMLG},
     /* ASCENDER: the larger of mean and power law. */
     {"ascender", MLG_METHOD_MAX_MEAN_POWER_LAW, MLG_TIE_RECENT,
-     MLG_ROUND_HALF_UP, 6, 0.65},
+     MLG_ROUND_HALF_UP, 6, 0.65, MLG_ARITH_LIBMLG},
 };
 #define PRESET_COUNT (sizeof presets / sizeof presets[0])
 
@@ -315,6 +478,7 @@ int mlg_preset_init(const char *name, mlg_method_params *p)
             q.rounding = presets[i].rounding;
             q.decimals = presets[i].decimals;
             q.weight = presets[i].weight;
+            q.arith = presets[i].arith;
             *p = q;
             return MLG_OK;
         }

@@ -161,7 +161,7 @@ int mlg_scale_init(mlg_scale *out, size_t n, const double *values)
         s.cut[i] = i == 0 ? values[0] : values[i - 1] / 2 + values[i] / 2;
         /* "%g" prints at most 13 characters ("-1.23457e+308"), which fits
          * MLG_LABEL_SIZE. */
-        snprintf(s.label[i], sizeof s.label[i], "%g", values[i]);
+        mlg__snprintf_c(s.label[i], sizeof s.label[i], "%g", values[i]);
     }
     memcpy(s.id, "custom", sizeof "custom");
     *out = s;

@@ -10,9 +10,12 @@
  *
  * Thread safety.  libmlg has no mutable global state and takes no locks; every
  * function is reentrant.  Read-only objects (scales, parameter structs, input
- * arrays, catalogues) may be shared between threads; an output buffer or an
- * mlg_errinfo belongs to one thread at a time.  The library never touches
- * GSL's process-wide error handler: inputs are validated before any GSL call.
+ * arrays, catalogues) may be shared between threads; an output buffer, an
+ * mlg_errinfo or an mlg_batch_workspace belongs to one thread at a time.
+ * The library never touches GSL's process-wide error handler: inputs are
+ * validated before any GSL call.  Nor does it change the process's locale:
+ * it reads and prints numbers in the "C" locale by switching only the
+ * calling thread, for the duration of the call (uselocale).
  *
  * Conventions.
  *  - Every fallible function returns an int status: MLG_OK (0) or a positive
@@ -238,9 +241,39 @@ MLG_API int mlg_scale_find_label(const mlg_scale *scale, const char *label,
 /* "No day": params.as_of default, meaning the last evidence's day. */
 #define MLG_DAY_NONE INT32_MIN
 
+/* Arithmetic conventions (params.arith). */
+#define MLG_ARITH_LIBMLG 0  /* libmlg's: fixed-order blocked sums (default) */
+#define MLG_ARITH_CANVAS 1  /* Canvas's outcome rollups to the last digit
+                               (instructure/canvas-lms, RollupScore,
+                               app/models/rollup_score.rb): sums compensated
+                               as Ruby's Array#sum (Kahan-Babuska); the
+                               weight an integer percent k, applied as
+                               0.01*k and 0.01*(100-k); Canvas's parameter
+                               ranges (weighted_average k 1..99,
+                               decaying_average k 50..99, n_mastery n
+                               1..10); mastery NaN = no mastery points, so
+                               n_mastery is N/A; decimals must be 2
+                               (Canvas's PRECISION, rounded half up as
+                               Ruby's Float#round).  Only mean, highest,
+                               most_recent, weighted_average,
+                               decaying_average and n_mastery exist in
+                               Canvas; other methods are MLG_EINVAL.
+                               Weighted series keep libmlg's weighted
+                               arithmetic (Canvas has no result weights). */
+
 /* Everything that decides a mark: the method, its parameters, and how the
  * value becomes a level.  Always start from mlg_method_params_init() or
- * mlg_preset_init(): fields a method does not use are ignored. */
+ * mlg_preset_init(): fields a method does not use are ignored.
+ *
+ * ABI policy.  The struct has reserved room (reserved_i, reserved_d): a
+ * parameter added later takes a reserved slot, so the size and every offset
+ * stay and MLG_SOVERSION does not change.  Reserved fields must be zero
+ * (mlg_method_params_init() zeroes them); mlg_method_params_validate()
+ * refuses any other value with MLG_EINVAL, so a program built against a
+ * newer header that sets a newer parameter gets an error from an older
+ * library instead of a silently different mark.  Set parameters by key
+ * (mlg_method_params_set()) and list them with mlg_method_param_info() to
+ * stay independent of the layout altogether. */
 typedef struct mlg_method_params {
     int32_t method;          /* MLG_METHOD_* */
     int32_t n;               /* window/count: recent_* (default 3),
@@ -259,10 +292,14 @@ typedef struct mlg_method_params {
                                 choosing the level, 0..9; -1 = do not round.
                                 Default 6: removes floating-point noise so a
                                 true 2.5 is never seen as 2.4999999999 */
-    int32_t reserved;        /* zero */
-    double  log_shift;       /* power-law fits ln(score + log_shift);
-                                default 0.  Every score + log_shift must be
-                                > 0, else MLG_EDOMAIN */
+    int32_t arith;           /* MLG_ARITH_* (MLG_ARITH_LIBMLG) */
+    double  log_shift;       /* power-law fits ln(score + log_shift), in
+                                [-1000, 1000]; default 0.  Every score +
+                                log_shift must be > 0, else MLG_EDOMAIN.
+                                Larger shifts would flatten every score into
+                                the same logarithm (3,3,3 would not fit 3) */
+    int32_t reserved_i[6];   /* zero: room for later parameters */
+    double  reserved_d[6];   /* zero: room for later parameters */
 } mlg_method_params;
 
 /* mlg_method_params_init(): set *p to `method` with every default above.
@@ -270,9 +307,12 @@ typedef struct mlg_method_params {
 MLG_API int mlg_method_params_init(mlg_method_params *p, int32_t method);
 
 /* mlg_method_params_validate(): check p's fields for the method it names:
- * method known; n >= 1 where used; tie, missing, rounding known; weight in
- * (0,1]; mastery finite; half_life_days > 0 and finite; decimals in -1..9;
- * log_shift finite.  Checks every field, whether the method uses it or not.
+ * method known; n >= 1 where used; tie, missing, rounding, arith known;
+ * weight in (0,1]; mastery finite; half_life_days > 0 and finite; decimals
+ * in -1..9; log_shift in [-1000, 1000]; reserved fields zero; under
+ * MLG_ARITH_CANVAS also Canvas's method and ranges (see MLG_ARITH_CANVAS).
+ * Checks every field, whether the method uses it or not.  These are the
+ * bounds mlg_method_param_info() lists.
  * @return MLG_OK; MLG_ENULL; MLG_ENOTFOUND (method); MLG_EINVAL; MLG_ENAN. */
 MLG_API int mlg_method_params_validate(const mlg_method_params *p);
 
@@ -287,17 +327,62 @@ MLG_API const char *mlg_method_name(int32_t method);
  * bindings do: key is one of "n", "tie" (recent|highest|lowest), "missing"
  * (ignore|lowest), "weight", "mastery", "half_life_days", "as_of" (a day
  * number or YYYY-MM-DD), "rounding" (half_up|half_even|floor|cuts),
- * "decimals", "log_shift".  The value is parsed strictly (no trailing text)
- * and range-checked as in mlg_method_params_validate().
+ * "decimals", "log_shift", "arith" (libmlg|canvas); mlg_method_param_info()
+ * lists them.  Any method accepts every key.  Numbers are read as in the
+ * "C" locale whatever LC_NUMERIC says ("0.75", never "0,75"), strictly (no
+ * leading blanks, no trailing text), and range-checked as in
+ * mlg_method_params_validate().
  * @return MLG_OK; MLG_ENULL; MLG_ENOTFOUND (key or enum word); MLG_EFORMAT
- *         (not a number); MLG_EINVAL or MLG_ENAN (out of range).  *p is
- *         untouched on error. */
+ *         (not a number); MLG_EINVAL or MLG_ENAN (out of range); MLG_ENOMEM
+ *         (no "C" locale object could be made).  *p is untouched on error. */
 MLG_API int mlg_method_params_set(mlg_method_params *p, const char *key,
                                   const char *value);
 
+/* Kinds of parameter value (mlg_param_info.kind). */
+#define MLG_PARAM_INT  0  /* an integer */
+#define MLG_PARAM_REAL 1  /* a number */
+#define MLG_PARAM_WORD 2  /* one of the words in mlg_param_info.words */
+#define MLG_PARAM_DAY  3  /* a day number or YYYY-MM-DD */
+
+/* One parameter key, as listed by mlg_method_param_info().  Strings are
+ * static; never free them.  Reserved fields are zero. */
+typedef struct mlg_param_info {
+    const char *key;          /* "weight": what mlg_method_params_set() takes */
+    const char *words;        /* MLG_PARAM_WORD: the words, '|'-separated
+                                 ("recent|highest|lowest"); else "" */
+    const char *default_text; /* the default for this method, as text that
+                                 mlg_method_params_set() reads back ("0.65",
+                                 "3", "none" for as_of's MLG_DAY_NONE) */
+    const char *help;         /* one line of English */
+    int32_t kind;             /* MLG_PARAM_* */
+    int32_t used;             /* 1 if the method reads it, 0 if it is
+                                 accepted and ignored */
+    double  min, max;         /* bounds of INT/REAL values (inclusive unless
+                                 the *_open flag is 1); -inf/+inf if none */
+    int32_t min_open, max_open;
+    double  default_value;    /* the default as a number (WORD: its index,
+                                 DAY: MLG_DAY_NONE) */
+    int32_t reserved_i[4];    /* zero */
+    double  reserved_d[2];    /* zero */
+} mlg_param_info;
+
+/* mlg_method_param_count(): how many parameter keys there are (the same for
+ * every method: every method accepts every key). */
+MLG_API size_t mlg_method_param_count(void);
+
+/* mlg_method_param_info(): key i (0-based, stable order) for `method`:
+ * name, kind, bounds and the method's default, and whether it reads it.
+ * The bounds are libmlg's (MLG_ARITH_LIBMLG).
+ * @return MLG_OK; MLG_ENULL if out is NULL; MLG_ENOTFOUND if method is not
+ *         MLG_METHOD_* or i >= mlg_method_param_count().  *out is untouched
+ *         on error. */
+MLG_API int mlg_method_param_info(int32_t method, size_t i,
+                                  mlg_param_info *out);
+
 /* Presets: what a product would report, by name (see docs/methods.md).
- *   canvas_default      highest, 2 decimals, floor
- *   canvas_outcome      weighted_average 0.65, 2 decimals, floor
+ *   canvas_default      highest, 2 decimals, floor, MLG_ARITH_CANVAS
+ *   canvas_outcome      weighted_average 0.65, 2 decimals, floor,
+ *                       MLG_ARITH_CANVAS
  *   schoology           decaying_average 0.75
  *   masteryconnect_mode mode, ties to the higher level
  *   jumprope_power      power_law
@@ -338,7 +423,11 @@ typedef struct mlg_result {
  * @param score   n scores within [scale->score_min, scale->score_max]; the
  *                scores of excused rows, and of missing rows, are not read.
  * @param weight  n finite weights >= 0, or NULL for all 1; weight 0 rows are
- *                ignored like excused rows.
+ *                ignored like excused rows.  Only ratios matter (except for
+ *                decaying_average, where a weight q counts as q sightings):
+ *                weights as small as 5e-324 or as large as 1e308 give the
+ *                value of the same ratios near 1.  The value never leaves
+ *                [scale->score_min, scale->score_max].
  * @param status  n MLG_EVIDENCE_* codes, or NULL for all counted.
  * @param scale   the target's scale, or NULL for the CCS 4/3/2/1 scale.
  * @param params  method, parameters and rounding.
@@ -432,8 +521,10 @@ MLG_API int mlg_value_to_level(double value, const mlg_scale *scale,
  * @param err        optional; on a data error, group and row (absolute row
  *                   index) name the first failing group in group order.
  * @return MLG_OK; MLG_ENULL; MLG_EINVAL (offsets[0] != 0, decreasing offsets,
- *         threads < 0, bad params/scale); MLG_EOVERFLOW (a group of more than
- *         INT32_MAX rows); MLG_ENOMEM; or any per-series error of
+ *         threads < 0); for bad params or scale the status
+ *         mlg_series_compute() returns for them (MLG_EINVAL, MLG_ENAN,
+ *         MLG_ENOTFOUND); MLG_EOVERFLOW (a group of more than INT32_MAX
+ *         rows); MLG_ENOMEM; or any per-series error of
  *         mlg_series_compute().  On argument errors (NULL, params, scale,
  *         offsets) outputs are untouched; on a data error outputs of other
  *         groups may have been written, and those of the failing group are
@@ -490,6 +581,45 @@ MLG_API int mlg_abi_version(void);
  * mlg.h, mlg_rollup.h and mlg_policy.h) as the library was compiled; 0 for
  * NULL or an unknown name.  Lets a binding check its mirrors' layouts. */
 MLG_API size_t mlg_struct_size(const char *name);
+
+/* A batch workspace: what mlg_batch_compute_ex() allocates (thread states,
+ * per-thread scratch, tables), kept for the next call, so repeated calls
+ * on batches of similar shape allocate nothing.  Opaque; one call at a
+ * time (a workspace belongs to one thread at a time). */
+typedef struct mlg_batch_workspace mlg_batch_workspace;
+
+/* mlg_batch_workspace_create(): an empty workspace in *out.
+ * @return MLG_OK; MLG_ENULL; MLG_ENOMEM. */
+MLG_API int mlg_batch_workspace_create(mlg_batch_workspace **out);
+
+/* mlg_batch_workspace_free(): free ws and everything it holds; NULL is
+ * allowed. */
+MLG_API void mlg_batch_workspace_free(mlg_batch_workspace *ws);
+
+/* mlg_batch_compute_ex(): mlg_batch_compute() with two options.
+ * @param status_out  n_groups statuses, or NULL.  Given, the batch keeps
+ *                    going: a group whose series fails gets the status
+ *                    mlg_series_compute() returns for it (MLG_ESCALE,
+ *                    MLG_EORDER, ...) and NaN / MLG_LEVEL_NA / 0 outputs,
+ *                    and every other group is computed (status MLG_OK).
+ *                    Without it, the call stops at the first failing group
+ *                    as mlg_batch_compute() does.
+ * @param ws          a workspace to allocate from and keep, or NULL.
+ * @return as mlg_batch_compute(): on data errors, the status of the first
+ *         failing group in group order, which err names; with status_out
+ *         every group's outputs have then been written.  Argument errors
+ *         leave every output, status_out included, untouched.
+ * Results and statuses are the same for every thread count and with or
+ * without a workspace. */
+MLG_API int mlg_batch_compute_ex(size_t n_groups, const int64_t *offsets,
+                                 const int32_t *day, const double *score,
+                                 const double *weight, const uint8_t *status,
+                                 const mlg_scale *scale,
+                                 const mlg_method_params *params,
+                                 int32_t threads, double *value_out,
+                                 int32_t *level_out, int32_t *count_out,
+                                 int32_t *status_out, mlg_batch_workspace *ws,
+                                 mlg_errinfo *err);
 
 #ifdef __cplusplus
 }

@@ -606,22 +606,48 @@ static void test_argument_errors(void **state)
     assert_int_equal(e.status, MLG_EINVAL);
     assert_untouched(&b);
 
-    /* Bad params: weight outside (0,1], unknown method, NaN mastery. */
-    mlg_method_params bad = p;
-    bad.weight = 1.5;
-    assert_int_equal(mlg_batch_compute(NG, b.off, b.day, b.score, NULL, NULL,
-                                       NULL, &bad, 1, b.v, b.l, b.c, &e),
-                     MLG_EINVAL);
-    bad = p;
-    bad.method = MLG_METHOD_COUNT;
-    assert_int_equal(mlg_batch_compute(NG, b.off, b.day, b.score, NULL, NULL,
-                                       NULL, &bad, 1, b.v, b.l, b.c, &e),
-                     MLG_EINVAL);
-    bad = p;
-    bad.mastery = NAN;
-    assert_int_equal(mlg_batch_compute(NG, b.off, b.day, b.score, NULL, NULL,
-                                       NULL, &bad, 1, b.v, b.l, b.c, &e),
-                     MLG_EINVAL);
+    /* Bad params: weight outside (0,1], unknown method, NaN mastery.  The
+     * batch reports the status mlg_series_compute() reports for the same
+     * parameters (include/mlg.h, mlg_batch_compute). */
+    static const struct { const char *name; int field; double x; } bad_cases[] = {
+        {"weight 1.5", 0, 1.5}, {"method COUNT", 1, 0}, {"mastery NaN", 2, NAN}};
+    for (size_t i = 0; i < sizeof bad_cases / sizeof bad_cases[0]; i++) {
+        mlg_method_params bad = p;
+        if (bad_cases[i].field == 0)
+            bad.weight = bad_cases[i].x;
+        else if (bad_cases[i].field == 1)
+            bad.method = MLG_METHOD_COUNT;
+        else
+            bad.mastery = bad_cases[i].x;
+        mlg_result r1;
+        mlg_errinfo es;
+        const int want = mlg_series_compute(3, b.day, b.score, NULL, NULL, NULL,
+                                            &bad, &r1, &es);
+        const int got = mlg_batch_compute(NG, b.off, b.day, b.score, NULL,
+                                          NULL, NULL, &bad, 1, b.v, b.l, b.c,
+                                          &e);
+        if (got != want || e.status != want)
+            fail_msg("%s: batch %d, series %d", bad_cases[i].name, got, want);
+    }
+    /* Hand-checked: weight 1.5 is out of range, an unknown method is not
+     * found, NaN mastery is not finite. */
+    {
+        mlg_method_params bad = p;
+        bad.weight = 1.5;
+        assert_int_equal(mlg_batch_compute(NG, b.off, b.day, b.score, NULL,
+                                           NULL, NULL, &bad, 1, b.v, b.l, b.c,
+                                           &e), MLG_EINVAL);
+        bad = p;
+        bad.method = MLG_METHOD_COUNT;
+        assert_int_equal(mlg_batch_compute(NG, b.off, b.day, b.score, NULL,
+                                           NULL, NULL, &bad, 1, b.v, b.l, b.c,
+                                           &e), MLG_ENOTFOUND);
+        bad = p;
+        bad.mastery = NAN;
+        assert_int_equal(mlg_batch_compute(NG, b.off, b.day, b.score, NULL,
+                                           NULL, NULL, &bad, 1, b.v, b.l, b.c,
+                                           &e), MLG_ENAN);
+    }
     assert_untouched(&b);
 
     /* Bad scale: no levels. */
@@ -633,6 +659,128 @@ static void test_argument_errors(void **state)
                      MLG_EINVAL);
     assert_int_equal(e.status, MLG_EINVAL);
     assert_untouched(&b);
+}
+
+/* ------------------------------------------- keep going (status_out) -- */
+
+/* mlg.h, mlg_batch_compute_ex(): with status_out, a bad series marks its own
+ * group and every other group is computed.  Bad groups are scattered through
+ * a large batch (score above the scale, NaN, a day going back, a
+ * score below the scale); each group's status equals
+ * mlg_series_compute()'s on that group, the good groups' outputs equal its
+ * results bit for bit, failing groups hold NaN / MLG_LEVEL_NA / 0, and the
+ * call returns the first failing group's status, which err names -- for
+ * every thread count, with and without a reused workspace. */
+static void test_keep_going(void **state)
+{
+    (void)state;
+    enum { KG = 60000 };
+    dataset d = make_data(0xBADB0A7ull, KG, SHAPE_WHOLE);
+    uint64_t s = 99;
+    size_t first_bad = KG;
+    for (size_t g = 0; g < KG; g++) {
+        const int64_t lo = d.off[g], k = d.off[g + 1] - lo;
+        if (k < 2 || below(&s, 50) != 0)
+            continue;
+        const int64_t r = lo + (int64_t)below(&s, (uint32_t)k);
+        switch (below(&s, 4)) {
+        case 0: d.score[r] = 9.0; break;     /* MLG_ESCALE */
+        case 1: d.score[r] = NAN; break;     /* MLG_ENAN */
+        case 2: d.day[lo + k - 1] = d.day[lo] - 5; break; /* MLG_EORDER */
+        default: d.score[r] = 0.5; break;    /* below the scale: MLG_ESCALE */
+        }
+        if (g < first_bad)
+            first_bad = g;
+    }
+    assert_true(first_bad < KG);
+    static const int32_t methods[] = {MLG_METHOD_MEAN, MLG_METHOD_POWER_LAW,
+                                      MLG_METHOD_MEDIAN, MLG_METHOD_TIME_DECAY};
+    mlg_batch_workspace *ws = NULL;
+    assert_int_equal(mlg_batch_workspace_create(&ws), MLG_OK);
+    double *v = malloc(KG * sizeof *v);
+    int32_t *l = malloc(KG * sizeof *l), *c = malloc(KG * sizeof *c);
+    int32_t *so = malloc(KG * sizeof *so);
+    assert_non_null(v);
+    assert_non_null(l);
+    assert_non_null(c);
+    assert_non_null(so);
+    for (size_t mi = 0; mi < sizeof methods / sizeof methods[0]; mi++) {
+        mlg_method_params p;
+        assert_int_equal(mlg_method_params_init(&p, methods[mi]), MLG_OK);
+        /* the series' statuses and results: the reference */
+        int32_t *want_st = malloc(KG * sizeof *want_st);
+        mlg_result *want = malloc(KG * sizeof *want);
+        assert_non_null(want_st);
+        assert_non_null(want);
+        int first_rc = MLG_OK;
+        size_t first_g = KG, n_bad = 0;
+        for (size_t g = 0; g < KG; g++) {
+            const int64_t lo = d.off[g];
+            want_st[g] = mlg_series_compute((size_t)(d.off[g + 1] - lo),
+                                            d.day + lo, d.score + lo, NULL,
+                                            NULL, NULL, &p, &want[g], NULL);
+            if (want_st[g] != MLG_OK) {
+                n_bad++;
+                if (first_g == KG) {
+                    first_g = g;
+                    first_rc = want_st[g];
+                }
+            }
+        }
+        assert_true(n_bad > 100); /* scattered through the batch */
+        for (size_t ti = 0; ti < 3; ti++) {
+            const int32_t threads = (int32_t)(ti + 1);
+            for (int use_ws = 0; use_ws < 2; use_ws++) {
+                mlg_errinfo e;
+                memset(so, 0x7f, KG * sizeof *so);
+                const int rc = mlg_batch_compute_ex(
+                    KG, d.off, d.day, d.score, NULL, NULL, NULL, &p, threads,
+                    v, l, c, so, use_ws ? ws : NULL, &e);
+                if (rc != first_rc || e.group != (int64_t)first_g)
+                    fail_msg("%s threads %d: rc %d group %lld, want %d %zu",
+                             mlg_method_name(p.method), threads, rc,
+                             (long long)e.group, first_rc, first_g);
+                for (size_t g = 0; g < KG; g++) {
+                    if (so[g] != want_st[g])
+                        fail_msg("%s group %zu: status %d, series %d",
+                                 mlg_method_name(p.method), g, so[g],
+                                 want_st[g]);
+                    if (want_st[g] == MLG_OK) {
+                        if (memcmp(&v[g], &want[g].value, sizeof v[g]) != 0 ||
+                            l[g] != want[g].level || c[g] != want[g].n_used)
+                            fail_msg("%s group %zu: %.17g/%d/%d, series "
+                                     "%.17g/%d/%d", mlg_method_name(p.method),
+                                     g, v[g], l[g], c[g], want[g].value,
+                                     want[g].level, want[g].n_used);
+                    } else if (!isnan(v[g]) || l[g] != MLG_LEVEL_NA ||
+                               c[g] != 0) {
+                        fail_msg("%s failing group %zu not NaN/NA/0",
+                                 mlg_method_name(p.method), g);
+                    }
+                }
+            }
+        }
+        free(want_st);
+        free(want);
+    }
+    /* Argument errors leave status_out untouched. */
+    memset(so, 0x7f, KG * sizeof *so);
+    mlg_method_params p;
+    assert_int_equal(mlg_method_params_init(&p, MLG_METHOD_MEAN), MLG_OK);
+    p.weight = 2.0;
+    assert_int_equal(mlg_batch_compute_ex(KG, d.off, d.day, d.score, NULL,
+                                          NULL, NULL, &p, 1, v, l, c, so, ws,
+                                          NULL), MLG_EINVAL);
+    for (size_t g = 0; g < KG; g++)
+        assert_int_equal(so[g], 0x7f7f7f7f);
+    assert_int_equal(mlg_batch_workspace_create(NULL), MLG_ENULL);
+    mlg_batch_workspace_free(ws);
+    mlg_batch_workspace_free(NULL);
+    free(v);
+    free(l);
+    free(c);
+    free(so);
+    free_data(&d);
 }
 
 /* Ensure an empty batch (n_groups 0, offsets {0}) succeeds and writes
@@ -779,6 +927,7 @@ int main(void)
         cmocka_unit_test(test_empty_batch),
         cmocka_unit_test(test_data_errors),
         cmocka_unit_test(test_data_errors_large),
+        cmocka_unit_test(test_keep_going),
     };
     return cmocka_run_group_tests_name("batch", tests, NULL, NULL);
 }

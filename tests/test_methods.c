@@ -743,16 +743,65 @@ static void test_overflow_value(void **state)
                                         &e), MLG_ENUMERIC);
     assert_non_null(strstr(e.message, "not finite"));
     assert_memory_equal(&r, &sentinel, sizeof r);
-    /* Weights that overflow: 1e308 + 1e308 = inf, and inf/inf is NaN, which
-     * must be an error, never mistaken for N/A. */
+    /* Weights whose sum would overflow (1e308 + 1e308 = inf, inf/inf NaN)
+     * are rescaled by a power of two first (methods.c, rescale_weights), so
+     * equal weights give the plain mean: (2 + 3) / 2 = 2.5. */
     const double s2[2] = {2, 3}, w2[2] = {1e308, 1e308};
     assert_int_equal(mlg_series_compute(2, NULL, s2, w2, NULL, NULL, &p, &r,
-                                        &e), MLG_ENUMERIC);
-    assert_memory_equal(&r, &sentinel, sizeof r);
+                                        &e), MLG_OK);
+    assert_double_near(r.value, 2.5, 0.0);
     mlg_method_params_init(&p, MLG_METHOD_N_MASTERY);
     p.n = 1;
+    p.mastery = 2.0;
     assert_int_equal(mlg_series_compute(2, NULL, s2, w2, NULL, NULL, &p, &r,
-                                        &e), MLG_ENUMERIC);
+                                        &e), MLG_OK);
+    assert_double_near(r.value, 2.5, 0.0);
+}
+
+/* Issue 14, finding 11: a subnormal weight (5e-324) made the mean of a
+ * single 2.4 come out 2 (5e-324 * 2.4 rounds to 1e-323, / 5e-324 = 2) and
+ * let best_fit leave the scale.  Weights used only as ratios are rescaled
+ * exactly, and no value leaves [score_min, score_max].  Hand-worked: one
+ * row gives its own score whatever its weight; equal weights give the plain
+ * mean (2.4 + 3.6) / 2 = 3 and the exact line through 2.4, 3.6 ends at 3.6. */
+static void test_tiny_weights(void **state)
+{
+    (void)state;
+    const double s1[1] = {2.4}, w1[1] = {5e-324};
+    const double s3[3] = {2.4, 3.6, 3.6}, w3[3] = {5e-324, 5e-324, 5e-324};
+    static const int32_t methods[] = {
+        MLG_METHOD_MEAN, MLG_METHOD_MEDIAN, MLG_METHOD_HIGHEST_MEAN,
+        MLG_METHOD_WEIGHTED_AVERAGE, MLG_METHOD_LINEAR_TREND,
+        MLG_METHOD_BEST_FIT, MLG_METHOD_POWER_LAW, MLG_METHOD_TIME_DECAY,
+        MLG_METHOD_MAX_MEAN_POWER_LAW};
+    const int32_t d3[3] = {10, 20, 30};
+    for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++) {
+        mlg_method_params p;
+        mlg_result r;
+        assert_int_equal(mlg_method_params_init(&p, methods[i]), MLG_OK);
+        assert_int_equal(mlg_series_compute(1, d3, s1, w1, NULL, NULL, &p, &r,
+                                            NULL), MLG_OK);
+        if (r.value != 2.4)
+            fail_msg("%s: one row of weight 5e-324 gives %.17g, not 2.4",
+                     mlg_method_name(methods[i]), r.value);
+        assert_int_equal(mlg_series_compute(3, d3, s3, w3, NULL, NULL, &p, &r,
+                                            NULL), MLG_OK);
+        if (!(r.value >= 1.0 && r.value <= 4.0))
+            fail_msg("%s: value %.17g leaves the scale",
+                     mlg_method_name(methods[i]), r.value);
+    }
+    mlg_method_params p;
+    mlg_result r;
+    assert_int_equal(mlg_method_params_init(&p, MLG_METHOD_MEAN), MLG_OK);
+    const double s2[2] = {2.4, 3.6}, w2[2] = {5e-324, 5e-324};
+    assert_int_equal(mlg_series_compute(2, NULL, s2, w2, NULL, NULL, &p, &r,
+                                        NULL), MLG_OK);
+    assert_double_near(r.value, 3.0, 1e-15);
+    assert_int_equal(mlg_method_params_init(&p, MLG_METHOD_LINEAR_TREND),
+                     MLG_OK);
+    assert_int_equal(mlg_series_compute(2, NULL, s2, w2, NULL, NULL, &p, &r,
+                                        NULL), MLG_OK);
+    assert_double_near(r.value, 3.6, 1e-12);
 }
 
 /* Ensure each NULL pointer gives MLG_ENULL and leaves out untouched. */
@@ -912,6 +961,277 @@ static void test_huge_count(void **state)
 
 /* Rounding goes through mlg_value_to_level with params.rounding: Canvas's
  * floor shows Zoey's decaying 2.834625 as level 2 (index 1). */
+/* kernels.h: the order statistics and the power fit take shortcuts when
+ * unweighted and unexplained (counting whole scores, an insertion sort of
+ * short series, power-law constants from a row computed apart), and the
+ * long way otherwise (the explanation).  Ensure both give the same double:
+ * mlg_series_compute() and mlg_series_explain() agree bit for bit on random
+ * series of whole scores 0..4 (zero included), continuous scores and
+ * lengths 1..40 (past the insertion sort's 32), for every method. */
+static void test_shortcuts_match_long_way(void **state)
+{
+    (void)state;
+    uint64_t seed = 0x5EEDF00Dull;
+    mlg_scale sc;
+    const double v5[5] = {0, 1, 2, 3, 4};
+    assert_int_equal(mlg_scale_init(&sc, 5, v5), MLG_OK);
+    enum { N = 40 };
+    double s[N];
+    int32_t d[N];
+    mlg_explain_row rows[N];
+    for (int trial = 0; trial < 400; trial++) {
+        seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+        const size_t n = 1 + (size_t)((seed >> 33) % N);
+        for (size_t i = 0; i < n; i++) {
+            seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+            const uint32_t r = (uint32_t)(seed >> 32);
+            s[i] = trial % 2 ? (double)(r % 5) : (double)(r % 401) / 100.0;
+            d[i] = (int32_t)(100 + i);
+        }
+        for (int32_t m = 0; m < MLG_METHOD_COUNT; m++) {
+            mlg_method_params p;
+            assert_int_equal(mlg_method_params_init(&p, m), MLG_OK);
+            p.log_shift = 1.0; /* scores 0 stay inside the log's domain */
+            mlg_result a, b;
+            const int ra = mlg_series_compute(n, d, s, NULL, NULL, &sc, &p,
+                                              &a, NULL);
+            const int rb = mlg_series_explain(n, d, s, NULL, NULL, &sc, &p,
+                                              &b, rows, NULL);
+            if (ra != rb || (ra == MLG_OK && memcmp(&a, &b, sizeof a) != 0))
+                fail_msg("trial %d, %s, n %zu: compute %d %.17g, explain %d "
+                         "%.17g", trial, mlg_method_name(m), n, ra, a.value,
+                         rb, b.value);
+        }
+    }
+}
+
+/* ------------------------------------------------- Canvas, to the digit -- */
+
+/* An independent re-implementation of Canvas's outcome arithmetic, written
+ * from instructure/canvas-lms app/models/rollup_score.rb (RollupScore:
+ * average_set, decaying_average_set = Canvas's weighted_average,
+ * standard_decaying_average = Canvas's decaying_average, n_mastery_set,
+ * highest, latest; PRECISION = 2) and the Ruby it runs on: Array#sum
+ * (array.c rb_ary_sum, Kahan-Babuska compensated summation) and
+ * Float#round(2) (numeric.c, round_half_up: f = round(x*100), then f += 1
+ * when (f + 0.5)/100 <= x, result f/100). */
+static double ruby_sum(const double *x, size_t n)
+{
+    double sum = 0.0, comp = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        const double t = sum + x[i];
+        comp += fabs(sum) >= fabs(x[i]) ? (sum - t) + x[i] : (x[i] - t) + sum;
+        sum = t;
+    }
+    return sum + comp;
+}
+
+static double ruby_round2(double x)
+{
+    const double xs = x * 100.0;
+    double f = round(xs);
+    if (x > 0 && (f + 0.5) / 100.0 <= x)
+        f += 1;
+    else if (x < 0 && (f - 0.5) / 100.0 >= x)
+        f -= 1;
+    return f / 100.0;
+}
+
+enum { CV_AVERAGE, CV_WEIGHTED, CV_DECAYING, CV_N_MASTERY, CV_HIGHEST,
+       CV_LATEST, CV_COUNT };
+
+/* Canvas's score for scores s[0..n) (oldest first), or NaN for nil. */
+static double canvas_score(int how, const double *s, size_t n, int k,
+                           int n_int, double mastery)
+{
+    switch (how) {
+    case CV_AVERAGE:
+        return ruby_round2(ruby_sum(s, n) / (double)n);
+    /* Each Ruby operation rounds on its own (a method call per operator),
+     * so every product gets its own statement here: a compiler may fuse
+     * a*b + c within one expression into an FMA (clang does by default),
+     * never across statements. */
+    case CV_WEIGHTED: {
+        if (n == 1)
+            return ruby_round2(s[0]);
+        const double latest = s[n - 1] * (0.01 * k);
+        const double older = (ruby_sum(s, n - 1) / (double)(n - 1)) *
+                             (0.01 * (100 - k));
+        return ruby_round2(latest + older);
+    }
+    case CV_DECAYING: {
+        if (n == 1)
+            return ruby_round2(s[0]);
+        const double keep = 0.01 * (100 - k), rate = 0.01 * k;
+        double a = s[0] * keep;
+        double b = s[1] * rate;
+        double d = a + b;
+        for (size_t i = 2; i < n; i++) {
+            a = d * keep;
+            b = s[i] * rate;
+            d = a + b;
+        }
+        return ruby_round2(d);
+    }
+    case CV_N_MASTERY: {
+        if ((int)n < n_int || isnan(mastery))
+            return NAN;
+        double kept[16];
+        size_t m = 0;
+        for (size_t i = 0; i < n; i++)
+            if (s[i] >= mastery)
+                kept[m++] = s[i];
+        if ((int)m < n_int)
+            return NAN;
+        return ruby_round2(ruby_sum(kept, m) / (double)m);
+    }
+    case CV_HIGHEST: {
+        double v = s[0];
+        for (size_t i = 1; i < n; i++)
+            v = s[i] > v ? s[i] : v;
+        return ruby_round2(v);
+    }
+    default:
+        return ruby_round2(s[n - 1]);
+    }
+}
+
+/* Issue 11's two rounding ties.  canvas_outcome on 2, 3.5: Canvas computes
+ * 3.5*(0.01*65) + 2*(0.01*35) = 2.975000000000000089 -> 2.98, where
+ * 0.65*3.5 + (1-0.65)*2 = 2.9749999999999996 -> 2.97.  The mean of
+ * 2.8, 2.4, 1.5, 3.2 with Ruby's compensated sum is 9.9/4 -> 2.475 -> 2.48;
+ * libmlg's blocked sum gives 2.4749999999999996 -> 2.47. */
+static void test_canvas_ties(void **state)
+{
+    (void)state;
+    mlg_method_params p;
+    mlg_result r;
+    const double s1[2] = {2, 3.5};
+    assert_int_equal(mlg_preset_init("canvas_outcome", &p), MLG_OK);
+    assert_int_equal(mlg_series_compute(2, NULL, s1, NULL, NULL, NULL, &p, &r,
+                                        NULL), MLG_OK);
+    assert_double_near(r.rounded, 2.98, 0.0);
+    assert_int_equal(r.level, 1); /* floor: 2 <= 2.98 < 3, level "2" */
+    p.arith = MLG_ARITH_LIBMLG;
+    assert_int_equal(mlg_series_compute(2, NULL, s1, NULL, NULL, NULL, &p, &r,
+                                        NULL), MLG_OK);
+    assert_double_near(r.rounded, 2.97, 0.0);
+
+    const double s2[4] = {2.8, 2.4, 1.5, 3.2};
+    assert_int_equal(mlg_method_params_init(&p, MLG_METHOD_MEAN), MLG_OK);
+    p.decimals = 2;
+    p.arith = MLG_ARITH_CANVAS;
+    assert_int_equal(mlg_series_compute(4, NULL, s2, NULL, NULL, NULL, &p, &r,
+                                        NULL), MLG_OK);
+    assert_double_near(r.rounded, 2.48, 0.0);
+    p.arith = MLG_ARITH_LIBMLG;
+    assert_int_equal(mlg_series_compute(4, NULL, s2, NULL, NULL, NULL, &p, &r,
+                                        NULL), MLG_OK);
+    assert_double_near(r.rounded, 2.47, 0.0);
+
+    /* n_mastery without mastery points (mastery "none") is N/A in Canvas
+     * (RollupScore#n_mastery_set: nil without a rubric criterion). */
+    const double s3[3] = {4, 4, 4};
+    assert_int_equal(mlg_method_params_init(&p, MLG_METHOD_N_MASTERY), MLG_OK);
+    p.arith = MLG_ARITH_CANVAS;
+    p.decimals = 2;
+    p.n = 2;
+    assert_int_equal(mlg_method_params_set(&p, "mastery", "none"), MLG_OK);
+    assert_int_equal(mlg_series_compute(3, NULL, s3, NULL, NULL, NULL, &p, &r,
+                                        NULL), MLG_OK);
+    assert_int_equal(r.level, MLG_LEVEL_NA);
+    assert_true(isnan(r.value));
+}
+
+/* Canvas's arithmetic on random series, rounding ties included: the
+ * canvas arithmetic's 2-decimal score equals the independent
+ * re-implementation above bit for bit (N/A exactly when Canvas says nil),
+ * in the series and the batch path.  Scores are multiples of 0.05 in
+ * [0, 4], so sums land on ties often; the test also counts series where
+ * libmlg's own arithmetic rounds differently, and requires some, so it
+ * could not pass with the Canvas arithmetic switched off. */
+static void test_canvas_random(void **state)
+{
+    (void)state;
+    static const int32_t methods[CV_COUNT] = {
+        MLG_METHOD_MEAN, MLG_METHOD_WEIGHTED_AVERAGE,
+        MLG_METHOD_DECAYING_AVERAGE, MLG_METHOD_N_MASTERY,
+        MLG_METHOD_HIGHEST, MLG_METHOD_MOST_RECENT};
+    mlg_scale sc;
+    const double v5[5] = {0, 1, 2, 3, 4};
+    assert_int_equal(mlg_scale_init(&sc, 5, v5), MLG_OK);
+    uint64_t seed = 0xCA17A5ull;
+    size_t differ = 0, compared = 0;
+    enum { TRIALS = 20000, MAXN = 8 };
+    int64_t *off = malloc((TRIALS + 1) * sizeof *off);
+    double *all = malloc(TRIALS * MAXN * sizeof *all);
+    double *bv = malloc(TRIALS * sizeof *bv);
+    double *want = malloc(TRIALS * sizeof *want);
+    assert_non_null(off);
+    assert_non_null(all);
+    assert_non_null(bv);
+    assert_non_null(want);
+    for (int how = 0; how < CV_COUNT; how++) {
+        mlg_method_params p;
+        assert_int_equal(mlg_method_params_init(&p, methods[how]), MLG_OK);
+        p.arith = MLG_ARITH_CANVAS;
+        p.decimals = 2;
+        p.rounding = MLG_ROUND_FLOOR;
+        int k = how == CV_DECAYING ? 80 : 65;
+        off[0] = 0;
+        for (int trial = 0; trial < TRIALS; trial++) {
+            seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+            if (trial % 16 == 0) /* a new weight every 16 series */
+                k = how == CV_DECAYING ? 50 + (int)((seed >> 40) % 50)
+                                       : 1 + (int)((seed >> 40) % 99);
+            const size_t n = 1 + (size_t)((seed >> 33) % MAXN);
+            double *s = all + off[trial];
+            for (size_t i = 0; i < n; i++) {
+                seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+                s[i] = (double)((seed >> 33) % 81) * 0.05;
+            }
+            off[trial + 1] = off[trial] + (int64_t)n;
+            p.weight = k / 100.0;
+            p.n = 1 + (int32_t)((seed >> 20) % 4);
+            p.mastery = (double)((seed >> 24) % 5);
+            const double w = canvas_score(how, s, n, k, p.n, p.mastery);
+            mlg_result r;
+            assert_int_equal(mlg_series_compute(n, NULL, s, NULL, NULL, &sc,
+                                                &p, &r, NULL), MLG_OK);
+            if (isnan(w) ? r.level != MLG_LEVEL_NA
+                         : memcmp(&w, &r.rounded, sizeof w) != 0)
+                fail_msg("method %s k %d n %zu trial %d: libmlg %.17g, "
+                         "Canvas %.17g", mlg_method_name(methods[how]), k, n,
+                         trial, r.rounded, w);
+            compared++;
+            mlg_method_params q = p;
+            q.arith = MLG_ARITH_LIBMLG;
+            mlg_result rl;
+            assert_int_equal(mlg_series_compute(n, NULL, s, NULL, NULL, &sc,
+                                                &q, &rl, NULL), MLG_OK);
+            differ += !isnan(w) && rl.rounded != r.rounded;
+            want[trial] = r.value;
+        }
+        /* The batch path on the same series, one parameter set (n_mastery
+         * parameters and the weight as of the last series). */
+        if (how == CV_AVERAGE || how == CV_HIGHEST || how == CV_LATEST) {
+            assert_int_equal(mlg_batch_compute(TRIALS, off, NULL, all, NULL,
+                                               NULL, &sc, &p, 2, bv, NULL,
+                                               NULL, NULL), MLG_OK);
+            if (memcmp(bv, want, TRIALS * sizeof *bv) != 0)
+                fail_msg("%s: batch differs from series",
+                         mlg_method_name(methods[how]));
+        }
+    }
+    free(off);
+    free(all);
+    free(bv);
+    free(want);
+    printf("canvas: %zu series compared, %zu where libmlg's arithmetic rounds "
+           "differently\n", compared, differ);
+    assert_true(differ > 0);
+}
+
 static void test_rounding_applied(void **state)
 {
     (void)state;
@@ -939,11 +1259,15 @@ int main(void)
         cmocka_unit_test(test_error_table),
         cmocka_unit_test(test_nan_after_as_of),
         cmocka_unit_test(test_overflow_value),
+        cmocka_unit_test(test_tiny_weights),
         cmocka_unit_test(test_null_pointers),
         cmocka_unit_test(test_bad_params_and_scale),
         cmocka_unit_test(test_kernel_row_base),
         cmocka_unit_test(test_huge_count),
         cmocka_unit_test(test_rounding_applied),
+        cmocka_unit_test(test_shortcuts_match_long_way),
+        cmocka_unit_test(test_canvas_ties),
+        cmocka_unit_test(test_canvas_random),
     };
     return cmocka_run_group_tests_name("methods", tests, NULL, NULL);
 }

@@ -1,10 +1,14 @@
 /* test_params.c -- method parameters: mlg_method_params_init, _validate,
  * mlg_method_from_name, mlg_method_name, mlg_method_params_set and the
  * presets (mlg_preset_init, mlg_preset_name). */
+#define _POSIX_C_SOURCE 200809L /* mkdtemp, setenv */
+
 #include "mlg.h"
 #include "mlg_test.h"
 
+#include <locale.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 
@@ -47,7 +51,11 @@ static void assert_other_defaults(const char *name, const mlg_method_params *p)
     assert_double_near_case(name, p->mastery, 3.0, 0.0);
     assert_double_near_case(name, p->half_life_days, 30.0, 0.0);
     assert_int_equal(p->as_of, MLG_DAY_NONE);
-    assert_int_equal(p->reserved, 0);
+    assert_int_equal(p->arith, MLG_ARITH_LIBMLG);
+    for (size_t i = 0; i < 6; i++) {
+        assert_int_equal(p->reserved_i[i], 0);
+        assert_true(p->reserved_d[i] == 0.0);
+    }
     assert_double_near_case(name, p->log_shift, 0.0, 0.0);
 }
 
@@ -482,7 +490,10 @@ static void test_presets(void **state)
         assert_double_near_case(name, p.half_life_days, d.half_life_days,
                                 0.0);
         assert_int_equal(p.as_of, d.as_of);
-        assert_int_equal(p.reserved, 0);
+        for (size_t i = 0; i < 6; i++) {
+            assert_int_equal(p.reserved_i[i], 0);
+            assert_true(p.reserved_d[i] == 0.0);
+        }
         assert_double_near_case(name, p.log_shift, d.log_shift, 0.0);
         assert_status_case(name, mlg_method_params_validate(&p), MLG_OK);
     }
@@ -502,6 +513,244 @@ static void test_preset_names(void **state)
 }
 
 /* Ensure mlg_preset_init returns MLG_ENULL / MLG_ENOTFOUND, *p untouched. */
+/* ------------------------------------------------- key listing (mlg.h) -- */
+
+/* mlg.h, mlg_method_param_info(): eleven keys in a stable order; weight is
+ * a real in (0, 1], default "0.65", read by weighted_average and not by
+ * mean; n_mastery's n defaults to 5, consistent_recent's to 2. */
+static void test_param_info(void **state)
+{
+    (void)state;
+    assert_int_equal(mlg_method_param_count(), 11);
+    mlg_param_info pi;
+    assert_int_equal(mlg_method_param_info(MLG_METHOD_WEIGHTED_AVERAGE, 3, &pi),
+                     MLG_OK);
+    assert_string_equal(pi.key, "weight");
+    assert_int_equal(pi.kind, MLG_PARAM_REAL);
+    assert_int_equal(pi.used, 1);
+    assert_true(pi.min == 0.0 && pi.max == 1.0);
+    assert_int_equal(pi.min_open, 1);
+    assert_int_equal(pi.max_open, 0);
+    assert_string_equal(pi.default_text, "0.65");
+    assert_true(pi.default_value == 0.65);
+    assert_int_equal(mlg_method_param_info(MLG_METHOD_MEAN, 3, &pi), MLG_OK);
+    assert_int_equal(pi.used, 0);
+    assert_int_equal(mlg_method_param_info(MLG_METHOD_N_MASTERY, 0, &pi),
+                     MLG_OK);
+    assert_string_equal(pi.key, "n");
+    assert_string_equal(pi.default_text, "5");
+    assert_int_equal(mlg_method_param_info(MLG_METHOD_CONSISTENT_RECENT, 0,
+                                           &pi), MLG_OK);
+    assert_string_equal(pi.default_text, "2");
+    assert_int_equal(mlg_method_param_info(MLG_METHOD_MODE, 1, &pi), MLG_OK);
+    assert_string_equal(pi.key, "tie");
+    assert_string_equal(pi.words, "recent|highest|lowest");
+    assert_int_equal(pi.used, 1);
+    assert_int_equal(mlg_method_param_info(MLG_METHOD_POWER_LAW, 9, &pi),
+                     MLG_OK);
+    assert_string_equal(pi.key, "log_shift");
+    assert_true(pi.min == -1000.0 && pi.max == 1000.0);
+
+    /* Every key, for every method: its default text read back through
+     * mlg_method_params_set() leaves the defaults as they are, and the
+     * numeric default is the field's. */
+    for (int32_t m = 0; m < MLG_METHOD_COUNT; m++) {
+        mlg_method_params d, q;
+        assert_int_equal(mlg_method_params_init(&d, m), MLG_OK);
+        q = d;
+        for (size_t i = 0; i < mlg_method_param_count(); i++) {
+            assert_int_equal(mlg_method_param_info(m, i, &pi), MLG_OK);
+            const int rc = mlg_method_params_set(&q, pi.key, pi.default_text);
+            if (rc != MLG_OK)
+                fail_msg("%s %s=%s: %d", mlg_method_name(m), pi.key,
+                         pi.default_text, rc);
+        }
+        if (memcmp(&d, &q, sizeof d) != 0)
+            fail_msg("%s: defaults as text do not read back",
+                     mlg_method_name(m));
+    }
+}
+
+/* Ensure mlg_method_param_info() returns errors for a NULL out, an unknown
+ * method and an index past the end, leaving *out untouched. */
+static void test_param_info_errors(void **state)
+{
+    (void)state;
+    mlg_param_info pi;
+    assert_int_equal(mlg_method_param_info(MLG_METHOD_MEAN, 0, NULL),
+                     MLG_ENULL);
+    fill(&pi, sizeof pi);
+    assert_int_equal(mlg_method_param_info(-1, 0, &pi), MLG_ENOTFOUND);
+    assert_int_equal(mlg_method_param_info(MLG_METHOD_COUNT, 0, &pi),
+                     MLG_ENOTFOUND);
+    assert_int_equal(mlg_method_param_info(MLG_METHOD_MEAN,
+                                           mlg_method_param_count(), &pi),
+                     MLG_ENOTFOUND);
+    assert_true(untouched(&pi, sizeof pi));
+}
+
+/* mlg.h, ABI policy: a nonzero reserved field is refused (MLG_EINVAL). */
+static void test_reserved_must_be_zero(void **state)
+{
+    (void)state;
+    mlg_method_params p;
+    assert_int_equal(mlg_method_params_init(&p, MLG_METHOD_MEAN), MLG_OK);
+    p.reserved_i[5] = 1;
+    assert_int_equal(mlg_method_params_validate(&p), MLG_EINVAL);
+    assert_int_equal(mlg_method_params_init(&p, MLG_METHOD_MEAN), MLG_OK);
+    p.reserved_d[0] = 0.5;
+    assert_int_equal(mlg_method_params_validate(&p), MLG_EINVAL);
+}
+
+/* Issue 14, finding 11: power_law with log_shift 1e17 on 3,3,3 gave 4
+ * (ln(3 + 1e17) == ln(1e17)).  mlg.h: log_shift lies in [-1000, 1000];
+ * at the bound, 3,3,3 still gives 3 (hand-worked: every y is equal, so the
+ * slope is 0 and the fit is ln(1003), whose exp less 1000 is 3 to about
+ * 1e-12, rounded to 6 decimals). */
+static void test_log_shift_bounded(void **state)
+{
+    (void)state;
+    mlg_method_params p;
+    assert_int_equal(mlg_method_params_init(&p, MLG_METHOD_POWER_LAW), MLG_OK);
+    assert_int_equal(mlg_method_params_set(&p, "log_shift", "1e17"),
+                     MLG_EINVAL);
+    assert_int_equal(mlg_method_params_set(&p, "log_shift", "-1000.5"),
+                     MLG_EINVAL);
+    assert_true(p.log_shift == 0.0);
+    p.log_shift = 1e17;
+    assert_int_equal(mlg_method_params_validate(&p), MLG_EINVAL);
+    const double s[3] = {3, 3, 3};
+    mlg_result r;
+    assert_int_equal(mlg_series_compute(3, NULL, s, NULL, NULL, NULL, &p, &r,
+                                        NULL), MLG_EINVAL);
+    assert_int_equal(mlg_method_params_set(&p, "log_shift", "1000"), MLG_OK);
+    assert_int_equal(mlg_series_compute(3, NULL, s, NULL, NULL, NULL, &p, &r,
+                                        NULL), MLG_OK);
+    assert_double_near(r.rounded, 3.0, 0.0);
+    assert_int_equal(r.level, 2); /* CCS level "3" */
+}
+
+/* mlg.h, MLG_ARITH_CANVAS: Canvas's ranges (OutcomeCalculationMethod
+ * VALID_CALCULATION_INTS: weighted_average 1..99, standard decaying average
+ * 50..99, n_mastery 1..10), whole percents, decimals 2, Canvas's methods
+ * only; mastery "none" (NaN) only under canvas. */
+static void test_canvas_ranges(void **state)
+{
+    (void)state;
+    static const struct { const char *name; int32_t method; double weight;
+                          int32_t n, decimals; int expect; } cases[] = {
+        {"weighted 65%", MLG_METHOD_WEIGHTED_AVERAGE, 0.65, 3, 2, MLG_OK},
+        {"weighted 1%", MLG_METHOD_WEIGHTED_AVERAGE, 0.01, 3, 2, MLG_OK},
+        {"weighted 100%", MLG_METHOD_WEIGHTED_AVERAGE, 1.0, 3, 2, MLG_EINVAL},
+        {"weighted 65.5%", MLG_METHOD_WEIGHTED_AVERAGE, 0.655, 3, 2,
+         MLG_EINVAL},
+        {"decaying 50%", MLG_METHOD_DECAYING_AVERAGE, 0.5, 3, 2, MLG_OK},
+        {"decaying 49%", MLG_METHOD_DECAYING_AVERAGE, 0.49, 3, 2, MLG_EINVAL},
+        {"decaying 99%", MLG_METHOD_DECAYING_AVERAGE, 0.99, 3, 2, MLG_OK},
+        {"n_mastery 10", MLG_METHOD_N_MASTERY, 0.65, 10, 2, MLG_OK},
+        {"n_mastery 11", MLG_METHOD_N_MASTERY, 0.65, 11, 2, MLG_EINVAL},
+        {"mean", MLG_METHOD_MEAN, 0.65, 3, 2, MLG_OK},
+        {"mean 6 decimals", MLG_METHOD_MEAN, 0.65, 3, 6, MLG_EINVAL},
+        {"median", MLG_METHOD_MEDIAN, 0.65, 3, 2, MLG_EINVAL},
+        {"power_law", MLG_METHOD_POWER_LAW, 0.65, 3, 2, MLG_EINVAL},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        mlg_method_params p;
+        assert_int_equal(mlg_method_params_init(&p, cases[i].method), MLG_OK);
+        assert_int_equal(mlg_method_params_set(&p, "arith", "canvas"), MLG_OK);
+        p.weight = cases[i].weight;
+        p.n = cases[i].n;
+        p.decimals = cases[i].decimals;
+        assert_status_case(cases[i].name, mlg_method_params_validate(&p),
+                           cases[i].expect);
+    }
+    mlg_method_params p;
+    assert_int_equal(mlg_method_params_init(&p, MLG_METHOD_N_MASTERY), MLG_OK);
+    assert_int_equal(mlg_method_params_set(&p, "mastery", "none"), MLG_OK);
+    assert_true(isnan(p.mastery));
+    assert_int_equal(mlg_method_params_validate(&p), MLG_ENAN);
+    p.decimals = 2;
+    assert_int_equal(mlg_method_params_set(&p, "arith", "canvas"), MLG_OK);
+    assert_int_equal(mlg_method_params_validate(&p), MLG_OK);
+    assert_int_equal(mlg_method_params_set(&p, "arith", "ruby"),
+                     MLG_ENOTFOUND);
+    p.arith = 2;
+    assert_int_equal(mlg_method_params_validate(&p), MLG_EINVAL);
+}
+
+/* A locale whose decimal separator is a comma: an installed one, else one
+ * compiled here with localedef into a temporary LOCPATH.  Returns its name
+ * or NULL (the caller then skips, saying why). */
+static char locale_dir[32]; /* the temporary LOCPATH, if one was made */
+
+static const char *comma_locale(void)
+{
+    static const char *const names[] = {"de_DE.UTF-8", "de_DE.utf8",
+                                        "fr_FR.UTF-8", "nl_NL.UTF-8"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (setlocale(LC_NUMERIC, names[i]))
+            return names[i];
+    char *const dir = locale_dir;
+    snprintf(dir, sizeof locale_dir, "/tmp/mlg_locale_XXXXXX");
+    if (!mkdtemp(dir)) {
+        dir[0] = '\0';
+        return NULL;
+    }
+    char cmd[256];
+    snprintf(cmd, sizeof cmd,
+             "localedef -i de_DE -f UTF-8 %s/de_DE.UTF-8 >/dev/null 2>&1",
+             dir);
+    if (system(cmd) != 0)
+        return NULL;
+    setenv("LOCPATH", dir, 1);
+    return setlocale(LC_NUMERIC, "de_DE.UTF-8") ? "de_DE.UTF-8" : NULL;
+}
+
+/* Issue 11: under LC_NUMERIC=de_DE.UTF-8, `weight=0.75` failed and `0,75`
+ * succeeded.  mlg.h, mlg_method_params_set(): numbers are read as in the
+ * "C" locale whatever LC_NUMERIC says. */
+static void test_set_locale_independent(void **state)
+{
+    (void)state;
+    const char *loc = comma_locale();
+    if (!loc) {
+        printf("SKIP test_set_locale_independent: no comma locale is "
+               "installed and localedef could not build de_DE.UTF-8\n");
+        return;
+    }
+    /* The locale really uses a comma (else the test proves nothing). */
+    assert_string_equal(localeconv()->decimal_point, ",");
+    mlg_method_params p;
+    assert_int_equal(mlg_method_params_init(&p, MLG_METHOD_DECAYING_AVERAGE),
+                     MLG_OK);
+    assert_int_equal(mlg_method_params_set(&p, "weight", "0.75"), MLG_OK);
+    assert_true(p.weight == 0.75);
+    assert_int_equal(mlg_method_params_set(&p, "weight", "0,5"), MLG_EFORMAT);
+    assert_true(p.weight == 0.75);
+    assert_int_equal(mlg_method_params_set(&p, "half_life_days", "12.5"),
+                     MLG_OK);
+    assert_true(p.half_life_days == 12.5);
+    /* Formatting too: a scale label and an error message print 2.5 and
+     * 9.5, not 2,5 and 9,5. */
+    mlg_scale sc;
+    const double vals[3] = {1, 2.5, 4};
+    assert_int_equal(mlg_scale_init(&sc, 3, vals), MLG_OK);
+    assert_string_equal(sc.label[1], "2.5");
+    const double s[2] = {2, 9.5};
+    mlg_result r;
+    mlg_errinfo e;
+    assert_int_equal(mlg_series_compute(2, NULL, s, NULL, NULL, NULL, &p, &r,
+                                        &e), MLG_ESCALE);
+    assert_non_null(strstr(e.message, "score 9.5 is outside"));
+    setlocale(LC_NUMERIC, "C");
+    if (locale_dir[0]) {
+        char cmd[64];
+        snprintf(cmd, sizeof cmd, "rm -rf %s", locale_dir);
+        if (system(cmd) != 0)
+            printf("note: could not remove %s\n", locale_dir);
+    }
+}
+
 static void test_preset_errors(void **state)
 {
     (void)state;
@@ -531,6 +780,12 @@ int main(void)
         cmocka_unit_test(test_presets),
         cmocka_unit_test(test_preset_names),
         cmocka_unit_test(test_preset_errors),
+        cmocka_unit_test(test_param_info),
+        cmocka_unit_test(test_param_info_errors),
+        cmocka_unit_test(test_reserved_must_be_zero),
+        cmocka_unit_test(test_log_shift_bounded),
+        cmocka_unit_test(test_canvas_ranges),
+        cmocka_unit_test(test_set_locale_independent),
     };
     return cmocka_run_group_tests_name("params", tests, NULL, NULL);
 }

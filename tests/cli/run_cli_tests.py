@@ -139,6 +139,11 @@ def test_score():
          err=["--weight 1.5"])
     case("score_unknown_param", ["score", "mean", "--speed", "3", "1"], 2,
          err=["unknown option --speed"])
+    # Issue 14, finding 13: `score --all` ignored a bad --weight or --n.
+    case("score_all_bad_weight", ["score", "--all", "--weight", "5", "1", "2"], 2,
+         err=["--weight 5"], check=lambda o, e: expect(o == "", o))
+    case("score_all_bad_n", ["score", "--all", "--n", "0", "1", "2"], 2,
+         err=["--n 0"], check=lambda o, e: expect(o == "", o))
     case("score_nan", ["score", "mean", "1", "nan"], 1, err=["NaN"])
     case("score_out_of_scale", ["score", "mean", "1", "9"], 1, err=["mean"])
     case("score_days", ["score", "most_recent", "--days", "2024-09-03,2024-09-01", "1", "2"],

@@ -22,7 +22,8 @@ from . import errors  # noqa: E402
 from .errors import MlgError  # noqa: E402,F401
 from ._native import Scale, MethodParams  # noqa: E402,F401
 from ._core import (  # noqa: E402,F401
-    methods, presets, scales, method_id, params, scale, day_number,
+    methods, presets, scales, method_id, params, param_info, scale,
+    day_number,
     proficiency, result, explain, level, proficiency_batch,
     SeriesResult, ExplainedRow, Explanation, Batch, STATUS_CODES,
     status_words, status_code, status_name, why_name, node_flag_names)
@@ -66,7 +67,7 @@ def __getattr__(name):
 # out of __all__ so that `from mlg import *` works without pandas.
 __all__ = ["methods", "presets", "scales", "status_words", "status_code",
            "status_name", "why_name", "node_flag_names", "method_id",
-           "params", "scale",
+           "params", "param_info", "scale",
            "day_number", "proficiency", "result", "explain", "level",
            "proficiency_batch", "STATUS_CODES", "SeriesResult",
            "ExplainedRow", "Explanation", "Batch", "Scale", "MethodParams",

@@ -15,7 +15,7 @@ from ctypes import POINTER, byref, c_double, c_int32, c_int64, c_uint8
 
 from . import _native
 from ._native import ErrInfo, ExplainRow, MethodParams, Result, Scale
-from .errors import NotFoundError, check
+from .errors import NotFoundError, check, error_for, strerror
 
 try:  # optional
     import numpy as _np
@@ -208,13 +208,66 @@ def _param_text(key, value):
                                                          type(value).__name__))
 
 
+#: mlg_param_info.kind values (include/mlg.h MLG_PARAM_*).
+_PARAM_KINDS = {0: "int", 1: "real", 2: "word", 3: "day"}
+
+
+@functools.lru_cache(maxsize=None)
+def _param_table(method):
+    """The library's key listing for MLG_METHOD_* `method`, as a tuple of
+    dicts (mlg_method_param_count / mlg_method_param_info): the binding
+    keeps no key list of its own."""
+    info = _fn("mlg_method_param_info")
+    out = []
+    for i in range(_fn("mlg_method_param_count")()):
+        pi = _native.ParamInfo()
+        check(info(method, i, byref(pi)))
+        words = pi.words.decode()
+        out.append({
+            "key": pi.key.decode(),
+            "kind": _PARAM_KINDS.get(pi.kind, str(pi.kind)),
+            "words": tuple(words.split("|")) if words else (),
+            "default": pi.default_text.decode(),
+            "used": bool(pi.used),
+            "min": pi.min, "max": pi.max,
+            "min_open": bool(pi.min_open), "max_open": bool(pi.max_open),
+            "help": pi.help.decode(),
+        })
+    return tuple(out)
+
+
+def param_info(method):
+    """The parameter keys of `method` (a name or MLG_METHOD_* id), straight
+    from the library: a list of dicts with key, kind ("int", "real", "word",
+    "day"), words, default (as text), used (whether the method reads it),
+    min, max, min_open, max_open and help."""
+    m = method if isinstance(method, int) else method_id(method)
+    return [dict(d) for d in _param_table(m)]
+
+
+def _bounds_text(d):
+    """"(0, 1]", "-1..9" or the words, for an error message."""
+    if d["kind"] == "word":
+        return "one of " + ", ".join(d["words"])
+    if d["kind"] == "day":
+        return "a day number, YYYY-MM-DD or none"
+    lo, hi = d["min"], d["max"]
+    if d["kind"] == "int":
+        lo_t = "%d" % lo if math.isfinite(lo) else "-inf"
+        hi_t = "%d" % hi if math.isfinite(hi) else "inf"
+        return "an integer in %s..%s" % (lo_t, hi_t)
+    return "a number in %s%r, %r%s" % ("(" if d["min_open"] else "[", lo, hi,
+                                      ")" if d["max_open"] else "]")
+
+
 def params(method=None, preset=None, **kwargs):
     """A filled mlg_method_params: `preset` (a name from presets()) or
     `method` (default "decaying_average"), then every keyword set through
     mlg_method_params_set(), so names, words and range checks are exactly
-    the C library's (n, tie, missing, weight, mastery, half_life_days,
-    as_of, rounding, decimals, log_shift).  A keyword whose value is None is
-    left at its default."""
+    the C library's; param_info() lists the keys with their bounds and
+    defaults.  An unknown key raises NotFoundError naming it and the valid
+    keys; a value out of range raises the library's error naming the key and
+    its bounds.  A keyword whose value is None is left at its default."""
     p = MethodParams()
     if preset is not None:
         if method is not None:
@@ -234,12 +287,22 @@ def params(method=None, preset=None, **kwargs):
     else:
         m = method_id(DEFAULT_METHOD if method is None else method)
         check(_fn("mlg_method_params_init")(byref(p), m))
+    table = {d["key"]: d for d in _param_table(p.method)}
     setp = _fn("mlg_method_params_set")
     for key, value in kwargs.items():
         if value is None:
             continue
-        check(setp(byref(p), key.encode(),
-                   _param_text(key, value).encode()))
+        if key not in table:
+            raise NotFoundError(
+                11, "unknown parameter %r; valid keys: %s"
+                % (key, ", ".join(table)))
+        status = setp(byref(p), key.encode(),
+                      _param_text(key, value).encode())
+        if status != 0:
+            cls = error_for(status).__class__
+            raise cls(status, "parameter %s = %r: %s; expected %s"
+                      % (key, value, strerror(status),
+                         _bounds_text(table[key])))
     return p
 
 

@@ -122,8 +122,29 @@ class MethodParams(Structure):
         ("as_of", c_int32),
         ("rounding", c_int32),
         ("decimals", c_int32),
-        ("reserved", c_int32),
+        ("arith", c_int32),
         ("log_shift", c_double),
+        ("reserved_i", c_int32 * 6),
+        ("reserved_d", c_double * 6),
+    ]
+
+
+class ParamInfo(Structure):
+    """Mirror of ``mlg_param_info`` (static strings: never freed)."""
+    _fields_ = [
+        ("key", c_char_p),
+        ("words", c_char_p),
+        ("default_text", c_char_p),
+        ("help", c_char_p),
+        ("kind", c_int32),
+        ("used", c_int32),
+        ("min", c_double),
+        ("max", c_double),
+        ("min_open", c_int32),
+        ("max_open", c_int32),
+        ("default_value", c_double),
+        ("reserved_i", c_int32 * 4),
+        ("reserved_d", c_double * 2),
     ]
 
 
@@ -167,6 +188,7 @@ class ExplainRow(Structure):
 STRUCTS = {
     "mlg_scale": Scale,
     "mlg_method_params": MethodParams,
+    "mlg_param_info": ParamInfo,
     "mlg_result": Result,
     "mlg_errinfo": ErrInfo,
     "mlg_explain_row": ExplainRow,
@@ -211,6 +233,8 @@ PROTOTYPES = {
     "mlg_method_params_set": (c_int, [_paramsp, c_char_p, c_char_p]),
     "mlg_preset_init": (c_int, [c_char_p, _paramsp]),
     "mlg_preset_name": (c_char_p, [c_size_t]),
+    "mlg_method_param_count": (c_size_t, []),
+    "mlg_method_param_info": (c_int, [c_int32, c_size_t, _P(ParamInfo)]),
     # one series
     "mlg_series_compute": (c_int, [c_size_t, _i32p, _dblp, _dblp, _u8p,
                                    _scalep, _paramsp, _P(Result), _errp]),
@@ -223,6 +247,11 @@ PROTOTYPES = {
     "mlg_batch_compute": (c_int, [c_size_t, _i64p, _i32p, _dblp, _dblp, _u8p,
                                   _scalep, _paramsp, c_int32, _dblp, _i32p,
                                   _i32p, _errp]),
+    "mlg_batch_compute_ex": (c_int, [c_size_t, _i64p, _i32p, _dblp, _dblp,
+                                     _u8p, _scalep, _paramsp, c_int32, _dblp,
+                                     _i32p, _i32p, _i32p, c_void_p, _errp]),
+    "mlg_batch_workspace_create": (c_int, [_P(c_void_p)]),
+    "mlg_batch_workspace_free": (None, [c_void_p]),
 }
 
 # Roll-up and policy prototypes live with their structs in _rollup_types so

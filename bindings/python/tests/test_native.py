@@ -117,7 +117,9 @@ def test_method_params_init_writes_every_field_where_the_mirror_expects():
         assert p.as_of == _native.MLG_DAY_NONE
         assert p.rounding == 0
         assert p.decimals == 6
-        assert p.reserved == 0
+        assert p.arith == 0
+        assert list(p.reserved_i) == [0] * 6
+        assert list(p.reserved_d) == [0.0] * 6
         assert p.log_shift == 0.0
 
 
