@@ -134,7 +134,7 @@ static const struct {
     STRUCT_ROW(mlg_notice_area),    STRUCT_ROW(mlg_rollup_rule),
     STRUCT_ROW(mlg_node_info),      STRUCT_ROW(mlg_rollup_step),
     STRUCT_ROW(mlg_rollup_child),   STRUCT_ROW(mlg_percent_table),
-    STRUCT_ROW(mlg_letter_table),
+    STRUCT_ROW(mlg_letter_table),   STRUCT_ROW(mlg_param_info),
 };
 
 size_t mlg_struct_size(const char *name)

@@ -288,3 +288,19 @@ def test_library_older_than_the_abi_check_is_refused(tmp_path):
     assert "ImportError" in p.stderr
     assert "exports no mlg_abi_version()" in p.stderr
     assert str(lib) in p.stderr
+
+
+def test_every_public_struct_has_a_size():
+    """mlg_struct_size() knows every struct the public headers define, so a
+    struct added later cannot escape the binding's layout check."""
+    lib = _native.load()
+    inc = os.path.join(REPO, "include")
+    names = set()
+    for h in os.listdir(inc):
+        if h.endswith(".h"):
+            with open(os.path.join(inc, h)) as f:
+                names |= set(re.findall(r"typedef struct (mlg_\w+) \{",
+                                        f.read()))
+    assert "mlg_param_info" in names
+    missing = sorted(n for n in names if lib.mlg_struct_size(n.encode()) == 0)
+    assert missing == []
