@@ -309,36 +309,27 @@ check_order(const char *fn, const int32_t *day, int64 i)
 						 "array_agg(... ORDER BY day).")));
 }
 
-/* Flag names, as the CLI writes them (docs/cli.md). */
-static const struct
-{
-	int32_t		bit;
-	const char *name;
-}			node_flag_names[] = {
-	{MLG_NODE_NA, "na"},
-	{MLG_NODE_VIOLATION, "na_not_allowed"},
-	{MLG_NODE_PARTIAL, "partial"},
-	{MLG_NODE_GAP, "gap"},
-	{MLG_NODE_BELOW_VIOLATION, "below_na_not_allowed"},
-};
-
+/* The node's flags as words: every set bit the library names
+ * (mlg_node_flag_name(), the words the mlg command writes), so the
+ * extension holds no word list of its own. */
 static Datum
 flags_array(int32_t flags)
 {
-	Datum		d[lengthof(node_flag_names)];
+	Datum		d[32];
 	int			n = 0;
 
-	for (size_t k = 0; k < lengthof(node_flag_names); k++)
-		if (flags & node_flag_names[k].bit)
-			d[n++] = CStringGetTextDatum(node_flag_names[k].name);
+	for (int b = 0; b < 31; b++)
+	{
+		const char *name;
+
+		if (!(flags & (INT32_C(1) << b)))
+			continue;
+		name = mlg_node_flag_name(INT32_C(1) << b);
+		if (name)
+			d[n++] = CStringGetTextDatum(name);
+	}
 	return PointerGetDatum(construct_array(d, n, TEXTOID, -1, false, TYPALIGN_INT));
 }
-
-/* Explanation reasons (MLG_WHY_*), as the CLI's explain prints them. */
-static const char *const why_names[] = {
-	"used", "excused", "missing_ignored", "missing_lowest", "zero_weight",
-	"outside_window", "below_mastery", "after_as_of", "not_selected",
-};
 
 /* ------------------------------------------------------------------------ */
 /* mlg_proficiency(): the aggregate                                           */
@@ -777,8 +768,8 @@ mlg_pg_explain(PG_FUNCTION_ARGS)
 		v[2] = Float8GetDatum(x->score);
 		nulls[2] = isnan(x->score);
 		v[3] = Float8GetDatum(x->weight);
-		v[4] = CStringGetTextDatum(x->reason >= 0 && x->reason < (int32) lengthof(why_names)
-								   ? why_names[x->reason] : "unknown");
+		v[4] = CStringGetTextDatum(mlg_why_name(x->reason) ? mlg_why_name(x->reason)
+								   : "unknown");
 		v[5] = Float8GetDatum(x->influence);
 		v[6] = Float8GetDatum(x->fitted);
 		nulls[6] = isnan(x->fitted);
