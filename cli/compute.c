@@ -84,6 +84,7 @@ static void flags_text(char *buf, size_t size, int32_t f)
         {MLG_NODE_PARTIAL, "partial"},
         {MLG_NODE_GAP, "gap"},
         {MLG_NODE_BELOW_VIOLATION, "below_na_not_allowed"},
+        {MLG_NODE_REVIEW, "review"},
     };
     for (size_t k = 0; k < sizeof fl / sizeof fl[0]; k++) {
         if (f & fl[k].bit) {
