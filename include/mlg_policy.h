@@ -392,6 +392,151 @@ MLG_API int mlg_attendance_check(size_t n_students,
                                  int32_t min_days, int32_t *decision_out,
                                  size_t *n_ag14, mlg_errinfo *err);
 
+/* ------------------------------------------------------------------------ */
+/* A declared district policy (JSON)                                          */
+/* ------------------------------------------------------------------------ */
+
+/* Every choice that decides a mark, declared in one JSON document and
+ * recorded by name and content hash next to every output: the scales per
+ * subject, the method and its parameters, rounding and decimals, the
+ * domain/subject/composite roll-up rules, the N/A table, TK's N/A rule,
+ * the reporting periods, the Attachment B year, the evidence-sufficiency
+ * rule, notice thresholds per scale and the attendance rule.  The format
+ * and every field of the shipped policy "lausd-bul-2332.7" (with the
+ * bulletin line it comes from) are in docs/policy.md; the shipped text is
+ * data/policy/lausd-bul-2332.7.json, compiled into the library.
+ *
+ * mlg_policy_parse() is the one place the library reads JSON text: the
+ * caller reads the file and passes its text (core does no file I/O).
+ * A parsed policy is immutable and may be shared between threads. */
+typedef struct mlg_policy mlg_policy;
+
+/* The name of the shipped policy (BUL-2332.7). */
+#define MLG_POLICY_DEFAULT "lausd-bul-2332.7"
+/* Characters of a content hash (SHA-256 in hex) plus the NUL. */
+#define MLG_POLICY_HASH_SIZE 65
+
+/* mlg_policy_parse(): parse and validate a policy from `len` bytes of JSON
+ * text (need not be NUL-terminated).  Every field is checked: unknown keys
+ * at any level are refused (a misspelt key never silently falls back to a
+ * default), rule and method text is parsed as mlg_rollup_rule_parse() and
+ * mlg_method_params_set() do, scale ids must be built-in scales, dates are
+ * YYYY-MM-DD and periods valid and in order.  "basis" keys (free text: the
+ * bulletin line a field comes from) are allowed in every object.
+ * @return MLG_OK; MLG_ENULL; MLG_EFORMAT (not JSON, or a field of the wrong
+ *         type; err->row = the JSON line, err->message names the field);
+ *         MLG_ENOTFOUND (an unknown key, scale, method or rule name);
+ *         MLG_EINVAL (a value out of range); MLG_ENOMEM.  *out is NULL on
+ *         error. */
+MLG_API int mlg_policy_parse(const char *text, size_t len, mlg_policy **out,
+                             mlg_errinfo *err);
+
+/* mlg_policy_builtin(): the shipped policy `name` (MLG_POLICY_DEFAULT).
+ * @return as mlg_policy_parse(); MLG_ENOTFOUND for an unknown name. */
+MLG_API int mlg_policy_builtin(const char *name, mlg_policy **out,
+                               mlg_errinfo *err);
+
+/* mlg_policy_builtin_text(): the JSON text of shipped policy `name`, NULL
+ * if unknown (the bytes of data/policy/<name>.json). */
+MLG_API const char *mlg_policy_builtin_text(const char *name);
+
+/* mlg_policy_free(): release a policy; NULL is a no-op. */
+MLG_API void mlg_policy_free(mlg_policy *p);
+
+/* mlg_policy_name(): the policy's "policy" field; NULL if p is NULL. */
+MLG_API const char *mlg_policy_name(const mlg_policy *p);
+
+/* mlg_policy_hash(): SHA-256 (hex, 64 characters) of the policy's
+ * canonical text (mlg_policy_canonical()), so whitespace and key order do
+ * not change it but any value does.  NULL if p is NULL. */
+MLG_API const char *mlg_policy_hash(const mlg_policy *p);
+
+/* mlg_policy_canonical(): the policy as canonical JSON: keys sorted,
+ * two-space indent, one trailing newline.  `mlg policy show` prints it.
+ * NULL if p is NULL. */
+MLG_API const char *mlg_policy_canonical(const mlg_policy *p);
+
+/* mlg_policy_method(): the policy's method and parameters for learning
+ * targets, with the policy's rounding and decimals.
+ * @return MLG_OK; MLG_ENULL. */
+MLG_API int mlg_policy_method(const mlg_policy *p, mlg_method_params *out);
+
+/* mlg_policy_rule(): the roll-up rule for nodes of `kind`
+ * (MLG_NODE_DOMAIN, MLG_NODE_SUBJECT, MLG_NODE_COMPOSITE; MLG_NODE_TARGET
+ * gives mean with only the policy's rounding and decimals, which is what a
+ * target uses), with the policy's rounding and decimals.
+ * @return MLG_OK; MLG_ENULL; MLG_EINVAL for another kind. */
+struct mlg_rollup_rule;
+MLG_API int mlg_policy_rule(const mlg_policy *p, int32_t kind,
+                            struct mlg_rollup_rule *out);
+
+/* One subject code of the policy (the codes of
+ * mlg_bulletin_subject_na_allowed(): "ela", "math_domain", ...). */
+typedef struct mlg_policy_subject {
+    int32_t na_allowed;  /* 1: N/A may be reported (sec. II.A table) */
+    int32_t reserved;    /* zero */
+    mlg_scale scale;     /* the subject's scale; its na_allowed is the
+                            subject's */
+} mlg_policy_subject;
+
+/* mlg_policy_subject_find(): the entry for subject `code`.
+ * @return MLG_OK; MLG_ENULL; MLG_ENOTFOUND. */
+MLG_API int mlg_policy_subject_find(const mlg_policy *p, const char *code,
+                               mlg_policy_subject *out);
+
+/* mlg_policy_subject_code(): the i-th subject code in the policy (0-based,
+ * sorted), NULL past the end. */
+MLG_API const char *mlg_policy_subject_code(const mlg_policy *p, size_t i);
+
+/* mlg_policy_scale(): the scale the policy names `role` ("academic",
+ * "eld", "behaviors", "tk", "tk_eld"), or, if `role` is not a role, the
+ * built-in scale with that id.  A TK scale gets na_allowed from the "tk"
+ * section (0 in lausd-bul-2332.7, sec. II.A).
+ * @return MLG_OK; MLG_ENULL; MLG_ENOTFOUND. */
+MLG_API int mlg_policy_scale(const mlg_policy *p, const char *role,
+                             mlg_scale *out);
+
+/* Settings without a struct of their own. */
+typedef struct mlg_policy_settings {
+    int32_t entry_year;          /* Attachment B column (2018, 2019, 2020) */
+    int32_t periods_per_year;    /* sec. I.K: 3 */
+    int32_t n_periods;           /* dated periods (mlg_policy_period()) */
+    int32_t tk_na_allowed;       /* 0: TK allows no N/A (sec. II.A) */
+    int32_t level_supersede;     /* 1: a teacher-entered current level
+                                    replaces the evidence before it */
+    int32_t evidence_min;        /* evidence rows below this count are
+                                    flagged (sec. VII.E "multiple") */
+    int32_t evidence_span;       /* 1: evidence must fall in both halves of
+                                    the period ("span the duration") */
+    int32_t attendance_min_days; /* sec. I.F: 15 */
+    int32_t attendance_override; /* 1: the teacher may assign marks below
+                                    min_days (sec. I.F foster/homeless) */
+    int32_t reserved;            /* zero */
+} mlg_policy_settings;
+
+/* mlg_policy_settings_get(): the settings above.  @return MLG_OK; MLG_ENULL. */
+MLG_API int mlg_policy_settings_get(const mlg_policy *p,
+                                mlg_policy_settings *out);
+
+/* mlg_policy_period(): dated reporting period i (0-based, in date order)
+ * and its name (NUL-terminated, may be NULL).
+ * @return MLG_OK; MLG_ENULL; MLG_ENOTFOUND past the end. */
+MLG_API int mlg_policy_period(const mlg_policy *p, size_t i, mlg_period *out,
+                              char name[MLG_LABEL_SIZE]);
+
+/* mlg_policy_entry_minimums(): mlg_entry_minimums_preset() of the policy's
+ * Attachment B year.  @return MLG_OK; MLG_ENULL. */
+MLG_API int mlg_policy_entry_minimums(const mlg_policy *p,
+                                      mlg_entry_minimums *out);
+
+/* mlg_policy_notice_threshold(): the warning-notice threshold of scale
+ * `scale_id` ("ccs4" 2, "eld4" 2, "behavior" 1 in lausd-bul-2332.7).
+ * @return MLG_OK; MLG_ENULL; MLG_ENOTFOUND when the policy gives that
+ *         scale no notices (TK: "tk", "tk_eld"); *threshold untouched. */
+MLG_API int mlg_policy_notice_threshold(const mlg_policy *p,
+                                        const char *scale_id,
+                                        double *threshold);
+
 #ifdef __cplusplus
 }
 #endif

@@ -39,6 +39,14 @@ class NoticeArea(Structure):
                 ("threshold", c_double)]
 
 
+class PolicySettings(Structure):
+    """Mirror of ``mlg_policy_settings``."""
+    _fields_ = [(n, c_int32) for n in (
+        "entry_year", "periods_per_year", "n_periods", "tk_na_allowed",
+        "level_supersede", "evidence_min", "evidence_span",
+        "attendance_min_days", "attendance_override", "reserved")]
+
+
 # ------------------------------------------------------------ mlg_rollup.h --
 _MAX = 32           # MLG_TABLE_MAX_ENTRIES
 _LABEL = 16         # MLG_LABEL_SIZE
@@ -100,6 +108,7 @@ STRUCTS = {
     "mlg_rollup_child": RollupChild,
     "mlg_percent_table": PercentTable,
     "mlg_letter_table": LetterTable,
+    "mlg_policy_settings": PolicySettings,
 }
 
 _P = POINTER
@@ -110,7 +119,33 @@ _sizep = _P(c_size_t)
 
 def _prototypes(ErrInfo, Scale):
     errp = _P(ErrInfo)
+    from ._native import MethodParams
+
+    class PolicySubject(Structure):
+        """Mirror of ``mlg_policy_subject``."""
+        _fields_ = [("na_allowed", c_int32), ("reserved", c_int32),
+                    ("scale", Scale)]
+    STRUCTS["mlg_policy_subject"] = PolicySubject
     return {
+        # mlg_policy.h: the declared district policy (opaque: c_void_p)
+        "mlg_policy_parse": (c_int, [c_char_p, c_size_t, _P(c_void_p), errp]),
+        "mlg_policy_builtin": (c_int, [c_char_p, _P(c_void_p), errp]),
+        "mlg_policy_builtin_text": (c_char_p, [c_char_p]),
+        "mlg_policy_free": (None, [c_void_p]),
+        "mlg_policy_name": (c_char_p, [c_void_p]),
+        "mlg_policy_hash": (c_char_p, [c_void_p]),
+        "mlg_policy_canonical": (c_char_p, [c_void_p]),
+        "mlg_policy_method": (c_int, [c_void_p, _P(MethodParams)]),
+        "mlg_policy_rule": (c_int, [c_void_p, c_int32, _P(RollupRule)]),
+        "mlg_policy_subject_find": (c_int, [c_void_p, c_char_p,
+                                            _P(PolicySubject)]),
+        "mlg_policy_subject_code": (c_char_p, [c_void_p, c_size_t]),
+        "mlg_policy_scale": (c_int, [c_void_p, c_char_p, _P(Scale)]),
+        "mlg_policy_settings_get": (c_int, [c_void_p, _P(PolicySettings)]),
+        "mlg_policy_period": (c_int, [c_void_p, c_size_t, _P(Period),
+                                      _P(c_char)]),
+        "mlg_policy_entry_minimums": (c_int, [c_void_p, _P(EntryMinimums)]),
+        "mlg_policy_notice_threshold": (c_int, [c_void_p, c_char_p, _dblp]),
         "mlg_period_validate": (c_int, [_P(Period)]),
         "mlg_entry_minimums_preset": (c_int, [c_int32, _P(EntryMinimums)]),
         "mlg_entry_minimums_from_name": (c_int, [c_char_p,

@@ -1,0 +1,391 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* test_policy_file.c -- the declared district policy (include/mlg_policy.h,
+ * "A declared district policy"): the shipped lausd-bul-2332.7 policy read
+ * field by field against the bulletin, the content hash, and every kind of
+ * bad policy text. */
+#include "mlg.h"
+#include "mlg_policy.h"
+#include "mlg_rollup.h"
+#include "mlg_test.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* core/sha256.c */
+void mlg__sha256_hex(const void *data, size_t n, char out[65]);
+
+/* The shipped text with the first `from` replaced by `to` (malloc'd). */
+static char *variant(const char *from, const char *to)
+{
+    const char *t = mlg_policy_builtin_text(MLG_POLICY_DEFAULT);
+    assert_non_null(t);
+    const char *at = strstr(t, from);
+    if (!at)
+        fail_msg("variant: \"%s\" not in the shipped policy", from);
+    const size_t a = (size_t)(at - t), fl = strlen(from), tl = strlen(to);
+    char *r = malloc(strlen(t) - fl + tl + 1);
+    assert_non_null(r);
+    memcpy(r, t, a);
+    memcpy(r + a, to, tl);
+    strcpy(r + a + tl, at + fl);
+    return r;
+}
+
+static int parse_text(const char *text, mlg_policy **p, mlg_errinfo *e)
+{
+    return mlg_policy_parse(text, strlen(text), p, e);
+}
+
+/* FIPS 180-4 / NIST example vectors. */
+static void test_sha256(void **state)
+{
+    (void)state;
+    char h[65];
+    mlg__sha256_hex("abc", 3, h);
+    assert_string_equal(
+        h, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    mlg__sha256_hex("", 0, h);
+    assert_string_equal(
+        h, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    /* 56 bytes: the padding needs a second block. */
+    const char *m = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+    mlg__sha256_hex(m, strlen(m), h);
+    assert_string_equal(
+        h, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+}
+
+/* The shipped policy, field by field, against BUL-2332.7. */
+static void test_builtin_fields(void **state)
+{
+    (void)state;
+    mlg_policy *p = NULL;
+    mlg_errinfo e;
+    assert_int_equal(mlg_policy_builtin(MLG_POLICY_DEFAULT, &p, &e), MLG_OK);
+    assert_string_equal(mlg_policy_name(p), "lausd-bul-2332.7");
+    assert_int_equal(strlen(mlg_policy_hash(p)), 64);
+
+    /* Method: sec. VII.E / Att. A "more recent or consistent" ->
+     * consistent_recent n 2; rounding half_up, decimals 6. */
+    mlg_method_params mp;
+    assert_int_equal(mlg_policy_method(p, &mp), MLG_OK);
+    assert_int_equal(mp.method, MLG_METHOD_CONSISTENT_RECENT);
+    assert_int_equal(mp.n, 2);
+    assert_int_equal(mp.rounding, MLG_ROUND_HALF_UP);
+    assert_int_equal(mp.decimals, 6);
+
+    /* Rules: domain capped_median gap 1 (Att. A), composite mean (II.B). */
+    mlg_rollup_rule r;
+    assert_int_equal(mlg_policy_rule(p, MLG_NODE_DOMAIN, &r), MLG_OK);
+    assert_int_equal(r.rule, MLG_RULE_CAPPED_MEDIAN);
+    assert_int_equal(r.gap, 1);
+    assert_int_equal(mlg_policy_rule(p, MLG_NODE_SUBJECT, &r), MLG_OK);
+    assert_int_equal(r.rule, MLG_RULE_CAPPED_MEDIAN);
+    assert_int_equal(mlg_policy_rule(p, MLG_NODE_COMPOSITE, &r), MLG_OK);
+    assert_int_equal(r.rule, MLG_RULE_MEAN);
+    assert_int_equal(r.rounding, MLG_ROUND_HALF_UP);
+    assert_int_equal(mlg_policy_rule(p, MLG_NODE_TARGET, &r), MLG_OK);
+    assert_int_equal(r.decimals, 6);
+    assert_int_equal(mlg_policy_rule(p, 7, &r), MLG_EINVAL);
+
+    /* The N/A table (sec. II.A) agrees with the library's compiled subject
+     * table for every code, and the policy has no other code. */
+    size_t n = 0;
+    for (const char *code; (code = mlg_bulletin_subject_code(n)); n++) {
+        mlg_policy_subject s;
+        int32_t na = -1;
+        assert_int_equal(mlg_bulletin_subject_na_allowed(code, &na), MLG_OK);
+        if (mlg_policy_subject_find(p, code, &s) != MLG_OK)
+            fail_msg("subject %s missing from the policy", code);
+        if (s.na_allowed != na)
+            fail_msg("subject %s: policy N/A %d, table %d", code,
+                     s.na_allowed, na);
+    }
+    assert_int_equal(n, 14);
+    assert_non_null(mlg_policy_subject_code(p, 13));
+    assert_null(mlg_policy_subject_code(p, 14));
+    /* Sorted codes: "behaviors" first. */
+    assert_string_equal(mlg_policy_subject_code(p, 0), "behaviors");
+
+    /* Scales per subject: behaviours C/S/R (II.C), ELD 4-point (III.A),
+     * the rest CCS (II). */
+    mlg_policy_subject s;
+    assert_int_equal(mlg_policy_subject_find(p, "behaviors", &s), MLG_OK);
+    assert_string_equal(s.scale.id, "behavior");
+    assert_int_equal(mlg_policy_subject_find(p, "eld", &s), MLG_OK);
+    assert_string_equal(s.scale.id, "eld4");
+    assert_int_equal(mlg_policy_subject_find(p, "math_domain", &s), MLG_OK);
+    assert_string_equal(s.scale.id, "ccs4");
+    assert_int_equal(s.scale.na_allowed, 1);
+    assert_int_equal(mlg_policy_subject_find(p, "ela", &s), MLG_OK);
+    assert_int_equal(s.scale.na_allowed, 0);
+    assert_int_equal(mlg_policy_subject_find(p, "art", &s), MLG_ENOTFOUND);
+
+    /* TK: no N/A at all (sec. II.A), on both TK scales. */
+    mlg_scale sc;
+    assert_int_equal(mlg_policy_scale(p, "tk", &sc), MLG_OK);
+    assert_string_equal(sc.id, "tk");
+    assert_int_equal(sc.na_allowed, 0);
+    assert_int_equal(mlg_policy_scale(p, "tk_eld", &sc), MLG_OK);
+    assert_int_equal(sc.na_allowed, 0);
+    assert_int_equal(mlg_policy_scale(p, "academic", &sc), MLG_OK);
+    assert_string_equal(sc.id, "ccs4");
+    assert_int_equal(mlg_policy_scale(p, "eld4", &sc), MLG_OK);
+    assert_int_equal(mlg_policy_scale(p, "nope", &sc), MLG_ENOTFOUND);
+
+    /* Notices: "1" or "2" on CCS and ELD (I.I, IX.E), R only on behaviours,
+     * none on the TK scales. */
+    double t = -1;
+    assert_int_equal(mlg_policy_notice_threshold(p, "ccs4", &t), MLG_OK);
+    assert_double_near(t, 2.0, 0);
+    assert_int_equal(mlg_policy_notice_threshold(p, "eld4", &t), MLG_OK);
+    assert_double_near(t, 2.0, 0);
+    assert_int_equal(mlg_policy_notice_threshold(p, "behavior", &t), MLG_OK);
+    assert_double_near(t, 1.0, 0);
+    t = -1;
+    assert_int_equal(mlg_policy_notice_threshold(p, "tk", &t), MLG_ENOTFOUND);
+    assert_int_equal(mlg_policy_notice_threshold(p, "tk_eld", &t),
+                     MLG_ENOTFOUND);
+    assert_double_near(t, -1.0, 0);
+
+    /* Settings: Att. B 2018-19, three periods (I.K) without dates, 15
+     * days (I.F) with the override, evidence 2 rows spanning both halves
+     * (VII.E), level entries supersede. */
+    mlg_policy_settings st;
+    assert_int_equal(mlg_policy_settings_get(p, &st), MLG_OK);
+    assert_int_equal(st.entry_year, 2018);
+    assert_int_equal(st.periods_per_year, 3);
+    assert_int_equal(st.n_periods, 0);
+    assert_int_equal(st.tk_na_allowed, 0);
+    assert_int_equal(st.level_supersede, 1);
+    assert_int_equal(st.evidence_min, 2);
+    assert_int_equal(st.evidence_span, 1);
+    assert_int_equal(st.attendance_min_days, MLG_ATTENDANCE_MIN_DAYS);
+    assert_int_equal(st.attendance_override, 1);
+    mlg_entry_minimums m, want;
+    assert_int_equal(mlg_policy_entry_minimums(p, &m), MLG_OK);
+    assert_int_equal(mlg_entry_minimums_preset(2018, &want), MLG_OK);
+    assert_memory_equal(&m, &want, sizeof m);
+    mlg_period per;
+    assert_int_equal(mlg_policy_period(p, 0, &per, NULL), MLG_ENOTFOUND);
+    mlg_policy_free(p);
+    mlg_policy_free(NULL);
+}
+
+/* The hash follows the content, not the layout. */
+static void test_hash(void **state)
+{
+    (void)state;
+    mlg_policy *a = NULL, *b = NULL, *c = NULL;
+    assert_int_equal(mlg_policy_builtin(MLG_POLICY_DEFAULT, &a, NULL), MLG_OK);
+    /* The canonical text parses to the same policy and hash. */
+    const char *canon = mlg_policy_canonical(a);
+    assert_int_equal(parse_text(canon, &b, NULL), MLG_OK);
+    assert_string_equal(mlg_policy_hash(a), mlg_policy_hash(b));
+    assert_string_equal(canon, mlg_policy_canonical(b));
+    /* Canonical: sorted keys, so "attendance" comes before "entry_minimums"
+     * and the text ends in one newline. */
+    assert_true(strstr(canon, "\"attendance\"") <
+                strstr(canon, "\"entry_minimums\""));
+    assert_int_equal(canon[strlen(canon) - 1], '\n');
+    mlg_policy_free(b);
+    /* Whitespace does not change it. */
+    char *w = variant("{\n  \"policy\"", "{ \n\n\t  \"policy\"");
+    assert_int_equal(parse_text(w, &b, NULL), MLG_OK);
+    assert_string_equal(mlg_policy_hash(a), mlg_policy_hash(b));
+    free(w);
+    /* Any value does. */
+    w = variant("\"min_days\": 15", "\"min_days\": 10");
+    assert_int_equal(parse_text(w, &c, NULL), MLG_OK);
+    assert_true(strcmp(mlg_policy_hash(a), mlg_policy_hash(c)) != 0);
+    mlg_policy_settings st;
+    mlg_policy_settings_get(c, &st);
+    assert_int_equal(st.attendance_min_days, 10);
+    free(w);
+    mlg_policy_free(a);
+    mlg_policy_free(b);
+    mlg_policy_free(c);
+}
+
+/* A district's own policy: dated periods, another Att. B year, another
+ * domain rule. */
+static void test_custom(void **state)
+{
+    (void)state;
+    char *w = variant(
+        "\"dates\": []",
+        "\"dates\": [{\"name\": \"RP1\", \"start\": \"2018-08-14\", "
+        "\"midpoint\": \"2018-09-28\", \"end\": \"2018-11-09\"}, "
+        "{\"name\": \"RP2\", \"start\": \"2018-11-13\", \"midpoint\": "
+        "\"2019-01-18\", \"end\": \"2019-03-22\"}]");
+    mlg_policy *p = NULL;
+    mlg_errinfo e;
+    assert_int_equal(parse_text(w, &p, &e), MLG_OK);
+    mlg_period per;
+    char name[MLG_LABEL_SIZE];
+    assert_int_equal(mlg_policy_period(p, 1, &per, name), MLG_OK);
+    assert_string_equal(name, "RP2");
+    /* 2018-11-13 is day 17848 (2018-01-01 is 17532; + 316). */
+    assert_int_equal(per.start, 17848);
+    assert_int_equal(per.end - per.start, 129); /* Nov 13 -> Mar 22 */
+    mlg_policy_settings st;
+    mlg_policy_settings_get(p, &st);
+    assert_int_equal(st.n_periods, 2);
+    mlg_policy_free(p);
+    free(w);
+
+    w = variant("\"year\": 2018", "\"year\": 2020");
+    assert_int_equal(parse_text(w, &p, &e), MLG_OK);
+    mlg_entry_minimums m;
+    mlg_policy_entry_minimums(p, &m);
+    assert_int_equal(m.req_end[MLG_SUBJECT_ELA], 6); /* Att. B 2020-21 */
+    mlg_policy_free(p);
+    free(w);
+
+    w = variant("\"domain\": \"capped_median gap=1\"",
+                "\"domain\": \"mostly_proficient p=0.75 gap=1\"");
+    assert_int_equal(parse_text(w, &p, &e), MLG_OK);
+    mlg_rollup_rule r;
+    mlg_policy_rule(p, MLG_NODE_DOMAIN, &r);
+    assert_int_equal(r.rule, MLG_RULE_MOSTLY_PROFICIENT);
+    assert_double_near(r.p, 0.75, 0);
+    mlg_policy_free(p);
+    free(w);
+
+    /* Method parameters as numbers or strings; rounding applies. */
+    w = variant("\"name\": \"consistent_recent\",\n    \"params\": {\"n\": \"2\"}",
+                "\"name\": \"decaying_average\",\n    \"params\": {\"weight\": 0.75}");
+    assert_int_equal(parse_text(w, &p, &e), MLG_OK);
+    mlg_method_params mp;
+    mlg_policy_method(p, &mp);
+    assert_int_equal(mp.method, MLG_METHOD_DECAYING_AVERAGE);
+    assert_double_near(mp.weight, 0.75, 0);
+    mlg_policy_free(p);
+    free(w);
+}
+
+/* Bad policies: a clear status and message, never a silent default. */
+static void test_errors(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *name, *from, *to;
+        int status;
+        const char *msg; /* substring of err.message */
+    } cases[] = {
+        {"not_json", "{\n  \"policy\"", "{\n  policy", MLG_EFORMAT, "line 2"},
+        {"unknown_top", "\"format\": 1", "\"format\": 1, \"colour\": 1",
+         MLG_ENOTFOUND, "unknown key \"colour\""},
+        {"misspelt", "\"min_days\": 15", "\"min_day\": 15", MLG_ENOTFOUND,
+         "min_day"},
+        {"duplicate", "\"format\": 1", "\"format\": 1, \"format\": 1",
+         MLG_EFORMAT, "duplicate"},
+        {"format_2", "\"format\": 1", "\"format\": 2", MLG_EINVAL, "format"},
+        {"name_type", "\"policy\": \"lausd-bul-2332.7\"", "\"policy\": 7",
+         MLG_EFORMAT, "policy.policy"},
+        {"scale", "\"academic\": \"ccs4\"", "\"academic\": \"ccs5\"",
+         MLG_ENOTFOUND, "ccs5"},
+        {"subject_scale", "\"ela\":             {\"na_allowed\": false, \"scale\": \"academic\"",
+         "\"ela\":             {\"na_allowed\": false, \"scale\": \"acad\"",
+         MLG_ENOTFOUND, "subjects.ela.scale"},
+        {"na_type", "\"ela\":             {\"na_allowed\": false",
+         "\"ela\":             {\"na_allowed\": 0", MLG_EFORMAT,
+         "subjects.ela.na_allowed"},
+        {"method", "\"consistent_recent\"", "\"newest\"", MLG_ENOTFOUND,
+         "newest"},
+        {"method_param", "{\"n\": \"2\"}", "{\"n\": \"0\"}", MLG_EINVAL,
+         "method.params.n"},
+        {"method_rounding", "{\"n\": \"2\"}", "{\"decimals\": 2}", MLG_EINVAL,
+         "rounding"},
+        {"rule", "\"domain\": \"capped_median gap=1\"",
+         "\"domain\": \"capped_median gap=-1\"", MLG_EINVAL, "rules.domain"},
+        {"rule_name", "\"composite\": \"mean\"", "\"composite\": \"average\"",
+         MLG_ENOTFOUND, "rules.composite"},
+        {"rule_rounding", "\"composite\": \"mean\"",
+         "\"composite\": \"mean rounding=floor\"", MLG_EINVAL, "rounding"},
+        {"rounding_word", "\"rounding\": \"half_up\"",
+         "\"rounding\": \"up\"", MLG_ENOTFOUND, "rounding.rounding"},
+        {"decimals", "\"decimals\": 6", "\"decimals\": 12", MLG_EINVAL,
+         "decimals"},
+        {"year", "\"year\": 2018", "\"year\": 2017", MLG_EINVAL,
+         "entry_minimums.year"},
+        {"threshold_scale", "\"ccs4\": 2", "\"ccs\": 2", MLG_ENOTFOUND,
+         "ccs"},
+        {"threshold_range", "\"ccs4\": 2", "\"ccs4\": 5", MLG_EINVAL,
+         "outside the scale"},
+        {"days", "\"min_days\": 15", "\"min_days\": -1", MLG_EINVAL,
+         "min_days"},
+        {"override", "\"override\": true", "\"override\": \"yes\"",
+         MLG_EFORMAT, "attendance.override"},
+        {"missing", "\"tk\": {", "\"tq\": {", MLG_ENOTFOUND, "tq"},
+        {"periods_many", "\"count\": 3", "\"count\": 0", MLG_EINVAL,
+         "periods.count"},
+        {"date", "\"dates\": []",
+         "\"dates\": [{\"name\": \"RP1\", \"start\": \"2018-13-01\", "
+         "\"midpoint\": \"2018-09-28\", \"end\": \"2018-11-09\"}]",
+         MLG_EFORMAT, "2018-13-01"},
+        {"date_order", "\"dates\": []",
+         "\"dates\": [{\"name\": \"RP1\", \"start\": \"2018-10-01\", "
+         "\"midpoint\": \"2018-09-28\", \"end\": \"2018-11-09\"}]",
+         MLG_EINVAL, "start <= midpoint"},
+        {"periods_overlap", "\"dates\": []",
+         "\"dates\": [{\"name\": \"RP1\", \"start\": \"2018-08-14\", "
+         "\"midpoint\": \"2018-09-28\", \"end\": \"2018-11-09\"}, "
+         "{\"name\": \"RP2\", \"start\": \"2018-11-01\", \"midpoint\": "
+         "\"2019-01-18\", \"end\": \"2019-03-22\"}]",
+         MLG_EINVAL, "before the previous"},
+        {"basis_type", "\"basis\": \"sec. I.F", "\"basis\": 1, \"x\": \"",
+         MLG_EFORMAT, "basis"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *w = variant(cases[i].from, cases[i].to);
+        mlg_policy *p = (mlg_policy *)&p; /* not NULL: must be cleared */
+        mlg_errinfo e;
+        memset(&e, 0, sizeof e);
+        assert_status_case(cases[i].name, parse_text(w, &p, &e),
+                           cases[i].status);
+        if (p != NULL)
+            fail_msg("case %s: *out not NULL", cases[i].name);
+        if (!strstr(e.message, cases[i].msg))
+            fail_msg("case %s: message \"%s\" lacks \"%s\"", cases[i].name,
+                     e.message, cases[i].msg);
+        free(w);
+    }
+    mlg_policy *p = NULL;
+    assert_int_equal(mlg_policy_parse(NULL, 0, &p, NULL), MLG_ENULL);
+    assert_int_equal(mlg_policy_parse("{}", 2, NULL, NULL), MLG_ENULL);
+    assert_int_equal(mlg_policy_parse("[]", 2, &p, NULL), MLG_EFORMAT);
+    assert_int_equal(mlg_policy_parse("{}", 2, &p, NULL), MLG_EFORMAT);
+    assert_int_equal(mlg_policy_builtin("lausd", &p, NULL), MLG_ENOTFOUND);
+    assert_int_equal(mlg_policy_builtin(NULL, &p, NULL), MLG_ENULL);
+    assert_null(mlg_policy_builtin_text("lausd"));
+    assert_null(mlg_policy_name(NULL));
+    assert_null(mlg_policy_hash(NULL));
+    assert_null(mlg_policy_canonical(NULL));
+    assert_null(mlg_policy_subject_code(NULL, 0));
+    mlg_method_params mp;
+    assert_int_equal(mlg_policy_method(NULL, &mp), MLG_ENULL);
+    assert_int_equal(mlg_policy_settings_get(NULL, NULL), MLG_ENULL);
+    assert_int_equal(mlg_policy_entry_minimums(NULL, NULL), MLG_ENULL);
+    assert_int_equal(mlg_policy_period(NULL, 0, NULL, NULL), MLG_ENULL);
+    assert_int_equal(mlg_policy_notice_threshold(NULL, "ccs4", NULL),
+                     MLG_ENULL);
+    assert_int_equal(mlg_policy_subject_find(NULL, "ela", NULL), MLG_ENULL);
+    assert_int_equal(mlg_policy_scale(NULL, "tk", NULL), MLG_ENULL);
+    assert_int_equal(mlg_policy_rule(NULL, 0, NULL), MLG_ENULL);
+    /* An embedded NUL ends nothing: the length decides, and jansson
+     * refuses the NUL. */
+    assert_int_equal(mlg_policy_parse("{}\0x", 4, &p, NULL), MLG_EFORMAT);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_sha256),
+        cmocka_unit_test(test_builtin_fields),
+        cmocka_unit_test(test_hash),
+        cmocka_unit_test(test_custom),
+        cmocka_unit_test(test_errors),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
