@@ -747,3 +747,32 @@ int mlg_policy_notice_threshold(const mlg_policy *p, const char *scale_id,
         }
     return MLG_ENOTFOUND;
 }
+
+int mlg_policy_notice_inputs(const mlg_policy *p,
+                             const struct mlg_catalogue *cat,
+                             size_t n_students, const int32_t *node_level,
+                             int32_t include_targets, double *value_out,
+                             double *threshold_out, mlg_errinfo *err)
+{
+    if (!p)
+        return mlg__fail(err, MLG_ENULL, -1, -1, "NULL policy");
+    int s = mlg_notice_inputs_from_rollup(cat, n_students, node_level,
+                                          include_targets, value_out,
+                                          threshold_out, err);
+    if (s != MLG_OK)
+        return s;
+    const size_t N = mlg_catalogue_node_count(cat);
+    for (size_t k = 0; k < N; k++) {
+        mlg_scale sc;
+        double t = 0.0;
+        mlg_catalogue_node_scale(cat, k, &sc);
+        if (mlg_policy_notice_threshold(p, sc.id, &t) == MLG_OK) {
+            threshold_out[k] = t;
+            continue;
+        }
+        threshold_out[k] = 0.0;
+        for (size_t st = 0; st < n_students; st++)
+            value_out[st * N + k] = NAN;
+    }
+    return MLG_OK;
+}

@@ -537,3 +537,121 @@ int mlg_attendance_check(size_t n_students, const int32_t *days_enrolled,
         *n_ag14 = k;
     return MLG_OK;
 }
+
+/* ------------------------------------------- evidence sufficiency (VII.E) -- */
+
+/* Batch-layout checks shared by the two functions below. */
+static int check_groups(size_t n_groups, const int64_t *offsets,
+                        const uint8_t *status, mlg_errinfo *err)
+{
+    if (offsets[0] != 0)
+        return mlg__fail(err, MLG_EINVAL, 0, -1, "offsets[0] must be 0");
+    for (size_t g = 0; g < n_groups; g++)
+        if (offsets[g + 1] < offsets[g])
+            return mlg__fail(err, MLG_EINVAL, (int64_t)g, -1,
+                             "offsets decrease at group %zu", g);
+    if (status)
+        for (int64_t r = 0; r < offsets[n_groups]; r++)
+            if (status[r] > MLG_EVIDENCE_MISSING)
+                return mlg__fail(err, MLG_ESTATUS, -1, r,
+                                 "row %lld: status %u is not MLG_EVIDENCE_*",
+                                 (long long)r, (unsigned)status[r]);
+    return MLG_OK;
+}
+
+int mlg_evidence_sufficiency(size_t n_groups, const int64_t *offsets,
+                             const int32_t *day, const uint8_t *status,
+                             const mlg_period *period, int32_t min_rows,
+                             int32_t span, uint32_t *flags_out,
+                             mlg_sufficiency_summary *summary,
+                             mlg_errinfo *err)
+{
+    if (!offsets || !period || (n_groups > 0 && !flags_out))
+        return mlg__fail(err, MLG_ENULL, -1, -1, "required pointer is NULL");
+    if (mlg_period_validate(period) != MLG_OK)
+        return mlg__fail(err, MLG_EINVAL, -1, -1,
+                         "period needs start <= midpoint <= end");
+    if (min_rows < 0 || (span != 0 && span != 1))
+        return mlg__fail(err, MLG_EINVAL, -1, -1,
+                         "min_rows < 0 or span not 0/1");
+    int s = check_groups(n_groups, offsets, status, err);
+    if (s != MLG_OK)
+        return s;
+    if (offsets[n_groups] > 0 && !day)
+        return mlg__fail(err, MLG_ENULL, -1, -1, "day is NULL");
+    for (int64_t r = 0; r < offsets[n_groups]; r++)
+        if (day[r] == MLG_DAY_NONE)
+            return mlg__fail(err, MLG_EINVAL, -1, r, "row %lld has no day",
+                             (long long)r);
+    mlg_sufficiency_summary sum;
+    memset(&sum, 0, sizeof sum);
+    sum.n_groups = (int64_t)n_groups;
+    for (size_t g = 0; g < n_groups; g++) {
+        int64_t n = 0, first = 0, second = 0;
+        for (int64_t r = offsets[g]; r < offsets[g + 1]; r++) {
+            if ((status && status[r] != MLG_EVIDENCE_COUNTED) ||
+                day[r] < period->start || day[r] > period->end)
+                continue;
+            n++;
+            if (day[r] <= period->midpoint)
+                first++;
+            else
+                second++;
+        }
+        uint32_t f = 0;
+        if (n == 0)
+            sum.n_empty++;
+        if (n == 1)
+            sum.n_one++;
+        if (n > 0 && n < min_rows)
+            f |= MLG_SUFFICIENCY_FEW;
+        if (n > 0 && span && (first == 0 || second == 0))
+            f |= MLG_SUFFICIENCY_NO_SPAN;
+        sum.n_few += (f & MLG_SUFFICIENCY_FEW) != 0;
+        sum.n_no_span += (f & MLG_SUFFICIENCY_NO_SPAN) != 0;
+        flags_out[g] = f;
+    }
+    if (summary)
+        *summary = sum;
+    return MLG_OK;
+}
+
+int mlg_level_supersede(size_t n_groups, const int64_t *offsets,
+                        const uint8_t *kind, const uint8_t *status_in,
+                        uint8_t *status_out, int64_t *n_superseded,
+                        mlg_errinfo *err)
+{
+    if (!offsets)
+        return mlg__fail(err, MLG_ENULL, -1, -1, "offsets is NULL");
+    int s = check_groups(n_groups, offsets, status_in, err);
+    if (s != MLG_OK)
+        return s;
+    const int64_t rows = offsets[n_groups];
+    if (rows > 0 && (!kind || !status_out))
+        return mlg__fail(err, MLG_ENULL, -1, -1, "required pointer is NULL");
+    for (int64_t r = 0; r < rows; r++)
+        if (kind[r] > MLG_KIND_LEVEL)
+            return mlg__fail(err, MLG_EINVAL, -1, r,
+                             "row %lld: kind %u is not MLG_KIND_*",
+                             (long long)r, (unsigned)kind[r]);
+    int64_t k = 0;
+    for (size_t g = 0; g < n_groups; g++) {
+        int64_t last = -1;
+        for (int64_t r = offsets[g]; r < offsets[g + 1]; r++)
+            if (kind[r] == MLG_KIND_LEVEL &&
+                (!status_in || status_in[r] == MLG_EVIDENCE_COUNTED))
+                last = r;
+        for (int64_t r = offsets[g]; r < offsets[g + 1]; r++) {
+            const uint8_t st = status_in ? status_in[r] : MLG_EVIDENCE_COUNTED;
+            if (r < last && st != MLG_EVIDENCE_EXCUSED) {
+                status_out[r] = MLG_EVIDENCE_EXCUSED;
+                k++;
+            } else {
+                status_out[r] = st;
+            }
+        }
+    }
+    if (n_superseded)
+        *n_superseded = k;
+    return MLG_OK;
+}

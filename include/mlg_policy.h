@@ -393,6 +393,79 @@ MLG_API int mlg_attendance_check(size_t n_students,
                                  size_t *n_ag14, mlg_errinfo *err);
 
 /* ------------------------------------------------------------------------ */
+/* Evidence sufficiency (sec. VII.D-E, Attachment B) and level entries        */
+/* ------------------------------------------------------------------------ */
+
+/* Per-group flags (mlg_evidence_sufficiency flags_out). */
+#define MLG_SUFFICIENCY_FEW     0x01u /* 1 .. min_rows-1 counted rows in the
+                                         period: "multiple assignments" */
+#define MLG_SUFFICIENCY_NO_SPAN 0x02u /* counted rows, but none in one half
+                                         of the period: "that span the
+                                         duration of the reporting period" */
+
+/* Totals of one mlg_evidence_sufficiency() call. */
+typedef struct mlg_sufficiency_summary {
+    int64_t n_groups;   /* groups checked */
+    int64_t n_empty;    /* groups without a counted row in the period (no
+                           mark: N/A, never flagged) */
+    int64_t n_one;      /* groups with exactly one counted row */
+    int64_t n_few;      /* groups flagged MLG_SUFFICIENCY_FEW */
+    int64_t n_no_span;  /* groups flagged MLG_SUFFICIENCY_NO_SPAN */
+} mlg_sufficiency_summary;
+
+/* mlg_evidence_sufficiency(): "Progress report marks must be based on
+ * multiple assignments that span the duration of the reporting period"
+ * (sec. VII.E; Att. B), per group (one student x one target) in the batch
+ * layout of mlg_entry_check().  Rows count as in mlg_entry_check() with
+ * count_missing 0 (status counted, start <= day <= end).  The halves are
+ * start..midpoint and midpoint+1..end (mlg_period).
+ * @param min_rows  flag groups with 1 .. min_rows-1 counted rows (2 in
+ *                  lausd-bul-2332.7; 0 or 1 = never).
+ * @param span      1: flag groups with counted rows in only one half.
+ * @param flags_out n_groups MLG_SUFFICIENCY_* bit sets; required.
+ * @param summary   totals, or NULL.
+ * @return MLG_OK; MLG_ENULL; MLG_EINVAL (bad period, offsets, min_rows < 0,
+ *         span not 0/1, a day MLG_DAY_NONE); MLG_ESTATUS.  Outputs
+ *         untouched on error.
+ * Thread-safe.  O(rows), no allocation.
+ * Example: rows on start and end: no flag; one row on the midpoint: FEW
+ * and NO_SPAN. */
+MLG_API int mlg_evidence_sufficiency(size_t n_groups, const int64_t *offsets,
+                                     const int32_t *day,
+                                     const uint8_t *status,
+                                     const mlg_period *period,
+                                     int32_t min_rows, int32_t span,
+                                     uint32_t *flags_out,
+                                     mlg_sufficiency_summary *summary,
+                                     mlg_errinfo *err);
+
+/* Evidence kinds (the `kind` array of mlg_level_supersede()). */
+#define MLG_KIND_MARK  0  /* an assignment mark */
+#define MLG_KIND_LEVEL 1  /* a teacher-entered current proficiency level
+                             (Att. A; Att. B footnote "Current Proficiency
+                             Level is used in Mastery Learning and
+                             Grading") */
+
+/* mlg_level_supersede(): a current proficiency level supersedes the
+ * evidence before it: in each group (rows in day order, as the batch
+ * layout requires), every row before the group's last counted
+ * MLG_KIND_LEVEL row gets status MLG_EVIDENCE_EXCUSED in status_out (so
+ * every method ignores it); the level row and later marks keep theirs.
+ * A level update 1 -> 3 then reads 3 under any method, where
+ * decaying_average over both entries gives 2.3.
+ * @param kind        rows MLG_KIND_* codes (required when rows exist).
+ * @param status_in   rows MLG_EVIDENCE_* codes, or NULL for all counted.
+ * @param status_out  rows codes (may equal status_in).
+ * @param n_superseded  rows newly excused, or NULL.
+ * @return MLG_OK; MLG_ENULL; MLG_EINVAL (offsets, a kind not MLG_KIND_*);
+ *         MLG_ESTATUS.  Outputs untouched on error.
+ * Thread-safe.  O(rows), no allocation. */
+MLG_API int mlg_level_supersede(size_t n_groups, const int64_t *offsets,
+                                const uint8_t *kind, const uint8_t *status_in,
+                                uint8_t *status_out, int64_t *n_superseded,
+                                mlg_errinfo *err);
+
+/* ------------------------------------------------------------------------ */
 /* A declared district policy (JSON)                                          */
 /* ------------------------------------------------------------------------ */
 
@@ -536,6 +609,22 @@ MLG_API int mlg_policy_entry_minimums(const mlg_policy *p,
 MLG_API int mlg_policy_notice_threshold(const mlg_policy *p,
                                         const char *scale_id,
                                         double *threshold);
+
+/* mlg_policy_notice_inputs(): mlg_notice_inputs_from_rollup() with the
+ * policy's thresholds per scale: node k's threshold is the policy's
+ * threshold for the scale id of node k's scale, and a node whose scale has
+ * none (TK in lausd-bul-2332.7) gets value NaN (never a notice) and
+ * threshold 0.  Parameters and returns as mlg_notice_inputs_from_rollup(),
+ * plus p (required).
+ * Sec. IX.E: a behaviour "S" (2) gets no notice, "R" (1) does; a TK "B"
+ * gets none. */
+MLG_API int mlg_policy_notice_inputs(const mlg_policy *p,
+                                     const struct mlg_catalogue *cat,
+                                     size_t n_students,
+                                     const int32_t *node_level,
+                                     int32_t include_targets,
+                                     double *value_out, double *threshold_out,
+                                     mlg_errinfo *err);
 
 #ifdef __cplusplus
 }

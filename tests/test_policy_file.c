@@ -378,6 +378,205 @@ static void test_errors(void **state)
     assert_int_equal(mlg_policy_parse("{}\0x", 4, &p, NULL), MLG_EFORMAT);
 }
 
+/* Sec. VII.E: "multiple assignments that span the duration of the
+ * reporting period".  Period days 100..110..120. */
+static void test_sufficiency(void **state)
+{
+    (void)state;
+    const mlg_period per = {100, 110, 120, 0};
+    /* g0: 100, 120 -> one row per half: no flag.  g1: 110 only -> FEW and
+     * NO_SPAN.  g2: 101, 105, 109 -> all in the first half: NO_SPAN.
+     * g3: 90, 130 outside -> empty.  g4: 111 excused, 115 -> one row. */
+    const int64_t off[] = {0, 2, 3, 6, 8, 10};
+    const int32_t day[] = {100, 120, 110, 101, 105, 109, 90, 130, 111, 115};
+    const uint8_t st[] = {0, 0, 0, 0, 0, 0, 0, 0, MLG_EVIDENCE_EXCUSED, 0};
+    uint32_t fl[5];
+    mlg_sufficiency_summary sum;
+    assert_int_equal(mlg_evidence_sufficiency(5, off, day, st, &per, 2, 1, fl,
+                                              &sum, NULL),
+                     MLG_OK);
+    assert_int_equal(fl[0], 0);
+    assert_int_equal(fl[1], MLG_SUFFICIENCY_FEW | MLG_SUFFICIENCY_NO_SPAN);
+    assert_int_equal(fl[2], MLG_SUFFICIENCY_NO_SPAN);
+    assert_int_equal(fl[3], 0);
+    assert_int_equal(fl[4], MLG_SUFFICIENCY_FEW | MLG_SUFFICIENCY_NO_SPAN);
+    assert_int_equal(sum.n_groups, 5);
+    assert_int_equal(sum.n_empty, 1);
+    assert_int_equal(sum.n_one, 2);
+    assert_int_equal(sum.n_few, 2);
+    assert_int_equal(sum.n_no_span, 3);
+    /* min_rows 0 and span 0: nothing flagged. */
+    assert_int_equal(mlg_evidence_sufficiency(5, off, day, NULL, &per, 0, 0,
+                                              fl, NULL, NULL),
+                     MLG_OK);
+    for (int g = 0; g < 5; g++)
+        assert_int_equal(fl[g], 0);
+    /* Errors leave the flags untouched. */
+    fill(fl, sizeof fl);
+    const mlg_period bad = {120, 110, 100, 0};
+    assert_int_equal(mlg_evidence_sufficiency(5, off, day, st, &bad, 2, 1, fl,
+                                              NULL, NULL),
+                     MLG_EINVAL);
+    assert_int_equal(mlg_evidence_sufficiency(5, off, day, st, &per, -1, 1,
+                                              fl, NULL, NULL),
+                     MLG_EINVAL);
+    assert_int_equal(mlg_evidence_sufficiency(5, off, day, st, &per, 2, 2, fl,
+                                              NULL, NULL),
+                     MLG_EINVAL);
+    const uint8_t bst[] = {0, 0, 0, 0, 0, 0, 0, 0, 9, 0};
+    assert_int_equal(mlg_evidence_sufficiency(5, off, day, bst, &per, 2, 1,
+                                              fl, NULL, NULL),
+                     MLG_ESTATUS);
+    const int64_t boff[] = {1, 2};
+    assert_int_equal(mlg_evidence_sufficiency(1, boff, day, NULL, &per, 2, 1,
+                                              fl, NULL, NULL),
+                     MLG_EINVAL);
+    const int32_t nday[] = {MLG_DAY_NONE, 100};
+    assert_int_equal(mlg_evidence_sufficiency(1, off, nday, NULL, &per, 2, 1,
+                                              fl, NULL, NULL),
+                     MLG_EINVAL);
+    assert_true(untouched(fl, sizeof fl));
+    assert_int_equal(mlg_evidence_sufficiency(5, off, NULL, st, &per, 2, 1,
+                                              fl, NULL, NULL),
+                     MLG_ENULL);
+    assert_int_equal(mlg_evidence_sufficiency(5, NULL, day, st, &per, 2, 1,
+                                              fl, NULL, NULL),
+                     MLG_ENULL);
+}
+
+/* A current proficiency level supersedes the evidence before it (Att. A,
+ * Att. B footnote). */
+static void test_level_supersede(void **state)
+{
+    (void)state;
+    /* g0: M L M L M -> rows 0..2 superseded.  g1: M M -> unchanged.
+     * g2: an excused L does not supersede. */
+    const int64_t off[] = {0, 5, 7, 9};
+    const uint8_t kind[] = {0, 1, 0, 1, 0, 0, 0, 1, 0};
+    const uint8_t st[] = {0, 0, 0, 0, 0, 0, 0, MLG_EVIDENCE_EXCUSED, 0};
+    uint8_t out[9];
+    int64_t k = -1;
+    assert_int_equal(mlg_level_supersede(3, off, kind, st, out, &k, NULL),
+                     MLG_OK);
+    const uint8_t want[] = {1, 1, 1, 0, 0, 0, 0, 1, 0};
+    assert_memory_equal(out, want, sizeof want);
+    assert_int_equal(k, 3);
+
+    /* The issue's case: level entries 1 then 3.  decaying_average (0.65)
+     * over both: 0.35 * 1 + 0.65 * 3 = 2.3 -> level "2"; with the first
+     * superseded: 3. */
+    const int64_t o1[] = {0, 2};
+    const uint8_t k1[] = {MLG_KIND_LEVEL, MLG_KIND_LEVEL};
+    const int32_t d1[] = {17800, 17830};
+    const double s1[] = {1, 3};
+    uint8_t st1[2];
+    assert_int_equal(mlg_level_supersede(1, o1, k1, NULL, st1, NULL, NULL),
+                     MLG_OK);
+    mlg_method_params mp;
+    mlg_result r;
+    mlg_method_params_init(&mp, MLG_METHOD_DECAYING_AVERAGE);
+    assert_int_equal(mlg_series_compute(2, d1, s1, NULL, NULL, NULL, &mp, &r,
+                                        NULL),
+                     MLG_OK);
+    assert_double_near(r.value, 2.3, 1e-12);
+    assert_int_equal(r.level, 1);
+    assert_int_equal(mlg_series_compute(2, d1, s1, NULL, st1, NULL, &mp, &r,
+                                        NULL),
+                     MLG_OK);
+    assert_double_near(r.value, 3.0, 1e-12);
+    assert_int_equal(r.level, 2);
+
+    /* Errors: outputs untouched. */
+    fill(out, sizeof out);
+    const uint8_t bk[] = {0, 2, 0, 0, 0, 0, 0, 0, 0};
+    assert_int_equal(mlg_level_supersede(3, off, bk, st, out, NULL, NULL),
+                     MLG_EINVAL);
+    const uint8_t bs[] = {0, 0, 0, 0, 0, 0, 0, 3, 0};
+    assert_int_equal(mlg_level_supersede(3, off, kind, bs, out, NULL, NULL),
+                     MLG_ESTATUS);
+    assert_int_equal(mlg_level_supersede(3, off, NULL, st, out, NULL, NULL),
+                     MLG_ENULL);
+    assert_int_equal(mlg_level_supersede(3, NULL, kind, st, out, NULL, NULL),
+                     MLG_ENULL);
+    assert_true(untouched(out, sizeof out));
+}
+
+/* Notices per scale under the policy: behaviour R only, TK none, CCS 1-2
+ * (sec. I.I, IX.E; VI). */
+static void test_policy_notices(void **state)
+{
+    (void)state;
+    mlg_policy *p = NULL;
+    assert_int_equal(mlg_policy_builtin(MLG_POLICY_DEFAULT, &p, NULL), MLG_OK);
+    mlg_catalogue *c = NULL;
+    assert_int_equal(mlg_catalogue_create(&c), MLG_OK);
+    static const struct {
+        const char *id;
+        int32_t scale;
+    } dom[] = {{"BEH", MLG_SCALE_BEHAVIOR}, {"TKD", MLG_SCALE_TK},
+               {"D", MLG_SCALE_CCS4}};
+    for (int i = 0; i < 3; i++) {
+        mlg_scale sc;
+        mlg_scale_builtin(dom[i].scale, &sc);
+        char tid[8];
+        snprintf(tid, sizeof tid, "T%d", i);
+        assert_int_equal(mlg_catalogue_add(c, dom[i].id, NULL,
+                                           MLG_NODE_DOMAIN, &sc, NULL, 1,
+                                           NULL),
+                         MLG_OK);
+        assert_int_equal(mlg_catalogue_add(c, tid, NULL, MLG_NODE_TARGET, &sc,
+                                           NULL, 1, NULL),
+                         MLG_OK);
+        assert_int_equal(mlg_catalogue_link(c, dom[i].id, tid, 1.0, NULL),
+                         MLG_OK);
+    }
+    assert_int_equal(mlg_catalogue_finalize(c, NULL), MLG_OK);
+    assert_int_equal(mlg_catalogue_node_count(c), 6);
+    size_t nb = 0, nt = 0, nd = 0;
+    mlg_catalogue_find(c, "BEH", &nb);
+    mlg_catalogue_find(c, "TKD", &nt);
+    mlg_catalogue_find(c, "D", &nd);
+    /* Student 0: BEH "S" (index 1), TK "B" (1), D "2" (1).  Student 1:
+     * BEH "R" (0), TK "E" (0), D "3" (2). */
+    int32_t lev[12];
+    for (int i = 0; i < 12; i++)
+        lev[i] = MLG_LEVEL_NA;
+    lev[nb] = 1;
+    lev[nt] = 1;
+    lev[nd] = 1;
+    lev[6 + nb] = 0;
+    lev[6 + nt] = 0;
+    lev[6 + nd] = 2;
+    double val[12], thr[6];
+    assert_int_equal(mlg_policy_notice_inputs(p, c, 2, lev, 0, val, thr,
+                                              NULL),
+                     MLG_OK);
+    int64_t ss[12], aa[12];
+    size_t need = 0;
+    assert_int_equal(mlg_notice_list(2, 6, val, thr, 12, ss, aa, &need, NULL),
+                     MLG_OK);
+    /* Notices: student 0 in D (2 <= 2), student 1 in BEH (R = 1 <= 1).
+     * Not: S (2 > 1), either TK mark, D 3. */
+    assert_int_equal(need, 2);
+    assert_int_equal(ss[0], 0);
+    assert_int_equal((size_t)aa[0], nd);
+    assert_int_equal(ss[1], 1);
+    assert_int_equal((size_t)aa[1], nb);
+    /* Without the policy, the suggested thresholds give the TK "B" and
+     * "E" notices too (second-lowest level of a 4-level scale). */
+    assert_int_equal(mlg_notice_inputs_from_rollup(c, 2, lev, 0, val, thr,
+                                                   NULL),
+                     MLG_OK);
+    assert_int_equal(mlg_notice_list(2, 6, val, thr, 12, ss, aa, &need, NULL),
+                     MLG_OK);
+    assert_int_equal(need, 4);
+    assert_int_equal(mlg_policy_notice_inputs(NULL, c, 2, lev, 0, val, thr,
+                                              NULL),
+                     MLG_ENULL);
+    mlg_catalogue_free(c);
+    mlg_policy_free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -386,6 +585,9 @@ int main(void)
         cmocka_unit_test(test_hash),
         cmocka_unit_test(test_custom),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_sufficiency),
+        cmocka_unit_test(test_level_supersede),
+        cmocka_unit_test(test_policy_notices),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

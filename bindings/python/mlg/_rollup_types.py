@@ -39,6 +39,13 @@ class NoticeArea(Structure):
                 ("threshold", c_double)]
 
 
+class SufficiencySummary(Structure):
+    """Mirror of ``mlg_sufficiency_summary``."""
+    _fields_ = [("n_groups", c_int64), ("n_empty", c_int64),
+                ("n_one", c_int64), ("n_few", c_int64),
+                ("n_no_span", c_int64)]
+
+
 class PolicySettings(Structure):
     """Mirror of ``mlg_policy_settings``."""
     _fields_ = [(n, c_int32) for n in (
@@ -109,6 +116,7 @@ STRUCTS = {
     "mlg_percent_table": PercentTable,
     "mlg_letter_table": LetterTable,
     "mlg_policy_settings": PolicySettings,
+    "mlg_sufficiency_summary": SufficiencySummary,
 }
 
 _P = POINTER
@@ -146,6 +154,15 @@ def _prototypes(ErrInfo, Scale):
                                       _P(c_char)]),
         "mlg_policy_entry_minimums": (c_int, [c_void_p, _P(EntryMinimums)]),
         "mlg_policy_notice_threshold": (c_int, [c_void_p, c_char_p, _dblp]),
+        "mlg_policy_notice_inputs": (c_int, [c_void_p, c_void_p, c_size_t,
+                                             _i32p, c_int32, _dblp, _dblp,
+                                             errp]),
+        "mlg_evidence_sufficiency": (c_int, [c_size_t, _i64p, _i32p, _u8p,
+                                             _P(Period), c_int32, c_int32,
+                                             _P(c_uint32),
+                                             _P(SufficiencySummary), errp]),
+        "mlg_level_supersede": (c_int, [c_size_t, _i64p, _u8p, _u8p, _u8p,
+                                        _i64p, errp]),
         "mlg_period_validate": (c_int, [_P(Period)]),
         "mlg_entry_minimums_preset": (c_int, [c_int32, _P(EntryMinimums)]),
         "mlg_entry_minimums_from_name": (c_int, [c_char_p,
