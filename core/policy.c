@@ -598,7 +598,7 @@ int mlg_evidence_sufficiency(size_t n_groups, const int64_t *offsets,
             else
                 second++;
         }
-        uint32_t f = 0;
+        uint32_t f = n == 0 ? MLG_SUFFICIENCY_NOT_ASSESSED : 0u;
         if (n == 0)
             sum.n_empty++;
         if (n == 1)
@@ -653,5 +653,60 @@ int mlg_level_supersede(size_t n_groups, const int64_t *offsets,
     }
     if (n_superseded)
         *n_superseded = k;
+    return MLG_OK;
+}
+
+/* ------------------------------------- coverage (sec. II.A * and **) -- */
+
+int mlg_coverage_check(size_t n_periods, size_t n_students, size_t n_nodes,
+                       const int32_t *node_level, const int32_t *node_group,
+                       size_t n_groups, uint32_t *period_missing_out,
+                       int32_t *never_out, mlg_errinfo *err)
+{
+    if (n_periods == 0 || n_periods > 32)
+        return mlg__fail(err, MLG_EINVAL, -1, -1, "n_periods must be 1..32");
+    if ((n_nodes > 0 && !node_group) ||
+        (n_students > 0 && n_groups > 0 &&
+         (!period_missing_out || !never_out)) ||
+        (n_students > 0 && n_nodes > 0 && !node_level))
+        return mlg__fail(err, MLG_ENULL, -1, -1, "required pointer is NULL");
+    if (n_nodes > 0 && n_students > SIZE_MAX / n_nodes / n_periods / 4)
+        return mlg__fail(err, MLG_EOVERFLOW, -1, -1, "sizes overflow");
+    if (n_groups > 0 && n_students > SIZE_MAX / n_groups / 4)
+        return mlg__fail(err, MLG_EOVERFLOW, -1, -1, "sizes overflow");
+    for (size_t k = 0; k < n_nodes; k++)
+        if (node_group[k] < -1 || (node_group[k] >= 0 &&
+                                   (size_t)node_group[k] >= n_groups))
+            return mlg__fail(err, MLG_EINVAL, -1, (int64_t)k,
+                             "node %zu: group %d out of range", k,
+                             (int)node_group[k]);
+    for (size_t s = 0; s < n_students; s++) {
+        uint32_t *miss = period_missing_out + s * n_groups;
+        int32_t *never = never_out + s * n_groups;
+        for (size_t g = 0; g < n_groups; g++) {
+            miss[g] = 0;
+            never[g] = 0;
+        }
+        /* A group with nodes starts "missing" in every period; a graded
+         * node clears its period's bit. */
+        for (size_t k = 0; k < n_nodes; k++)
+            if (node_group[k] >= 0)
+                miss[node_group[k]] = n_periods == 32
+                                          ? 0xffffffffu
+                                          : (1u << n_periods) - 1u;
+        for (size_t k = 0; k < n_nodes; k++) {
+            if (node_group[k] < 0)
+                continue;
+            int graded = 0;
+            for (size_t p = 0; p < n_periods; p++) {
+                if (node_level[(p * n_students + s) * n_nodes + k] ==
+                    MLG_LEVEL_NA)
+                    continue;
+                graded = 1;
+                miss[node_group[k]] &= ~(1u << p);
+            }
+            never[node_group[k]] += !graded;
+        }
+    }
     return MLG_OK;
 }

@@ -402,12 +402,15 @@ MLG_API int mlg_attendance_check(size_t n_students,
 #define MLG_SUFFICIENCY_NO_SPAN 0x02u /* counted rows, but none in one half
                                          of the period: "that span the
                                          duration of the reporting period" */
+#define MLG_SUFFICIENCY_NOT_ASSESSED 0x04u /* no counted row in the period:
+                                         the mark is N/A, "not assessed in
+                                         current reporting period" (sec.
+                                         II.A); never FEW or NO_SPAN */
 
 /* Totals of one mlg_evidence_sufficiency() call. */
 typedef struct mlg_sufficiency_summary {
     int64_t n_groups;   /* groups checked */
-    int64_t n_empty;    /* groups without a counted row in the period (no
-                           mark: N/A, never flagged) */
+    int64_t n_empty;    /* groups flagged MLG_SUFFICIENCY_NOT_ASSESSED */
     int64_t n_one;      /* groups with exactly one counted row */
     int64_t n_few;      /* groups flagged MLG_SUFFICIENCY_FEW */
     int64_t n_no_span;  /* groups flagged MLG_SUFFICIENCY_NO_SPAN */
@@ -429,7 +432,8 @@ typedef struct mlg_sufficiency_summary {
  *         untouched on error.
  * Thread-safe.  O(rows), no allocation.
  * Example: rows on start and end: no flag; one row on the midpoint: FEW
- * and NO_SPAN. */
+ * and NO_SPAN; rows only before start: NOT_ASSESSED (set the target's
+ * value to NaN for this period's report). */
 MLG_API int mlg_evidence_sufficiency(size_t n_groups, const int64_t *offsets,
                                      const int32_t *day,
                                      const uint8_t *status,
@@ -438,6 +442,39 @@ MLG_API int mlg_evidence_sufficiency(size_t n_groups, const int64_t *offsets,
                                      uint32_t *flags_out,
                                      mlg_sufficiency_summary *summary,
                                      mlg_errinfo *err);
+
+/* mlg_coverage_check(): the bulletin's "at least one each period, every one
+ * by the final period" rules (sec. II.A footnotes * and **): "Students are
+ * to receive a grade in at least one math domain and one mathematical
+ * practice per reporting period so that by the final reporting period,
+ * students have received a grade in each of the math domains and the
+ * mathematical practices", and the same for the four arts disciplines.
+ * Nodes are put in groups (group 0 = the math domains, 1 = the practices,
+ * 2 = the arts disciplines, as the caller chooses); for each student and
+ * group the function reports the periods in which no node of the group was
+ * graded, and how many nodes of the group were graded in none of the
+ * periods given (pass the periods of the year so far; after the final
+ * period every such node breaks the rule).
+ * @param n_periods   1..32 periods, in order.
+ * @param node_level  n_periods x n_students x n_nodes levels (period p,
+ *                    student s, node k at (p * n_students + s) * n_nodes +
+ *                    k), MLG_LEVEL_NA = not graded, as mlg_rollup_run()
+ *                    writes one period's levels.
+ * @param node_group  n_nodes group indices in [0, n_groups), or -1 for a
+ *                    node that is not checked.
+ * @param period_missing_out  n_students x n_groups bit sets: bit p is set
+ *                    when no node of the group was graded in period p (a
+ *                    group without nodes is never missing).
+ * @param never_out   n_students x n_groups counts of nodes never graded.
+ * @return MLG_OK; MLG_ENULL; MLG_EINVAL (n_periods 0 or above 32, a group
+ *         index out of range); MLG_EOVERFLOW (sizes).  Outputs untouched on
+ *         error.
+ * Thread-safe.  O(n_periods x n_students x n_nodes), no allocation. */
+MLG_API int mlg_coverage_check(size_t n_periods, size_t n_students,
+                               size_t n_nodes, const int32_t *node_level,
+                               const int32_t *node_group, size_t n_groups,
+                               uint32_t *period_missing_out,
+                               int32_t *never_out, mlg_errinfo *err);
 
 /* Evidence kinds (the `kind` array of mlg_level_supersede()). */
 #define MLG_KIND_MARK  0  /* an assignment mark */

@@ -398,19 +398,19 @@ static void test_sufficiency(void **state)
     assert_int_equal(fl[0], 0);
     assert_int_equal(fl[1], MLG_SUFFICIENCY_FEW | MLG_SUFFICIENCY_NO_SPAN);
     assert_int_equal(fl[2], MLG_SUFFICIENCY_NO_SPAN);
-    assert_int_equal(fl[3], 0);
+    assert_int_equal(fl[3], MLG_SUFFICIENCY_NOT_ASSESSED);
     assert_int_equal(fl[4], MLG_SUFFICIENCY_FEW | MLG_SUFFICIENCY_NO_SPAN);
     assert_int_equal(sum.n_groups, 5);
     assert_int_equal(sum.n_empty, 1);
     assert_int_equal(sum.n_one, 2);
     assert_int_equal(sum.n_few, 2);
     assert_int_equal(sum.n_no_span, 3);
-    /* min_rows 0 and span 0: nothing flagged. */
+    /* min_rows 0 and span 0: only the unassessed group is flagged. */
     assert_int_equal(mlg_evidence_sufficiency(5, off, day, NULL, &per, 0, 0,
                                               fl, NULL, NULL),
                      MLG_OK);
     for (int g = 0; g < 5; g++)
-        assert_int_equal(fl[g], 0);
+        assert_int_equal(fl[g], g == 3 ? MLG_SUFFICIENCY_NOT_ASSESSED : 0u);
     /* Errors leave the flags untouched. */
     fill(fl, sizeof fl);
     const mlg_period bad = {120, 110, 100, 0};
@@ -577,6 +577,57 @@ static void test_policy_notices(void **state)
     mlg_policy_free(p);
 }
 
+/* Sec. II.A footnote *: a math domain and a practice each period, every
+ * one by the final period. */
+static void test_coverage(void **state)
+{
+    (void)state;
+    /* Nodes: 0 3.OA, 1 3.G (group 0, domains), 2 MP1, 3 MP2 (group 1,
+     * practices), 4 MATH (not checked).  Period 0: 3.OA graded only.
+     * Period 1: 3.G and MP1.  Domains: graded in both periods, none
+     * missed.  Practices: none in period 0 (bit 0), MP2 never. */
+    const int32_t NA = MLG_LEVEL_NA;
+    const int32_t lev[] = {1, NA, NA, NA, 1, /* period 0 */
+                           NA, 0, 1, NA, 1}; /* period 1 */
+    const int32_t group[] = {0, 0, 1, 1, -1};
+    uint32_t miss[2];
+    int32_t never[2];
+    assert_int_equal(mlg_coverage_check(2, 1, 5, lev, group, 2, miss, never,
+                                        NULL),
+                     MLG_OK);
+    assert_int_equal(miss[0], 0);
+    assert_int_equal(never[0], 0);
+    assert_int_equal(miss[1], 0x1u);
+    assert_int_equal(never[1], 1);
+    /* Period 0 alone: domains fine, practices missing in period 0 and both
+     * practices and 3.G not graded yet. */
+    assert_int_equal(mlg_coverage_check(1, 1, 5, lev, group, 2, miss, never,
+                                        NULL),
+                     MLG_OK);
+    assert_int_equal(miss[0], 0);
+    assert_int_equal(never[0], 1);
+    assert_int_equal(miss[1], 0x1u);
+    assert_int_equal(never[1], 2);
+    /* Errors leave outputs untouched. */
+    fill(miss, sizeof miss);
+    fill(never, sizeof never);
+    const int32_t bad[] = {0, 0, 2, 1, -1};
+    assert_int_equal(mlg_coverage_check(2, 1, 5, lev, bad, 2, miss, never,
+                                        NULL),
+                     MLG_EINVAL);
+    assert_int_equal(mlg_coverage_check(0, 1, 5, lev, group, 2, miss, never,
+                                        NULL),
+                     MLG_EINVAL);
+    assert_int_equal(mlg_coverage_check(33, 1, 5, lev, group, 2, miss, never,
+                                        NULL),
+                     MLG_EINVAL);
+    assert_int_equal(mlg_coverage_check(2, 1, 5, NULL, group, 2, miss, never,
+                                        NULL),
+                     MLG_ENULL);
+    assert_true(untouched(miss, sizeof miss));
+    assert_true(untouched(never, sizeof never));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -588,6 +639,7 @@ int main(void)
         cmocka_unit_test(test_sufficiency),
         cmocka_unit_test(test_level_supersede),
         cmocka_unit_test(test_policy_notices),
+        cmocka_unit_test(test_coverage),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
