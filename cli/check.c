@@ -8,6 +8,7 @@
 #include <mlg_policy.h>
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,17 +23,45 @@ static const char usage_check[] =
     "      midpoint (marks from the evidence dated up to --mid; sec. IX)\n"
     "  warning_notice_late  at risk at the end but not at the midpoint (IX.C)\n"
     "  insufficient_attendance  fewer than 15 days enrolled: AG-14 (sec. I.F),\n"
-    "      from --attendance FILE (CSV student_id,days_enrolled[,override])\n"
+    "      from --attendance FILE (CSV student_id,days_enrolled[,override]);\n"
+    "      override is yes/no (also 1/0, true/false); an AG-14 student gets no\n"
+    "      other finding (no academic marks, no notices)\n"
+    "  no_evidence          enrolled 15+ days (or overridden) with no evidence\n"
+    "  evidence_few / evidence_no_span  a target mark from fewer rows than the\n"
+    "      policy asks (one assessment), or from rows in one half of the\n"
+    "      period only (sec. VII.E \"span the duration of the reporting period\")\n"
+    "  math_footnote        no math domain, or no mathematical practice, graded\n"
+    "      this period (sec. II.A footnote *)\n"
+    "  policy               the policy applied: its name and SHA-256 hash\n"
+    "A target with no evidence dated in the period is N/A for it (\"not\n"
+    "assessed in current reporting period\").  Notice thresholds are the\n"
+    "policy's per scale: 1 or 2 on CCS and ELD, R on behaviours, none on TK.\n"
     "A subject is the top-level node of the catalogue: ids or labels starting\n"
     "with ELA/English are ELA, MATH/Math are Math, ALD/ELD are ALD, others are\n"
     "'other' areas.\n"
     "\n"
     "options: -c/--catalogue (required), -m/--method, --PARAM VALUE, --scale,\n"
-    "--unsorted, --rejects FILE, --strict, -o FILE, --policy-year (default 2018),\n"
+    "--unsorted, --rejects FILE, --strict, -o FILE, --policy FILE|NAME (default\n"
+    "lausd-bul-2332.7; its method applies when -m is not given),\n"
+    "--policy-year 2018|2019|2020 (default: the policy's Attachment B year),\n"
     "-h/--help.  Exit status 0 (also when students are flagged), 1 bad data,\n"
     "2 usage, 3 rows rejected.\n";
 
+/* One row of the --attendance file. */
+typedef struct att_row {
+    char   *id;
+    int32_t days, decision;
+    int     seen;     /* the student has evidence */
+    int64_t line;
+} att_row;
+
 typedef struct kstate {
+    mlg_policy         *pol;
+    mlg_policy_settings set;
+    att_row            *att;       /* sorted by id */
+    size_t              n_att;
+    int32_t            *cov_group; /* per node: 0 math domain, 1 practice, -1 */
+    int64_t             n_few, n_no_span, n_not_assessed, n_ag14;
     mlg_period          period;
     mlg_entry_minimums  mins;
     int32_t            *root_cat;  /* per node: MLG_SUBJECT_* of its root */
@@ -71,9 +100,14 @@ static void row(kstate *k, const char *student, const char *check, const char *a
     k->flagged++;
 }
 
-/* Node level values of one student from the rows dated <= until. */
-static void marks_until(engine *e, const ev_t *rows, size_t n, int32_t until, double *nodeval)
+/* Node level values of one student from the rows dated <= until (NaN =
+ * N/A), and the at-risk thresholds of the policy (NULL: not wanted);
+ * levels in lev_out when not NULL.  A target without a counted row dated
+ * start..until is N/A: "not assessed in current reporting period". */
+static void marks_until(engine *e, const ev_t *rows, size_t n, int32_t until, double *nodeval,
+                        double *thr, int32_t *lev_out)
 {
+    const kstate *k = e->user;
     double *tv = xmalloc(e->T * sizeof *tv);
     for (size_t t = 0; t < e->T; t++)
         tv[t] = NAN;
@@ -82,7 +116,11 @@ static void marks_until(engine *e, const ev_t *rows, size_t n, int32_t until, do
     uint8_t *st = xmalloc(n ? n : 1);
     for (size_t i = 0; i < n;) {
         size_t j = i, m = 0;
+        int in_period = 0;
         while (j < n && rows[j].target == rows[i].target) {
+            if (rows[j].day >= k->period.start && rows[j].day <= until &&
+                rows[j].status == MLG_EVIDENCE_COUNTED)
+                in_period = 1;
             if (rows[j].day <= until) {
                 day[m] = rows[j].day;
                 sc[m] = rows[j].score;
@@ -93,19 +131,27 @@ static void marks_until(engine *e, const ev_t *rows, size_t n, int32_t until, do
             j++;
         }
         mlg_result r;
-        if (m && mlg_series_compute(m, day, sc, w, st, &e->scale, &e->params, &r, NULL) == MLG_OK)
+        if (m && in_period &&
+            mlg_series_compute(m, day, sc, w, st, &e->scale, &e->params, &r, NULL) == MLG_OK)
             tv[rows[i].target] = r.value;
         i = j;
     }
     int32_t *lv = xmalloc(e->N * sizeof *lv);
     double *nv = xmalloc(e->N * sizeof *nv);
-    if (mlg_rollup_run(e->mcat, 1, tv, 1, nv, lv, NULL, NULL) == MLG_OK) {
-        for (size_t k = 0; k < e->N; k++)
-            nodeval[k] = lv[k] == MLG_LEVEL_NA ? NAN : e->scale.value[lv[k]];
-    } else {
-        for (size_t k = 0; k < e->N; k++)
-            nodeval[k] = NAN;
+    double *thr_tmp = thr ? thr : xmalloc(e->N * sizeof *thr_tmp);
+    if (mlg_rollup_run(e->mcat, 1, tv, 1, nv, lv, NULL, NULL) != MLG_OK ||
+        mlg_policy_notice_inputs(k->pol, e->mcat, 1, lv, 0, nodeval, thr_tmp, NULL) !=
+            MLG_OK) {
+        for (size_t q = 0; q < e->N; q++) {
+            nodeval[q] = NAN;
+            thr_tmp[q] = 0;
+            lv[q] = MLG_LEVEL_NA;
+        }
     }
+    if (lev_out)
+        memcpy(lev_out, lv, e->N * sizeof *lv);
+    if (!thr)
+        free(thr_tmp);
     free(tv);
     free(day);
     free(sc);
@@ -114,6 +160,8 @@ static void marks_until(engine *e, const ev_t *rows, size_t n, int32_t until, do
     free(lv);
     free(nv);
 }
+
+static att_row *att_find(kstate *k, const char *id);
 
 static void on_student(engine *e, int32_t s, const ev_t *rows, size_t n, const double *tv,
                        const int32_t *tl, const int32_t *tn, const double *nv,
@@ -128,6 +176,13 @@ static void on_student(engine *e, int32_t s, const ev_t *rows, size_t n, const d
     kstate *k = e->user;
     const char *sid = engine_student_id(e, s);
     char detail[256];
+    /* Sec. I.F: an AG-14 student gets no academic marks, so no finding. */
+    att_row *ar = att_find(k, sid);
+    if (ar) {
+        ar->seen = 1;
+        if (ar->decision == MLG_ATTEND_AG14)
+            return;
+    }
     /* 1. minimum grade entry: groups = runs of one target, slot = its root */
     size_t ng = 0;
     for (size_t i = 0; i < n; i++)
@@ -177,23 +232,47 @@ static void on_student(engine *e, int32_t s, const ev_t *rows, size_t n, const d
     } else {
         diag("%s: student %s: minimum entry check: %s", e->in_label, sid, err.message);
     }
-    /* 2. warning notices: areas are every domain and composite */
+    /* 2. evidence sufficiency per target (sec. VII.E) */
+    uint32_t *sf = xmalloc((ng ? ng : 1) * sizeof *sf);
+    mlg_sufficiency_summary sum;
+    if (mlg_evidence_sufficiency(ng, off, day, st, &k->period, k->set.evidence_min,
+                                 k->set.evidence_span, sf, &sum, &err) == MLG_OK) {
+        for (size_t q = 0; q < ng; q++) {
+            const char *tid = e->cat.node[e->t2node[rows[off[q]].target]].id;
+            if (sf[q] & MLG_SUFFICIENCY_FEW) {
+                snprintf(detail, sizeof detail,
+                         "fewer than %d assessments in the period (sec. VII.E: multiple)",
+                         (int)k->set.evidence_min);
+                row(k, sid, "evidence_few", tid, detail);
+            }
+            if (sf[q] & MLG_SUFFICIENCY_NO_SPAN)
+                row(k, sid, "evidence_no_span", tid,
+                    "evidence in one half of the period only (sec. VII.E: span the period)");
+        }
+        k->n_few += sum.n_few;
+        k->n_no_span += sum.n_no_span;
+        k->n_not_assessed += sum.n_empty;
+    } else {
+        diag("%s: student %s: evidence check: %s", e->in_label, sid, err.message);
+    }
+    free(sf);
+    /* 3. warning notices: areas are every domain and composite, with the
+     * policy's threshold for each node's scale (targets excluded). */
     double *mid = xmalloc(e->N * sizeof *mid), *end = xmalloc(e->N * sizeof *end);
-    marks_until(e, rows, n, k->period.midpoint, mid);
-    marks_until(e, rows, n, k->period.end, end);
-    for (size_t a = 0; a < e->N; a++)
-        if (e->cat.node[a].kind == KIND_TARGET)
-            mid[a] = end[a] = NAN; /* targets are not report-card areas */
+    double *thr = xmalloc(e->N * sizeof *thr);
+    int32_t *lend = xmalloc(e->N * sizeof *lend);
+    marks_until(e, rows, n, k->period.midpoint, mid, thr, NULL);
+    marks_until(e, rows, n, k->period.end, end, NULL, lend);
     size_t need = 0;
     int64_t *ss = xmalloc(e->N * sizeof *ss), *aa = xmalloc(e->N * sizeof *aa);
-    if (mlg_notice_list(1, e->N, mid, NULL, e->N, ss, aa, &need, &err) == MLG_OK) {
+    if (mlg_notice_list(1, e->N, mid, thr, e->N, ss, aa, &need, &err) == MLG_OK) {
         for (size_t q = 0; q < need; q++) {
             snprintf(detail, sizeof detail, "level %g at the midpoint", mid[aa[q]]);
             row(k, sid, "warning_notice", e->cat.node[aa[q]].id, detail);
         }
         size_t need2 = 0;
         int64_t *s2 = xmalloc(e->N * sizeof *s2), *a2 = xmalloc(e->N * sizeof *a2);
-        if (mlg_notice_list_new(1, e->N, end, NULL, need, ss, aa, e->N, s2, a2, &need2, &err) ==
+        if (mlg_notice_list_new(1, e->N, end, thr, need, ss, aa, e->N, s2, a2, &need2, &err) ==
             MLG_OK) {
             for (size_t q = 0; q < need2; q++) {
                 snprintf(detail, sizeof detail,
@@ -205,10 +284,24 @@ static void on_student(engine *e, int32_t s, const ev_t *rows, size_t n, const d
         free(s2);
         free(a2);
     }
+    /* 4. the Math footnote: a math domain and a practice graded this
+     * period (sec. II.A *). */
+    uint32_t miss[2];
+    int32_t never[2];
+    if (mlg_coverage_check(1, 1, e->N, lend, k->cov_group, 2, miss, never, &err) == MLG_OK) {
+        if (miss[0] & 1u)
+            row(k, sid, "math_footnote", "MATH",
+                "no math domain graded this period (sec. II.A *)");
+        if (miss[1] & 1u)
+            row(k, sid, "math_footnote", "MATH.MP",
+                "no mathematical practice graded this period (sec. II.A *)");
+    }
     free(ss);
     free(aa);
     free(mid);
     free(end);
+    free(thr);
+    free(lend);
     free(off);
     free(slot);
     free(day);
@@ -221,7 +314,43 @@ static void on_student(engine *e, int32_t s, const ev_t *rows, size_t n, const d
         check_write_errors(&k->out, "output");
 }
 
-static int attendance(kstate *k, const char *path)
+static int att_cmp(const void *a, const void *b)
+{
+    return strcmp(((const att_row *)a)->id, ((const att_row *)b)->id);
+}
+
+static att_row *att_find(kstate *k, const char *id)
+{
+    if (!k->n_att)
+        return NULL;
+    att_row key;
+    key.id = (char *)(uintptr_t)id;
+    return bsearch(&key, k->att, k->n_att, sizeof *k->att, att_cmp);
+}
+
+/* The override column: yes/no, 1/0, true/false, y/n (any case), empty = no.
+ * Returns 0 or 1, or -1 for anything else. */
+static int parse_override(const char *v)
+{
+    static const char *const yes[] = {"1", "yes", "y", "true"};
+    static const char *const no[] = {"", "0", "no", "n", "false"};
+    char low[8];
+    size_t n = strlen(v);
+    if (n >= sizeof low)
+        return -1;
+    for (size_t i = 0; i <= n; i++)
+        low[i] = (char)((v[i] >= 'A' && v[i] <= 'Z') ? v[i] + 32 : v[i]);
+    for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++)
+        if (!strcmp(low, yes[i]))
+            return 1;
+    for (size_t i = 0; i < sizeof no / sizeof no[0]; i++)
+        if (!strcmp(low, no[i]))
+            return 0;
+    return -1;
+}
+
+/* Reads the attendance file into k->att (decisions under the policy). */
+static int attendance_read(kstate *k, const char *path)
 {
     FILE *f = open_in(path);
     csv_reader r;
@@ -258,25 +387,86 @@ static int attendance(kstate *k, const char *path)
             break;
         }
         int32_t days = (int32_t)d, decision;
-        uint8_t ov = co >= 0 && (size_t)co < r.nfields && !strcmp(r.field[co], "1");
-        if (mlg_attendance_check(1, &days, &ov, MLG_ATTENDANCE_MIN_DAYS, &decision, NULL,
+        const int ovp = co >= 0 && (size_t)co < r.nfields ? parse_override(r.field[co]) : 0;
+        if (ovp < 0) {
+            diag_at(path, r.rec_line, "override '%s' is not yes/no (or 1/0, true/false)",
+                    r.field[co]);
+            ret = EXIT_DATA;
+            break;
+        }
+        /* The policy may forbid the override (sec. I.F allows it). */
+        uint8_t ov = (uint8_t)(ovp && k->set.attendance_override);
+        if (mlg_attendance_check(1, &days, &ov, k->set.attendance_min_days, &decision, NULL,
                                  NULL) != MLG_OK)
             continue;
-        char detail[160];
-        if (decision == MLG_ATTEND_AG14) {
-            snprintf(detail, sizeof detail, "%d days enrolled (< %d): no marks; comment %s %s",
-                     days, MLG_ATTENDANCE_MIN_DAYS, MLG_COMMENT_AG14, MLG_COMMENT_AG14_TEXT);
-            row(k, r.field[cs], "insufficient_attendance", "", detail);
-        } else if (decision == MLG_ATTEND_OVERRIDE) {
-            snprintf(detail, sizeof detail, "%d days enrolled (< %d): marks assigned by override",
-                     days, MLG_ATTENDANCE_MIN_DAYS);
-            row(k, r.field[cs], "attendance_override", "", detail);
-        }
+        k->att = xrealloc(k->att, (k->n_att + 1) * sizeof *k->att);
+        att_row *a = &k->att[k->n_att++];
+        const size_t idl = strlen(r.field[cs]);
+        a->id = xmalloc(idl + 1);
+        memcpy(a->id, r.field[cs], idl + 1);
+        a->days = days;
+        a->decision = decision;
+        a->seen = 0;
+        a->line = r.rec_line;
     }
     csv_close(&r);
     if (f != stdin)
         fclose(f);
+    if (ret == EXIT_OK && k->n_att) {
+        qsort(k->att, k->n_att, sizeof *k->att, att_cmp);
+        for (size_t i = 1; i < k->n_att; i++)
+            if (!strcmp(k->att[i].id, k->att[i - 1].id)) {
+                diag_at(path, k->att[i].line, "student '%s' listed twice", k->att[i].id);
+                return EXIT_DATA;
+            }
+    }
     return ret;
+}
+
+static int att_line_cmp(const void *a, const void *b)
+{
+    const att_row *x = a, *y = b;
+    return (x->line > y->line) - (x->line < y->line);
+}
+
+/* The attendance findings, in file order, after the evidence. */
+static void attendance_report(kstate *k)
+{
+    qsort(k->att, k->n_att, sizeof *k->att, att_line_cmp);
+    const int32_t md = k->set.attendance_min_days;
+    for (size_t i = 0; i < k->n_att; i++) {
+        const att_row *a = &k->att[i];
+        char detail[160];
+        if (a->decision == MLG_ATTEND_AG14) {
+            snprintf(detail, sizeof detail, "%d days enrolled (< %d): no marks; comment %s %s",
+                     a->days, md, MLG_COMMENT_AG14, MLG_COMMENT_AG14_TEXT);
+            row(k, a->id, "insufficient_attendance", "", detail);
+            k->n_ag14++;
+            continue;
+        }
+        if (a->decision == MLG_ATTEND_OVERRIDE) {
+            snprintf(detail, sizeof detail, "%d days enrolled (< %d): marks assigned by override",
+                     a->days, md);
+            row(k, a->id, "attendance_override", "", detail);
+        }
+        if (!a->seen) {
+            snprintf(detail, sizeof detail,
+                     "%d days enrolled, no evidence: marks are required (sec. I.F)", a->days);
+            row(k, a->id, "no_evidence", "", detail);
+        }
+    }
+}
+
+static void check_free(kstate *k)
+{
+    for (size_t i = 0; i < k->n_att; i++)
+        free(k->att[i].id);
+    free(k->att);
+    free(k->root_cat);
+    free(k->node_root);
+    free(k->roots);
+    free(k->cov_group);
+    mlg_policy_free(k->pol);
 }
 
 static int cmd_check_main(engine *ep, int argc, char **argv)
@@ -286,7 +476,8 @@ static int cmd_check_main(engine *ep, int argc, char **argv)
     const char *input = NULL, *cat_path = NULL, *method = "decaying_average", *val;
     const char *att = NULL, *outp = NULL, *rejects = NULL;
     const char *ds[3] = {NULL, NULL, NULL};
-    int32_t year = 2018;
+    const char *year_arg = NULL, *policy_arg = NULL;
+    int method_given = 0;
     const char *pkeys[64], *pvals[64];
     size_t np = 0;
     for (int i = 1; i < argc; i++) {
@@ -300,6 +491,9 @@ static int cmd_check_main(engine *ep, int argc, char **argv)
         } else if (opt_val(argc, argv, &i, "--method", &val) ||
                    opt_val(argc, argv, &i, "-m", &val)) {
             method = val;
+            method_given = 1;
+        } else if (opt_val(argc, argv, &i, "--policy", &val)) {
+            policy_arg = val;
         } else if (opt_val(argc, argv, &i, "--start", &val)) {
             ds[0] = val;
         } else if (opt_val(argc, argv, &i, "--mid", &val) ||
@@ -308,7 +502,7 @@ static int cmd_check_main(engine *ep, int argc, char **argv)
         } else if (opt_val(argc, argv, &i, "--end", &val)) {
             ds[2] = val;
         } else if (opt_val(argc, argv, &i, "--policy-year", &val)) {
-            year = (int32_t)atoi(val);
+            year_arg = val;
         } else if (opt_val(argc, argv, &i, "--attendance", &val)) {
             att = val;
         } else if (opt_val(argc, argv, &i, "--output", &val) ||
@@ -362,20 +556,46 @@ static int cmd_check_main(engine *ep, int argc, char **argv)
         diag("the period needs --start <= --mid <= --end");
         return EXIT_USAGE;
     }
-    if (mlg_entry_minimums_preset(year, &k.mins) != MLG_OK) {
-        diag("--policy-year: 2018, 2019 or 2020 (Attachment B)");
-        return EXIT_USAGE;
-    }
-    if (method_or_preset(method, &ep->params) != 0)
-        return EXIT_USAGE;
-    for (size_t q = 0; q < np; q++)
-        if (method_param(&ep->params, pkeys[q], pvals[q]) < 0)
-            return EXIT_USAGE;
-    int rc = engine_load_catalogue(ep, cat_path);
-    if (rc == EXIT_OK)
-        rc = engine_prepare(ep);
+    int rc = cli_policy_load(policy_arg, &k.pol);
     if (rc != EXIT_OK)
         return rc;
+    mlg_policy_settings_get(k.pol, &k.set);
+    /* --policy-year: exactly 2018, 2019, 2020 or a name such as 2019-20;
+     * "2018abc" is refused. */
+    int yok = 1;
+    if (!year_arg) {
+        yok = mlg_policy_entry_minimums(k.pol, &k.mins) == MLG_OK;
+    } else if (mlg_entry_minimums_from_name(year_arg, &k.mins) != MLG_OK) {
+        char *endp = NULL;
+        const long y = strtol(year_arg, &endp, 10);
+        yok = endp != year_arg && *endp == '\0' && y >= 2018 && y <= 2020 &&
+              mlg_entry_minimums_preset((int32_t)y, &k.mins) == MLG_OK;
+    }
+    if (!yok) {
+        diag("--policy-year '%s': 2018, 2019 or 2020 (Attachment B)", year_arg ? year_arg : "");
+        mlg_policy_free(k.pol);
+        return EXIT_USAGE;
+    }
+    if (!method_given && policy_arg) {
+        mlg_policy_method(k.pol, &ep->params);
+    } else if (method_or_preset(method, &ep->params) != 0) {
+        mlg_policy_free(k.pol);
+        return EXIT_USAGE;
+    }
+    for (size_t q = 0; q < np; q++)
+        if (method_param(&ep->params, pkeys[q], pvals[q]) < 0) {
+            mlg_policy_free(k.pol);
+            return EXIT_USAGE;
+        }
+    rc = engine_load_catalogue(ep, cat_path);
+    if (rc == EXIT_OK)
+        rc = engine_prepare(ep);
+    if (rc == EXIT_OK && att)
+        rc = attendance_read(&k, att);
+    if (rc != EXIT_OK) {
+        check_free(&k);
+        return rc;
+    }
     k.root_cat = xmalloc(ep->N * sizeof *k.root_cat);
     k.node_root = xmalloc(ep->N * sizeof *k.node_root);
     k.roots = xmalloc(ep->N * sizeof *k.roots);
@@ -388,6 +608,26 @@ static int cmd_check_main(engine *ep, int argc, char **argv)
         if (r == (int32_t)q)
             k.roots[k.n_roots++] = r;
     }
+    /* The Math footnote's groups: domains under the Math subject (0), and
+     * the practices (1): the targets of a Math domain named for the
+     * Mathematical Practices (id ending ".MP" or a label with "Practice"). */
+    k.cov_group = xmalloc((ep->N ? ep->N : 1) * sizeof *k.cov_group);
+    for (size_t q = 0; q < ep->N; q++) {
+        const cat_node *nd = &ep->cat.node[q];
+        k.cov_group[q] = -1;
+        if (k.root_cat[q] != MLG_SUBJECT_MATH || nd->parent_idx < 0)
+            continue;
+        const cat_node *pa = &ep->cat.node[nd->parent_idx];
+        const size_t il = strlen(nd->id), pl = strlen(pa->id);
+        const int mp = (il >= 3 && !strcmp(nd->id + il - 3, ".MP")) ||
+                       strstr(nd->label, "Practice") != NULL;
+        const int pmp = (pl >= 3 && !strcmp(pa->id + pl - 3, ".MP")) ||
+                        strstr(pa->label, "Practice") != NULL;
+        if (nd->kind == KIND_DOMAIN && !mp)
+            k.cov_group[q] = 0;
+        else if (nd->kind == KIND_TARGET && pmp)
+            k.cov_group[q] = 1;
+    }
     if (rejects) {
         ep->rejects = fopen(rejects, "wb");
         if (!ep->rejects) {
@@ -399,11 +639,20 @@ static int cmd_check_main(engine *ep, int argc, char **argv)
     FILE *of = open_out(outp);
     out_init(&k.out, of);
     out_str(&k.out, "student_id,check,area,detail\n");
+    {
+        char hb[96];
+        snprintf(hb, sizeof hb, "sha256:%s", mlg_policy_hash(k.pol));
+        out_str(&k.out, ",policy,");
+        out_csv(&k.out, mlg_policy_name(k.pol), 1);
+        out_ch(&k.out, ',');
+        out_str(&k.out, hb);
+        out_ch(&k.out, '\n');
+    }
     ep->on_student = on_student;
     ep->user = &k;
     rc = engine_read(ep, input);
     if (rc == EXIT_OK && att)
-        rc = attendance(&k, att);
+        attendance_report(&k);
     check_write_errors(&k.out, outp ? outp : "stdout");
     if (of != stdout)
         fclose(of);
@@ -411,10 +660,12 @@ static int cmd_check_main(engine *ep, int argc, char **argv)
     if (ep->rejects)
         fclose(ep->rejects);
     int rs = engine_summary(ep);
-    diag("%lld policy findings", (long long)k.flagged);
-    free(k.root_cat);
-    free(k.node_root);
-    free(k.roots);
+    diag("policy %s sha256:%s: %lld findings; %lld target marks from too few assessments, "
+         "%lld not spanning the period, %lld targets not assessed this period, %lld AG-14",
+         mlg_policy_name(k.pol), mlg_policy_hash(k.pol), (long long)k.flagged,
+         (long long)k.n_few, (long long)k.n_no_span, (long long)k.n_not_assessed,
+         (long long)k.n_ag14);
+    check_free(&k);
     return rc != EXIT_OK ? rc : rs;
 }
 

@@ -1,0 +1,131 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Tests of `mlg policy` and the policy-driven parts of `mlg check`
+(BUL-2332.7; docs/policy.md).  Standard library only; run by ctest:
+
+    run_policy_cli_tests.py --mlg build/cli/mlg --source . --work /tmp/w
+"""
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+
+ARGS = None
+FAILS = []
+IN = "tests/cli/inputs/"
+# Period 2024-09-01 .. 2024-09-15 .. 2024-09-30 (hand-made inputs).
+PERIOD = ["--start", "2024-09-01", "--mid", "2024-09-15", "--end", "2024-09-30"]
+CHECK = ["check", IN + "policy_ev.csv", "-c", IN + "policy_cat.csv"] + PERIOD
+
+
+def run(args):
+    p = subprocess.run([ARGS.mlg] + args, cwd=ARGS.source, stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, timeout=120)
+    return p.returncode, p.stdout.decode(), p.stderr.decode()
+
+
+def case(name, args, code, has=(), lacks=(), err=()):
+    rc, out, er = run(args)
+    ok = rc == code
+    if not ok:
+        FAILS.append(name)
+        print("FAIL %s: exit %d, want %d\n%s" % (name, rc, code, er))
+    for s in has:
+        if s not in out:
+            ok = False
+            FAILS.append(name)
+            print("FAIL %s: stdout lacks %r\n%s" % (name, s, out))
+    for s in lacks:
+        if s in out:
+            ok = False
+            FAILS.append(name)
+            print("FAIL %s: stdout has %r\n%s" % (name, s, out))
+    for s in err:
+        if s not in er:
+            ok = False
+            FAILS.append(name)
+            print("FAIL %s: stderr lacks %r\n%s" % (name, s, er))
+    if ok:
+        print("ok   %s" % name)
+    return out
+
+
+def main():
+    global ARGS
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--mlg", required=True)
+    ap.add_argument("--source", required=True)
+    ap.add_argument("--work", required=True)
+    ARGS = ap.parse_args()
+    os.makedirs(ARGS.work, exist_ok=True)
+
+    # mlg policy hash / show: the shipped policy, and show's canonical text
+    # read back through --policy FILE gives the same hash.
+    out = case("policy_hash", ["policy", "hash"], 0, has=["lausd-bul-2332.7 sha256:"])
+    m = re.match(r"lausd-bul-2332\.7 sha256:([0-9a-f]{64})\n$", out)
+    if not m:
+        FAILS.append("policy_hash_format")
+        print("FAIL policy_hash_format: %r" % out)
+    shown = case("policy_show", ["policy", "show"], 0, has=['"policy": "lausd-bul-2332.7"'])
+    doc = json.loads(shown)
+    if doc["rules"]["domain"] != "capped_median gap=1" or doc["attendance"]["min_days"] != 15:
+        FAILS.append("policy_show_fields")
+        print("FAIL policy_show_fields")
+    path = os.path.join(ARGS.work, "shown.json")
+    with open(path, "w") as f:
+        f.write(shown)
+    case("policy_reload", ["policy", "hash", "--policy", path], 0,
+         has=[m.group(1) if m else "?"])
+    # A misspelt key is refused with its name, never defaulted.
+    bad = os.path.join(ARGS.work, "bad.json")
+    with open(bad, "w") as f:
+        f.write(shown.replace('"min_days"', '"min_day"'))
+    case("policy_bad_key", ["policy", "show", "--policy", bad], 1, err=['unknown key "min_day"'])
+    case("policy_no_file", ["policy", "show", "--policy", "nope.json"], 4, err=["cannot open"])
+    case("policy_usage", ["policy"], 2, err=["show or hash"])
+
+    # mlg check records the policy, and finding 13: --policy-year is exact.
+    case("check_policy_row", CHECK, 0, has=[",policy,lausd-bul-2332.7,sha256:"])
+    case("check_year_junk", CHECK + ["--policy-year", "2018abc"], 2, err=["2018abc"])
+    case("check_year_name", CHECK + ["--policy-year", "2019-20"], 0)
+    case("check_year_number", CHECK + ["--policy-year", "2020"], 0)
+    # Notices per scale (sec. I.I, IX.E): on CCS S1's 2 is at risk.  On the
+    # behaviour scale only R (S2's 1) is; S1's S (2) is not.  On TK none.
+    case("check_notice_ccs", CHECK, 0, has=["S1,warning_notice,AREA,", "S2,warning_notice,AREA,"])
+    case("check_notice_behavior", CHECK + ["--scale", "behavior"], 0,
+         has=["S2,warning_notice,AREA,level 1 at the midpoint"],
+         lacks=["S1,warning_notice"])
+    case("check_notice_tk", CHECK + ["--scale", "tk"], 0, lacks=["warning_notice"])
+    # Evidence sufficiency (sec. VII.E): S4 has one assessment on T.1.
+    case("check_evidence", CHECK, 0,
+         has=["S4,evidence_few,T.1,", "S4,evidence_no_span,T.1,"],
+         lacks=["S1,evidence_few", "S1,evidence_no_span"],
+         err=["1 target marks from too few assessments"])
+    # Attendance (sec. I.F): override "yes" honoured for S1; S2 (10 days,
+    # "no") gets AG-14 and no other finding; S3 (20 days, no evidence) is
+    # reported; "2" is refused.
+    att = CHECK + ["--attendance", IN + "policy_att.csv"]
+    case("check_override_yes", att, 0,
+         has=["S1,attendance_override,,", "S1,warning_notice,AREA,",
+              "S2,insufficient_attendance,,", "S3,no_evidence,,"],
+         lacks=["S2,warning_notice", "S2,evidence", "S4,no_evidence"])
+    case("check_override_bad", CHECK + ["--attendance", IN + "policy_att_bad.csv"], 1,
+         err=["override '2' is not yes/no"])
+    # A policy that forbids the override: S1 gets AG-14 too.
+    nov = os.path.join(ARGS.work, "no_override.json")
+    with open(nov, "w") as f:
+        f.write(shown.replace('"override": true', '"override": false'))
+    case("check_override_forbidden", att + ["--policy", nov], 0,
+         has=["S1,insufficient_attendance,,"], lacks=["S1,attendance_override"])
+
+    if FAILS:
+        print("%d failed: %s" % (len(FAILS), " ".join(sorted(set(FAILS)))))
+        return 1
+    print("all passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
