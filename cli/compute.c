@@ -2,6 +2,8 @@
 #include "cli.h"
 #include "engine.h"
 
+#include <mlg_policy.h>
+
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -26,6 +28,9 @@ static const char usage_compute[] =
     "                        weight,na_allowed or a CASE 1.1 CFPackage (.json).\n"
     "                        Without one, every target id is accepted and only\n"
     "                        target marks are written\n"
+    "      --policy FILE|NAME  a declared district policy (lausd-bul-2332.7):\n"
+    "                        its method unless -m is given; recorded in the\n"
+    "                        report and JSON headers and on stderr\n"
     "  -m, --method NAME     method or preset (default decaying_average); see\n"
     "                        `mlg score --all` for the list\n"
     "  --PARAM VALUE         method parameter: --n --tie --missing --weight\n"
@@ -68,6 +73,7 @@ typedef struct cstate {
     int64_t  marks;
     const char *method;
     const char *out_path;
+    char        policy[300]; /* --policy: "NAME sha256:HASH", "" without */
 } cstate;
 
 static const char *level_label(const engine *e, int32_t level)
@@ -480,6 +486,8 @@ static int cmd_compute_main(engine *ep, int argc, char **argv)
     size_t np = 0;
     int progress = isatty(2) ? 1 : 0;
     int64_t split_min = -1; /* off unless --parallel */
+    const char *policy_arg = NULL;
+    int method_given = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
@@ -493,6 +501,9 @@ static int cmd_compute_main(engine *ep, int argc, char **argv)
                    opt_val(argc, argv, &i, "--preset", &val) ||
                    opt_val(argc, argv, &i, "-m", &val)) {
             c.method = val;
+            method_given = 1;
+        } else if (opt_val(argc, argv, &i, "--policy", &val)) {
+            policy_arg = val;
         } else if (opt_val(argc, argv, &i, "--scale", &val)) {
             if (mlg_scale_from_name(val, &ep->scale) != MLG_OK) {
                 diag("unknown scale '%s' (ccs4, tk, eld4, tk_eld, behavior)", val);
@@ -588,6 +599,21 @@ static int cmd_compute_main(engine *ep, int argc, char **argv)
         input = "-";
     if (method_or_preset(c.method, &ep->params) != 0)
         return EXIT_USAGE;
+    if (policy_arg) {
+        /* The declared policy's method, unless -m names one (policy_cmd.c). */
+        mlg_policy *pol = NULL;
+        int prc = cli_policy_load(policy_arg, &pol);
+        if (prc != EXIT_OK)
+            return prc;
+        if (!method_given) {
+            mlg_policy_method(pol, &ep->params);
+            c.method = mlg_method_name(ep->params.method);
+        }
+        snprintf(c.policy, sizeof c.policy, "%s sha256:%s", mlg_policy_name(pol),
+                 mlg_policy_hash(pol));
+        mlg_policy_free(pol);
+        diag("policy %s", c.policy);
+    }
     for (size_t k = 0; k < np; k++)
         if (method_param(&ep->params, pkeys[k], pvals[k]) < 0)
             return EXIT_USAGE;
@@ -636,6 +662,10 @@ static int cmd_compute_main(engine *ep, int argc, char **argv)
     case FMT_JSON:
         out_str(&c.out, "{\"method\":");
         out_json_str(&c.out, c.method);
+        if (c.policy[0]) {
+            out_str(&c.out, ",\"policy\":");
+            out_json_str(&c.out, c.policy);
+        }
         out_str(&c.out, ",\"marks\":[");
         break;
     case FMT_ONEROSTER:
@@ -647,6 +677,10 @@ static int cmd_compute_main(engine *ep, int argc, char **argv)
         out_str(&c.out, c.method);
         out_str(&c.out, ", scale ");
         out_str(&c.out, ep->scale.id);
+        if (c.policy[0]) {
+            out_str(&c.out, ", policy ");
+            out_str(&c.out, c.policy);
+        }
         out_str(&c.out, "\n(level, value, evidence used, notes)\n\n");
         break;
     }

@@ -120,6 +120,31 @@ def main():
     case("check_override_forbidden", att + ["--policy", nov], 0,
          has=["S1,insufficient_attendance,,"], lacks=["S1,attendance_override"])
 
+    # compute and explain take --policy: its method (consistent_recent n 2)
+    # unless -m is given, and its name and hash in the outputs.
+    zoey = ["data/zoey/evidence.csv", "-c", "data/zoey/catalogue.csv"]
+    hashv = m.group(1) if m else "?"
+    out = case("compute_policy_json", ["compute"] + zoey + ["--policy", "lausd-bul-2332.7",
+                                                          "-f", "json"], 0,
+               has=['{"method":"consistent_recent","policy":"lausd-bul-2332.7 sha256:' + hashv],
+               err=["policy lausd-bul-2332.7 sha256:" + hashv])
+    if out:
+        json.loads(out)
+    case("compute_policy_report", ["compute"] + zoey + ["--policy", path, "-f", "report"], 0,
+         has=["Progress report: method consistent_recent, scale ccs4, policy lausd-bul-2332.7 "
+              "sha256:" + hashv])
+    case("compute_policy_method_wins", ["compute"] + zoey + ["--policy", path, "-m", "mean",
+                                                            "-f", "json"], 0,
+         has=['{"method":"mean","policy":'])
+    case("compute_policy_bad", ["compute"] + zoey + ["--policy", bad], 1,
+         err=['unknown key "min_day"'])
+    # Zoey's target 1, 2, 3, 3 (BUL-2332.7 Att. A) is 3 under the policy's
+    # consistent_recent n 2: min(3, 3).
+    case("explain_policy", ["explain", "ZOEY", "3.OA.A.1", "-i", "data/zoey/evidence.csv",
+                            "-c", "data/zoey/catalogue.csv", "--policy", "lausd-bul-2332.7"], 0,
+         has=["policy lausd-bul-2332.7 sha256:" + hashv + "\nstudent ZOEY\n",
+              "method consistent_recent"])
+
     if FAILS:
         print("%d failed: %s" % (len(FAILS), " ".join(sorted(set(FAILS)))))
         return 1
