@@ -35,7 +35,7 @@ except ImportError:  # pragma: no cover
     np = None
 
 NODE_FLAGS = {"na": 1, "violation": 2, "partial": 4, "gap": 8,
-              "below_violation": 16}
+              "below_violation": 16, "review": 32}
 KINDS = ("target", "domain", "subject", "composite")
 
 
