@@ -469,6 +469,38 @@ int mlg_notice_area_builtin(size_t i, mlg_notice_area *out)
     return MLG_OK;
 }
 
+/* The 6th-grade letter's Mathematics column (Att. C), in its order; the
+ * other areas are the K-5 letter's (ELA 0..4, then Science onwards). */
+static const char *const grade6_math[] = {
+    "Ratios & Proportional Relationships", "The Number System",
+    "Expressions & Equations", "Geometry", "Statistics & Probability",
+    "Math Practices"};
+#define K5_MATH_FIRST 5   /* K-5 index of "Counting & Cardinality" */
+#define K5_MATH_COUNT 7
+
+int mlg_notice_area_grade(int32_t grade, size_t i, mlg_notice_area *out)
+{
+    if (!out)
+        return MLG_ENULL;
+    if (grade < 0 || grade > 6)
+        return MLG_ENOTFOUND;
+    if (grade < 6)
+        return mlg_notice_area_builtin(i, out);
+    if (i >= MLG_NOTICE_AREA_COUNT_GRADE6)
+        return MLG_ENOTFOUND;
+    const size_t n_math = sizeof grade6_math / sizeof grade6_math[0];
+    if (i < K5_MATH_FIRST)
+        return mlg_notice_area_builtin(i, out);
+    if (i >= K5_MATH_FIRST + n_math)
+        return mlg_notice_area_builtin(i - n_math + K5_MATH_COUNT, out);
+    mlg_notice_area a;
+    mlg_notice_area_builtin(K5_MATH_FIRST + 1, &a); /* a Mathematics row */
+    memset(a.label, 0, sizeof a.label);
+    strncpy(a.label, grade6_math[i - K5_MATH_FIRST], sizeof a.label - 1);
+    *out = a;
+    return MLG_OK;
+}
+
 int mlg_notice_format(size_t n, const int64_t *area,
                       const char *const *labels, size_t n_labels, char *buf,
                       size_t size, size_t *required)

@@ -334,6 +334,22 @@ typedef struct mlg_notice_area {
  * @return MLG_OK; MLG_ENULL; MLG_ENOTFOUND if i >= MLG_NOTICE_AREA_COUNT. */
 MLG_API int mlg_notice_area_builtin(size_t i, mlg_notice_area *out);
 
+/* The 6th-grade letter (Attachment C, "6th Grade Warning Notice"): the
+ * K-5 areas with the letter's own Mathematics list (Ratios & Proportional
+ * Relationships, The Number System, Expressions & Equations, Geometry,
+ * Statistics & Probability, Math Practices): 5 ELA areas, 6 Math areas, 6
+ * other subjects, 16 behaviours. */
+#define MLG_NOTICE_AREA_COUNT_GRADE6 33
+
+/* mlg_notice_area_grade(): area i (0-based) of the letter for `grade`:
+ * 0..5 (K = 0) use the K-5 letter (as mlg_notice_area_builtin()), 6 the
+ * 6th-grade letter.  Counts: MLG_NOTICE_AREA_COUNT, and
+ * MLG_NOTICE_AREA_COUNT_GRADE6.
+ * @return MLG_OK; MLG_ENULL; MLG_ENOTFOUND (a grade outside 0..6, or i past
+ *         the letter's end). */
+MLG_API int mlg_notice_area_grade(int32_t grade, size_t i,
+                                  mlg_notice_area *out);
+
 /* mlg_notice_format(): build one student's notice line, the area labels
  * joined by "; " in list order (e.g. "Operations & Algebraic Thinking;
  * Geometry"), into buf.  Core never prints; the caller does.

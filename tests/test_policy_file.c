@@ -628,6 +628,55 @@ static void test_coverage(void **state)
     assert_true(untouched(never, sizeof never));
 }
 
+/* Attachment C: the 6th-grade letter's areas (l. 1128-1160). */
+static void test_grade6_letter(void **state)
+{
+    (void)state;
+    mlg_notice_area a, b;
+    size_t n = 0;
+    while (mlg_notice_area_grade(6, n, &a) == MLG_OK)
+        n++;
+    assert_int_equal(n, MLG_NOTICE_AREA_COUNT_GRADE6);
+    static const struct {
+        size_t i;
+        const char *heading, *label;
+    } want[] = {
+        {0, "English Language Arts", "Foundational Skills"},
+        {4, "English Language Arts",
+         "Effective Expression through Speaking/Listening"},
+        {5, "Mathematics", "Ratios & Proportional Relationships"},
+        {6, "Mathematics", "The Number System"},
+        {7, "Mathematics", "Expressions & Equations"},
+        {8, "Mathematics", "Geometry"},
+        {9, "Mathematics", "Statistics & Probability"},
+        {10, "Mathematics", "Math Practices"},
+        {11, "", "Science"},
+        {16, "", "ELD"},
+        {32, "Uses technology & Digital Media strategically & Capably",
+         "adheres to the guidelines found in the district AUP"},
+    };
+    for (size_t c = 0; c < sizeof want / sizeof want[0]; c++) {
+        assert_int_equal(mlg_notice_area_grade(6, want[c].i, &a), MLG_OK);
+        assert_string_equal(a.heading, want[c].heading);
+        assert_string_equal(a.label, want[c].label);
+    }
+    /* No K-5 math line on the grade-6 letter. */
+    for (size_t i = 0; i < n; i++) {
+        mlg_notice_area_grade(6, i, &a);
+        assert_null(strstr(a.label, "Counting"));
+        assert_null(strstr(a.label, "Base Ten"));
+    }
+    /* Grades 0..5 are the K-5 letter. */
+    assert_int_equal(mlg_notice_area_grade(3, 6, &a), MLG_OK);
+    assert_int_equal(mlg_notice_area_builtin(6, &b), MLG_OK);
+    assert_memory_equal(&a, &b, sizeof a);
+    assert_int_equal(mlg_notice_area_grade(0, MLG_NOTICE_AREA_COUNT, &a),
+                     MLG_ENOTFOUND);
+    assert_int_equal(mlg_notice_area_grade(7, 0, &a), MLG_ENOTFOUND);
+    assert_int_equal(mlg_notice_area_grade(-1, 0, &a), MLG_ENOTFOUND);
+    assert_int_equal(mlg_notice_area_grade(6, 0, NULL), MLG_ENULL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -640,6 +689,7 @@ int main(void)
         cmocka_unit_test(test_level_supersede),
         cmocka_unit_test(test_policy_notices),
         cmocka_unit_test(test_coverage),
+        cmocka_unit_test(test_grade6_letter),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -184,6 +184,8 @@ def _prototypes(ErrInfo, Scale):
                                                   c_int32, _dblp, _dblp,
                                                   errp]),
         "mlg_notice_area_builtin": (c_int, [c_size_t, _P(NoticeArea)]),
+        "mlg_notice_area_grade": (c_int, [c_int32, c_size_t,
+                                          _P(NoticeArea)]),
         "mlg_notice_format": (c_int, [c_size_t, _i64p, _P(c_char_p),
                                       c_size_t, _P(c_char), c_size_t,
                                       _sizep]),
