@@ -18,7 +18,10 @@ static const char usage_check[] =
     "\n"
     "Policy reports for one reporting period, as CSV student_id,check,area,detail:\n"
     "  entry_short_midpoint / entry_short_end   fewer marks than Attachment B\n"
-    "      requires in a subject (ELA, Math, ALD; others by the end only)\n"
+    "      requires in a subject (ELA, Math, ALD; others by the end only); the\n"
+    "      ELA minimum counts Foundational Reading, Making Meaning and Writing,\n"
+    "      and each other ELA domain needs one mark by the end\n"
+    "  entry_recommended    fewer than six marks in a subject (sec. VII.F)\n"
     "  warning_notice       at risk of a 1 or 2 in a domain or composite at the\n"
     "      midpoint (marks from the evidence dated up to --mid; sec. IX)\n"
     "  warning_notice_late  at risk at the end but not at the midpoint (IX.C)\n"
@@ -61,6 +64,10 @@ typedef struct kstate {
     att_row            *att;       /* sorted by id */
     size_t              n_att;
     int32_t            *cov_group; /* per node: 0 math domain, 1 practice, -1 */
+    int32_t            *slot_cat;  /* per slot (roots[]): MLG_SUBJECT_* */
+    int32_t            *node_slot; /* per node: its Attachment B slot */
+    size_t              n_subjects;/* roots[0..n_subjects) are subjects; the
+                                      rest are ELA "remaining sub scores" */
     int64_t             n_few, n_no_span, n_not_assessed, n_ag14;
     mlg_period          period;
     mlg_entry_minimums  mins;
@@ -84,6 +91,18 @@ static int32_t subject_of(const cat_node *nd)
             return MLG_SUBJECT_ALD;
     }
     return MLG_SUBJECT_OTHER;
+}
+
+/* One of the three ELA areas the Attachment B ELA row names. */
+static int ela_named_area(const cat_node *nd)
+{
+    static const char *const suffix[] = {".RF", ".MM", ".WR"};
+    static const char *const words[] = {"Foundational", "Making Meaning", "Writing"};
+    const size_t il = strlen(nd->id);
+    for (int i = 0; i < 3; i++)
+        if ((il >= 3 && !strcmp(nd->id + il - 3, suffix[i])) || strstr(nd->label, words[i]))
+            return 1;
+    return 0;
 }
 
 static void row(kstate *k, const char *student, const char *check, const char *area,
@@ -195,12 +214,7 @@ static void on_student(engine *e, int32_t s, const ev_t *rows, size_t n, const d
     for (size_t i = 0; i < n; i++) {
         if (i == 0 || rows[i].target != rows[i - 1].target) {
             off[g] = (int64_t)i;
-            int32_t node = e->t2node[rows[i].target];
-            int32_t root = k->node_root[node];
-            size_t r = 0;
-            while (r < k->n_roots && k->roots[r] != root)
-                r++;
-            slot[g++] = (int64_t)r;
+            slot[g++] = k->node_slot[e->t2node[rows[i].target]];
         }
         day[i] = rows[i].day;
         st[i] = (uint8_t)rows[i].status;
@@ -208,7 +222,7 @@ static void on_student(engine *e, int32_t s, const ev_t *rows, size_t n, const d
     off[ng] = (int64_t)n;
     int32_t *cat = xmalloc(k->n_roots * sizeof *cat);
     for (size_t r = 0; r < k->n_roots; r++)
-        cat[r] = k->root_cat[k->roots[r]];
+        cat[r] = k->slot_cat[r];
     int64_t *bym = xmalloc(k->n_roots * sizeof *bym), *bye = xmalloc(k->n_roots * sizeof *bye);
     uint32_t *fl = xmalloc(k->n_roots * sizeof *fl);
     mlg_errinfo err;
@@ -227,6 +241,13 @@ static void on_student(engine *e, int32_t s, const ev_t *rows, size_t n, const d
                 snprintf(detail, sizeof detail, "%lld marks by the end, %d required",
                          (long long)bye[r], k->mins.req_end[c]);
                 row(k, sid, "entry_short_end", nd->id, detail);
+            }
+            /* Sec. VII.F: six per subject area recommended (advice). */
+            if (r < k->n_subjects && bye[r] < k->set.entry_recommended) {
+                snprintf(detail, sizeof detail,
+                         "%lld marks by the end, %d per subject area recommended (sec. VII.F)",
+                         (long long)bye[r], (int)k->set.entry_recommended);
+                row(k, sid, "entry_recommended", nd->id, detail);
             }
         }
     } else {
@@ -466,6 +487,8 @@ static void check_free(kstate *k)
     free(k->node_root);
     free(k->roots);
     free(k->cov_group);
+    free(k->slot_cat);
+    free(k->node_slot);
     mlg_policy_free(k->pol);
 }
 
@@ -607,6 +630,34 @@ static int cmd_check_main(engine *ep, int argc, char **argv)
         k.root_cat[q] = subject_of(&ep->cat.node[r]);
         if (r == (int32_t)q)
             k.roots[k.n_roots++] = r;
+    }
+    /* Attachment B slots: each subject (a root), and each ELA domain other
+     * than the three the ELA row names (Foundational Reading Skills, Making
+     * Meaning from Text, Effective Expression Through Writing), which is a
+     * "remaining sub score" needing one mark by the end. */
+    k.n_subjects = k.n_roots;
+    k.slot_cat = xmalloc((ep->N ? ep->N : 1) * sizeof *k.slot_cat);
+    k.node_slot = xmalloc((ep->N ? ep->N : 1) * sizeof *k.node_slot);
+    for (size_t r = 0; r < k.n_roots; r++)
+        k.slot_cat[r] = k.root_cat[k.roots[r]];
+    for (size_t q = 0; q < ep->N; q++) {
+        const cat_node *nd = &ep->cat.node[q];
+        if (k.root_cat[q] != MLG_SUBJECT_ELA || nd->kind != KIND_DOMAIN ||
+            nd->parent_idx < 0 || ela_named_area(nd))
+            continue;
+        k.slot_cat[k.n_roots] = MLG_SUBJECT_OTHER;
+        k.roots[k.n_roots++] = (int32_t)q;
+    }
+    for (size_t q = 0; q < ep->N; q++) {
+        int32_t slot = -1;
+        for (int32_t a = (int32_t)q; a >= 0 && slot < 0; a = ep->cat.node[a].parent_idx)
+            for (size_t r = k.n_subjects; r < k.n_roots; r++)
+                if (k.roots[r] == a)
+                    slot = (int32_t)r;
+        for (size_t r = 0; r < k.n_subjects && slot < 0; r++)
+            if (k.roots[r] == k.node_root[q])
+                slot = (int32_t)r;
+        k.node_slot[q] = slot;
     }
     /* The Math footnote's groups: domains under the Math subject (0), and
      * the practices (1): the targets of a Math domain named for the

@@ -538,13 +538,16 @@ static int parse_root(const ctx *c, json_t *root, mlg_policy *p)
         (s = bool_member(c, o, "level_entries", "supersede",
                          &p->settings.level_supersede)) != MLG_OK)
         return s;
-    static const char *const em_keys[] = {"year", NULL};
+    static const char *const em_keys[] = {"year", "recommended_per_area",
+                                          NULL};
     mlg_entry_minimums m;
     if ((s = member(c, root, "policy", "entry_minimums", JSON_OBJECT, &o)) !=
             MLG_OK ||
         (s = only_keys(c, o, "entry_minimums", em_keys)) != MLG_OK ||
         (s = int_member(c, o, "entry_minimums", "year", 2018, 2020,
-                        &p->settings.entry_year)) != MLG_OK)
+                        &p->settings.entry_year)) != MLG_OK ||
+        (s = int_member(c, o, "entry_minimums", "recommended_per_area", 0,
+                        1000, &p->settings.entry_recommended)) != MLG_OK)
         return s;
     if (mlg_entry_minimums_preset(p->settings.entry_year, &m) != MLG_OK)
         return mlg__fail(c->err, MLG_ENOTFOUND, -1, -1,

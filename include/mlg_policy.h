@@ -637,6 +637,8 @@ typedef struct mlg_policy_settings {
     int32_t attendance_min_days; /* sec. I.F: 15 */
     int32_t attendance_override; /* 1: the teacher may assign marks below
                                     min_days (sec. I.F foster/homeless) */
+    int32_t entry_recommended;   /* marks per subject area per period
+                                    recommended (sec. VII.F: 6); 0 = none */
     int32_t reserved;            /* zero */
 } mlg_policy_settings;
 

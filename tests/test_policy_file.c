@@ -162,6 +162,7 @@ static void test_builtin_fields(void **state)
     assert_int_equal(st.evidence_span, 1);
     assert_int_equal(st.attendance_min_days, MLG_ATTENDANCE_MIN_DAYS);
     assert_int_equal(st.attendance_override, 1);
+    assert_int_equal(st.entry_recommended, 6); /* sec. VII.F */
     mlg_entry_minimums m, want;
     assert_int_equal(mlg_policy_entry_minimums(p, &m), MLG_OK);
     assert_int_equal(mlg_entry_minimums_preset(2018, &want), MLG_OK);

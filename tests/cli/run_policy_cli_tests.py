@@ -120,6 +120,19 @@ def main():
     case("check_override_forbidden", att + ["--policy", nov], 0,
          has=["S1,insufficient_attendance,,"], lacks=["S1,attendance_override"])
 
+    # Attachment B as worded (2018-19: ELA 1 by the midpoint, 3 by the end,
+    # counting Foundational Reading, Making Meaning and Writing only; every
+    # other ELA domain one mark by the end).  E1: 3 RF marks -> ELA met, but
+    # ELA.SL has none.  E2: 1 RF + 2 SL marks -> ELA short (1 of 3), SL met.
+    ela = ["check", IN + "policy_ela_ev.csv", "-c", IN + "policy_ela_cat.csv"] + PERIOD
+    case("check_ela_areas", ela, 0,
+         has=['E1,entry_short_end,ELA.SL,"0 marks by the end, 1 required"',
+              'E2,entry_short_end,ELA,"1 marks by the end, 3 required"'],
+         lacks=["E1,entry_short_end,ELA,", "E2,entry_short_end,ELA.SL"])
+    # Sec. VII.F: six marks per subject area recommended: E1 has 3 in ELA.
+    case("check_recommended_six", ela, 0,
+         has=['E1,entry_recommended,ELA,"3 marks by the end, 6 per subject area recommended'])
+
     # compute and explain take --policy: its method (consistent_recent n 2)
     # unless -m is given, and its name and hash in the outputs.
     zoey = ["data/zoey/evidence.csv", "-c", "data/zoey/catalogue.csv"]

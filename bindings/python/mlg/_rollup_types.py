@@ -51,7 +51,8 @@ class PolicySettings(Structure):
     _fields_ = [(n, c_int32) for n in (
         "entry_year", "periods_per_year", "n_periods", "tk_na_allowed",
         "level_supersede", "evidence_min", "evidence_span",
-        "attendance_min_days", "attendance_override", "reserved")]
+        "attendance_min_days", "attendance_override", "entry_recommended",
+        "reserved")]
 
 
 # ------------------------------------------------------------ mlg_rollup.h --
