@@ -2,6 +2,7 @@
  * computation: group by target, sort by day (stable), mlg_batch_compute(),
  * mlg_rollup_run(), then hand each student to a callback. */
 #include "engine.h"
+#include "cli.h"
 
 #include "csv.h"
 
@@ -102,6 +103,9 @@ int engine_prepare(engine *e)
     int rc = mlg_catalogue_create(&e->mcat);
     if (rc != MLG_OK)
         return EXIT_NOMEM;
+    /* Nodes without a declared na_allowed take BUL-2332.7 sec. II.A's table
+     * (mlg_policy_subject_guess(): ELA and Math composites never N/A). */
+    cli_na_defaults(&e->cat);
     for (size_t i = 0; i < e->cat.n; i++) {
         const cat_node *nd = &e->cat.node[i];
         mlg_rollup_rule rule;

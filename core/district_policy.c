@@ -779,3 +779,60 @@ int mlg_policy_notice_inputs(const mlg_policy *p,
     }
     return MLG_OK;
 }
+
+/* ------------------------------------------------ subject of a node -- */
+
+static int starts(const char *s, const char *prefix)
+{
+    return s && strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+static int is_practice(const char *id, const char *label)
+{
+    const size_t n = id ? strlen(id) : 0;
+    return (n >= 3 && strcmp(id + n - 3, ".MP") == 0) ||
+           (label && strstr(label, "Practice") != NULL);
+}
+
+int mlg_policy_subject_guess(const char *root_id, const char *root_label,
+                             const char *id, const char *label,
+                             const char *parent_id, const char *parent_label,
+                             int32_t kind, const char **code)
+{
+    if (!root_id || !id || !code)
+        return MLG_ENULL;
+    if (kind == MLG_NODE_TARGET)
+        return MLG_ENOTFOUND;
+    /* Order matters: "English Language Development" before "English". */
+    static const struct {
+        const char *id, *label, *root, *below;
+    } subj[] = {
+        {"ELD", "English Language Development", "eld", "eld"},
+        {"ELA", "English Language Arts", "ela_composite", "ela"},
+        {"MATH", "Math", "math_composite", NULL},
+        {"VAPA", "Visual and Performing", "vapa", "vapa_discipline"},
+        {"ARTS", "Arts", "vapa", "vapa_discipline"},
+        {"SCI", "Science", "science", "science"},
+        {"HSS", "History", "hss", "hss"},
+        {"PE", "Physical", "pe", "pe"},
+        {"HEALTH", "Health", "health", "health"},
+        {"BEH", "Behavio", "behaviors", "behaviors"},
+        {"DL", "Dual", "dual_language", "dual_language"},
+    };
+    const int is_root = strcmp(root_id, id) == 0;
+    for (size_t i = 0; i < sizeof subj / sizeof subj[0]; i++) {
+        if (!starts(root_id, subj[i].id) && !starts(root_label, subj[i].label))
+            continue;
+        if (is_root)
+            *code = subj[i].root;
+        else if (subj[i].below)
+            *code = subj[i].below;
+        else
+            *code = is_practice(id, label) ||
+                            is_practice(parent_id, parent_label)
+                        ? "math_practices"
+                        : "math_domain";
+        return MLG_OK;
+    }
+    return MLG_ENOTFOUND;
+}

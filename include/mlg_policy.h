@@ -610,6 +610,28 @@ typedef struct mlg_policy_subject {
 MLG_API int mlg_policy_subject_find(const mlg_policy *p, const char *code,
                                mlg_policy_subject *out);
 
+/* mlg_policy_subject_guess(): the subject code of sec. II.A's table for a
+ * catalogue node that declares none, from the ids and labels (a reading,
+ * docs/policy.md): the subject is named by the node's top-level ancestor
+ * (`root_id`, `root_label`; the node itself when it is the root): an id or
+ * label starting "ELA"/"English Language Arts" is ELA, "MATH"/"Math" Math,
+ * "ELD"/"English Language Development" ELD, "VAPA"/"Visual and Performing"
+ * or "Arts" VAPA, "SCI"/"Science", "HSS"/"History", "PE"/"Physical",
+ * "HEALTH"/"Health", "BEH"/"Behavio", "DL"/"Dual"; otherwise not found.  The
+ * root of ELA and Math is the composite ("ela_composite",
+ * "math_composite"), of VAPA "vapa"; below it ELA nodes are "ela", Math
+ * nodes "math_practices" when the node or its parent (`parent_id`,
+ * `parent_label`, may be NULL) has an id ending ".MP" or a label with
+ * "Practice", else "math_domain", and VAPA nodes "vapa_discipline"; other
+ * subjects keep their code.  Targets are not classified (MLG_ENOTFOUND):
+ * an unassessed target is simply skipped by its parent's rule.
+ * @return MLG_OK (*code static); MLG_ENULL; MLG_ENOTFOUND. */
+MLG_API int mlg_policy_subject_guess(const char *root_id,
+                                     const char *root_label, const char *id,
+                                     const char *label, const char *parent_id,
+                                     const char *parent_label, int32_t kind,
+                                     const char **code);
+
 /* mlg_policy_subject_code(): the i-th subject code in the policy (0-based,
  * sorted), NULL past the end. */
 MLG_API const char *mlg_policy_subject_code(const mlg_policy *p, size_t i);

@@ -678,6 +678,66 @@ static void test_grade6_letter(void **state)
     assert_int_equal(mlg_notice_area_grade(6, 0, NULL), MLG_ENULL);
 }
 
+/* Sec. II.A's N/A table for catalogue nodes that declare none. */
+static void test_subject_guess(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *root_id, *root_label, *id, *label, *parent_id;
+        int32_t kind;
+        const char *code;  /* NULL = not found */
+        int32_t na;
+    } cases[] = {
+        /* The composites are never N/A (l. 280-281). */
+        {"ELA", "English Language Arts", "ELA", "English Language Arts", NULL,
+         MLG_NODE_COMPOSITE, "ela_composite", 0},
+        {"MATH", "Mathematics", "MATH", "Mathematics", NULL,
+         MLG_NODE_COMPOSITE, "math_composite", 0},
+        {"ELA", "English Language Arts", "ELA.RF", "Foundational Reading",
+         "ELA", MLG_NODE_DOMAIN, "ela", 0},
+        {"MATH", "Mathematics", "3.OA", "Operations", "MATH",
+         MLG_NODE_DOMAIN, "math_domain", 1},
+        {"MATH", "Mathematics", "MATH.MP", "Mathematical Practices", "MATH",
+         MLG_NODE_DOMAIN, "math_practices", 1},
+        {"ELD", "English Language Development", "ELD", "English Language "
+         "Development", NULL, MLG_NODE_SUBJECT, "eld", 0},
+        {"VAPA", "Visual and Performing Arts", "VAPA.MUSIC", "Music", "VAPA",
+         MLG_NODE_DOMAIN, "vapa_discipline", 1},
+        {"VAPA", "Visual and Performing Arts", "VAPA", "Visual and "
+         "Performing Arts", NULL, MLG_NODE_SUBJECT, "vapa", 0},
+        {"SCI", "Science", "SCI", "Science", NULL, MLG_NODE_SUBJECT,
+         "science", 0},
+        {"BEHAVIORS", "Behaviors", "B.1", "works independently", "BEHAVIORS",
+         MLG_NODE_DOMAIN, "behaviors", 0},
+        {"X", "Something else", "X", "Something else", NULL,
+         MLG_NODE_SUBJECT, NULL, 0},
+        {"MATH", "Mathematics", "3.OA.A.1", "target", "3.OA",
+         MLG_NODE_TARGET, NULL, 0},
+    };
+    mlg_policy *p = NULL;
+    assert_int_equal(mlg_policy_builtin(MLG_POLICY_DEFAULT, &p, NULL), MLG_OK);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *code = NULL;
+        const int st = mlg_policy_subject_guess(
+            cases[i].root_id, cases[i].root_label, cases[i].id,
+            cases[i].label, cases[i].parent_id, NULL, cases[i].kind, &code);
+        if (!cases[i].code) {
+            assert_int_equal(st, MLG_ENOTFOUND);
+            continue;
+        }
+        assert_int_equal(st, MLG_OK);
+        assert_string_equal(code, cases[i].code);
+        mlg_policy_subject sj;
+        assert_int_equal(mlg_policy_subject_find(p, code, &sj), MLG_OK);
+        assert_int_equal(sj.na_allowed, cases[i].na);
+    }
+    const char *code;
+    assert_int_equal(mlg_policy_subject_guess(NULL, NULL, "x", NULL, NULL,
+                                              NULL, 0, &code),
+                     MLG_ENULL);
+    mlg_policy_free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -691,6 +751,7 @@ int main(void)
         cmocka_unit_test(test_policy_notices),
         cmocka_unit_test(test_coverage),
         cmocka_unit_test(test_grade6_letter),
+        cmocka_unit_test(test_subject_guess),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -133,6 +133,14 @@ def main():
     case("check_recommended_six", ela, 0,
          has=['E1,entry_recommended,ELA,"3 marks by the end, 6 per subject area recommended'])
 
+    # A catalogue without an na_allowed column takes sec. II.A's table: the
+    # Math composite with no graded domain is a violation (never N/A, l.
+    # 280-281); the math domain itself may be N/A.
+    case("compute_na_table", ["compute", IN + "policy_nona_ev.csv", "-c",
+                              IN + "policy_nona_cat.csv"], 0,
+         has=["N1,MATH,composite,Mathematics,,N/A,0,na_not_allowed",
+              "N1,3.OA,domain,Operations and Algebraic Thinking,,N/A,0,na\n"])
+
     # compute and explain take --policy: its method (consistent_recent n 2)
     # unless -m is given, and its name and hash in the outputs.
     zoey = ["data/zoey/evidence.csv", "-c", "data/zoey/catalogue.csv"]
