@@ -128,6 +128,8 @@ int engine_prepare(engine *e)
                        : nd->kind == KIND_DOMAIN ? MLG_NODE_DOMAIN
                                                  : MLG_NODE_COMPOSITE;
         int32_t na = nd->na_allowed < 0 ? 1 : nd->na_allowed;
+        if (!e->scale.na_allowed && nd->kind != KIND_TARGET)
+            na = 0; /* the scale allows no N/A (TK, sec. II.A) */
         memset(&err, 0, sizeof err);
         rc = mlg_catalogue_add(e->mcat, nd->id, nd->label[0] ? nd->label : NULL, kind,
                                &e->scale, &rule, na, &err);
@@ -585,6 +587,22 @@ static int32_t find_target(engine *e, const char *id, size_t len, int *not_targe
     return -1;
 }
 
+/* A score given as a level label of the run's scale (E/B/D/I on TK, C/S/R
+ * on behaviours, B/M/L on TK ELD, "3" on CCS): its level's value. */
+static int letter_score(const engine *e, const char *s, size_t n, double *out)
+{
+    char buf[MLG_LABEL_SIZE];
+    int32_t lv;
+    if (n == 0 || n >= sizeof buf)
+        return 0;
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+    if (mlg_scale_find_label(&e->scale, buf, &lv) != MLG_OK)
+        return 0;
+    *out = e->scale.value[lv];
+    return 1;
+}
+
 static int parse_status(const char *s, int32_t *st)
 {
     if (!s[0] || !strcmp(s, "counted") || !strcmp(s, "fully graded") || !strcmp(s, "graded"))
@@ -658,10 +676,22 @@ static int take(engine *e, int64_t line, const char *sid, size_t slen, const cha
         engine_reject(e, line, "unknown status '%.40s' (counted, excused, missing)", status);
         return EXIT_OK;
     }
+    if (status && (!strcmp(status, "E") || !strcmp(status, "M"))) {
+        /* On a scale with a level "E" (TK: Exploring) or "M" (TK ELD:
+         * Middle) the one-letter status is ambiguous. */
+        int32_t lv;
+        if (mlg_scale_find_label(&e->scale, status, &lv) == MLG_OK) {
+            engine_reject(e, line, "status '%s' is also a level of the scale %s: write %s",
+                          status, e->scale.id, status[0] == 'E' ? "excused" : "missing");
+            return EXIT_OK;
+        }
+    }
     if (sclen == 0 && ev.status != MLG_EVIDENCE_COUNTED) {
         ev.score = NAN;
     } else {
         int rc = parse_double(score, sclen, &ev.score);
+        if (rc == -1 && letter_score(e, score, sclen, &ev.score))
+            rc = 0; /* a level label of the scale: E/B/D/I, C/S/R, B/M/L */
         if (rc != 0) {
             engine_reject(e, line, rc == -2 ? "score '%.*s' is NaN or infinite"
                                             : "score '%.*s' is not a number",

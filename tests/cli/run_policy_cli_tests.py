@@ -141,6 +141,21 @@ def main():
          has=["N1,MATH,composite,Mathematics,,N/A,0,na_not_allowed",
               "N1,3.OA,domain,Operations and Algebraic Thinking,,N/A,0,na\n"])
 
+    # Letters of the run's scale are scores (sec. VI: TK E/B/D/I); a status
+    # "E" is refused on TK, where E is Exploring.  most_recent: T.1 E then B
+    # -> B, T.2 I then D -> D.  On CCS the letters are not numbers.
+    tk = ["compute", IN + "policy_tk_letters.csv", "-c", IN + "policy_cat.csv", "-m",
+          "most_recent"]
+    case("compute_tk_letters", tk + ["--scale", "tk"], 3,
+         has=["S1,T.1,target,Target 1,2,B,2,", "S1,T.2,target,Target 2,3,D,2,"],
+         err=["status 'E' is also a level of the scale tk: write excused"])
+    case("compute_letters_ccs", tk, 3, err=["score 'B' is not a number"])
+    # TK allows no N/A (sec. II.A): a domain with every target unassessed is
+    # a violation on the TK scale even where the catalogue allows N/A.
+    case("compute_tk_no_na", ["compute", IN + "policy_nona_ev.csv", "-c",
+                              IN + "policy_nona_cat.csv", "--scale", "tk"], 0,
+         has=["N1,3.OA,domain,Operations and Algebraic Thinking,,N/A,0,na_not_allowed"])
+
     # compute and explain take --policy: its method (consistent_recent n 2)
     # unless -m is given, and its name and hash in the outputs.
     zoey = ["data/zoey/evidence.csv", "-c", "data/zoey/catalogue.csv"]
