@@ -450,8 +450,9 @@ MLG_API int mlg_catalogue_add_bulletin_grade3(mlg_catalogue *cat,
 #define MLG_NODE_PARTIAL   4  /* the node has a value, but some children
                                  were N/A or violations and were skipped */
 #define MLG_NODE_GAP       8  /* a gap or floor condition (mostly_proficient,
-                                 band_with_floor) held the level below what
-                                 the share or mean alone would give */
+                                 capped_median, band_with_floor) held the
+                                 level below what the share, median or mean
+                                 alone would give */
 #define MLG_NODE_BELOW_VIOLATION 16 /* some descendant is a violation */
 #define MLG_NODE_REVIEW    32  /* capped_median: the mark is a suggestion
                                   that needs the teacher's professional
