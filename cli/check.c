@@ -34,7 +34,10 @@ static const char usage_check[] =
     "      policy asks (one assessment), or from rows in one half of the\n"
     "      period only (sec. VII.E \"span the duration of the reporting period\")\n"
     "  math_footnote        no math domain, or no mathematical practice, graded\n"
-    "      this period (sec. II.A footnote *)\n"
+    "      this period (sec. II.A footnote *); arts_footnote: no arts discipline\n"
+    "      (footnote **)\n"
+    "  year_not_graded      with --year-start DATE (the final period): a math\n"
+    "      domain, practice or arts discipline without a mark this school year\n"
     "  policy               the policy applied: its name and SHA-256 hash\n"
     "A target with no evidence dated in the period is N/A for it (\"not\n"
     "assessed in current reporting period\").  Notice thresholds are the\n"
@@ -63,7 +66,9 @@ typedef struct kstate {
     mlg_policy_settings set;
     att_row            *att;       /* sorted by id */
     size_t              n_att;
-    int32_t            *cov_group; /* per node: 0 math domain, 1 practice, -1 */
+    int32_t            *cov_group; /* per node: 0 math domain, 1 practice,
+                                      2 arts discipline, -1 */
+    int32_t             year_start;/* --year-start day, or INT32_MIN */
     int32_t            *slot_cat;  /* per slot (roots[]): MLG_SUBJECT_* */
     int32_t            *node_slot; /* per node: its Attachment B slot */
     size_t              n_subjects;/* roots[0..n_subjects) are subjects; the
@@ -122,9 +127,9 @@ static void row(kstate *k, const char *student, const char *check, const char *a
 /* Node level values of one student from the rows dated <= until (NaN =
  * N/A), and the at-risk thresholds of the policy (NULL: not wanted);
  * levels in lev_out when not NULL.  A target without a counted row dated
- * start..until is N/A: "not assessed in current reporting period". */
-static void marks_until(engine *e, const ev_t *rows, size_t n, int32_t until, double *nodeval,
-                        double *thr, int32_t *lev_out)
+ * from..until is N/A: "not assessed in current reporting period". */
+static void marks_until(engine *e, const ev_t *rows, size_t n, int32_t from, int32_t until,
+                        double *nodeval, double *thr, int32_t *lev_out)
 {
     const kstate *k = e->user;
     double *tv = xmalloc(e->T * sizeof *tv);
@@ -137,7 +142,7 @@ static void marks_until(engine *e, const ev_t *rows, size_t n, int32_t until, do
         size_t j = i, m = 0;
         int in_period = 0;
         while (j < n && rows[j].target == rows[i].target) {
-            if (rows[j].day >= k->period.start && rows[j].day <= until &&
+            if (rows[j].day >= from && rows[j].day <= until &&
                 rows[j].status == MLG_EVIDENCE_COUNTED)
                 in_period = 1;
             if (rows[j].day <= until) {
@@ -282,8 +287,8 @@ static void on_student(engine *e, int32_t s, const ev_t *rows, size_t n, const d
     double *mid = xmalloc(e->N * sizeof *mid), *end = xmalloc(e->N * sizeof *end);
     double *thr = xmalloc(e->N * sizeof *thr);
     int32_t *lend = xmalloc(e->N * sizeof *lend);
-    marks_until(e, rows, n, k->period.midpoint, mid, thr, NULL);
-    marks_until(e, rows, n, k->period.end, end, NULL, lend);
+    marks_until(e, rows, n, k->period.start, k->period.midpoint, mid, thr, NULL);
+    marks_until(e, rows, n, k->period.start, k->period.end, end, NULL, lend);
     size_t need = 0;
     int64_t *ss = xmalloc(e->N * sizeof *ss), *aa = xmalloc(e->N * sizeof *aa);
     if (mlg_notice_list(1, e->N, mid, thr, e->N, ss, aa, &need, &err) == MLG_OK) {
@@ -305,17 +310,35 @@ static void on_student(engine *e, int32_t s, const ev_t *rows, size_t n, const d
         free(s2);
         free(a2);
     }
-    /* 4. the Math footnote: a math domain and a practice graded this
-     * period (sec. II.A *). */
-    uint32_t miss[2];
-    int32_t never[2];
-    if (mlg_coverage_check(1, 1, e->N, lend, k->cov_group, 2, miss, never, &err) == MLG_OK) {
+    /* 4. the footnotes of sec. II.A: a math domain and a practice (*) and
+     * an arts discipline (**) graded this period ... */
+    uint32_t miss[3];
+    int32_t never[3];
+    if (mlg_coverage_check(1, 1, e->N, lend, k->cov_group, 3, miss, never, &err) == MLG_OK) {
         if (miss[0] & 1u)
             row(k, sid, "math_footnote", "MATH",
                 "no math domain graded this period (sec. II.A *)");
         if (miss[1] & 1u)
             row(k, sid, "math_footnote", "MATH.MP",
                 "no mathematical practice graded this period (sec. II.A *)");
+        if (miss[2] & 1u)
+            row(k, sid, "arts_footnote", "VAPA",
+                "no arts discipline graded this period (sec. II.A **)");
+    }
+    /* ... so that by the final period each is graded: with --year-start,
+     * every math domain, practice and arts discipline without a mark from
+     * the year's start to the end of this period. */
+    if (k->year_start != INT32_MIN) {
+        double *yv = xmalloc(e->N * sizeof *yv);
+        int32_t *ylev = xmalloc(e->N * sizeof *ylev);
+        marks_until(e, rows, n, k->year_start, k->period.end, yv, NULL, ylev);
+        for (size_t q = 0; q < e->N; q++)
+            if (k->cov_group[q] >= 0 && ylev[q] == MLG_LEVEL_NA)
+                row(k, sid, "year_not_graded", e->cat.node[q].id,
+                    "no mark this school year: by the final period each math domain, "
+                    "practice and arts discipline is graded (sec. II.A * and **)");
+        free(yv);
+        free(ylev);
     }
     free(ss);
     free(aa);
@@ -499,7 +522,7 @@ static int cmd_check_main(engine *ep, int argc, char **argv)
     const char *input = NULL, *cat_path = NULL, *method = "decaying_average", *val;
     const char *att = NULL, *outp = NULL, *rejects = NULL;
     const char *ds[3] = {NULL, NULL, NULL};
-    const char *year_arg = NULL, *policy_arg = NULL;
+    const char *year_arg = NULL, *policy_arg = NULL, *ys = NULL;
     int method_given = 0;
     const char *pkeys[64], *pvals[64];
     size_t np = 0;
@@ -524,6 +547,8 @@ static int cmd_check_main(engine *ep, int argc, char **argv)
             ds[1] = val;
         } else if (opt_val(argc, argv, &i, "--end", &val)) {
             ds[2] = val;
+        } else if (opt_val(argc, argv, &i, "--year-start", &val)) {
+            ys = val;
         } else if (opt_val(argc, argv, &i, "--policy-year", &val)) {
             year_arg = val;
         } else if (opt_val(argc, argv, &i, "--attendance", &val)) {
@@ -575,6 +600,11 @@ static int cmd_check_main(engine *ep, int argc, char **argv)
     k.period.start = d[0];
     k.period.midpoint = d[1];
     k.period.end = d[2];
+    k.year_start = INT32_MIN;
+    if (ys && (parse_date(ys, strlen(ys), &k.year_start) != 0 || k.year_start > d[0])) {
+        diag("--year-start '%s': a date YYYY-MM-DD on or before --start", ys);
+        return EXIT_USAGE;
+    }
     if (mlg_period_validate(&k.period) != MLG_OK) {
         diag("the period needs --start <= --mid <= --end");
         return EXIT_USAGE;
@@ -678,6 +708,17 @@ static int cmd_check_main(engine *ep, int argc, char **argv)
             k.cov_group[q] = 0;
         else if (nd->kind == KIND_TARGET && pmp)
             k.cov_group[q] = 1;
+    }
+    /* The arts disciplines (2): domains of the Visual and Performing Arts. */
+    for (size_t q = 0; q < ep->N; q++) {
+        const cat_node *nd = &ep->cat.node[q];
+        const cat_node *rt = &ep->cat.node[k.node_root[q]];
+        const char *code = NULL;
+        if (nd->kind == KIND_DOMAIN && nd->parent_idx >= 0 &&
+            mlg_policy_subject_guess(rt->id, rt->label, nd->id, nd->label, NULL, NULL,
+                                     MLG_NODE_DOMAIN, &code) == MLG_OK &&
+            !strcmp(code, "vapa_discipline"))
+            k.cov_group[q] = 2;
     }
     if (rejects) {
         ep->rejects = fopen(rejects, "wb");

@@ -156,6 +156,23 @@ def main():
                               IN + "policy_nona_cat.csv", "--scale", "tk"], 0,
          has=["N1,3.OA,domain,Operations and Algebraic Thinking,,N/A,0,na_not_allowed"])
 
+    # Sec. II.A footnotes * and **: a math domain, a practice and an arts
+    # discipline each period, and each graded by the final period.  Y1:
+    # 3.G in August only, 3.OA, MP.1 and Music this period, never Dance.
+    # Y2: 3.OA only.
+    year = ["check", IN + "policy_year_ev.csv", "-c", IN + "policy_year_cat.csv"] + PERIOD
+    case("check_footnotes", year, 0,
+         has=["Y2,math_footnote,MATH.MP,", "Y2,arts_footnote,VAPA,"],
+         lacks=["Y1,math_footnote", "Y1,arts_footnote", "Y2,math_footnote,MATH,",
+                "year_not_graded"])
+    case("check_year", year + ["--year-start", "2024-08-14"], 0,
+         has=["Y1,year_not_graded,VAPA.DANCE,", "Y2,year_not_graded,3.G,",
+              "Y2,year_not_graded,MP.1,", "Y2,year_not_graded,VAPA.MUSIC,"],
+         lacks=["Y1,year_not_graded,3.G", "Y1,year_not_graded,MP.1",
+                "Y1,year_not_graded,VAPA.MUSIC", "year_not_graded,3.OA"])
+    case("check_year_bad", year + ["--year-start", "2024-09-02"], 2,
+         err=["--year-start '2024-09-02'"])
+
     # compute and explain take --policy: its method (consistent_recent n 2)
     # unless -m is given, and its name and hash in the outputs.
     zoey = ["data/zoey/evidence.csv", "-c", "data/zoey/catalogue.csv"]
