@@ -48,6 +48,8 @@ struct mlg_policy {
         char code[MAX_CODE];
         int32_t na_allowed;
         char scale[MAX_CODE]; /* a role or a scale id */
+        int32_t has_method;   /* 1: its own method, else the policy's */
+        mlg_method_params method;
     } subject[MAX_SUBJECTS];
     mlg_policy_settings settings;
     size_t n_periods;
@@ -235,48 +237,62 @@ static int parse_rounding(const ctx *c, json_t *root, mlg_policy *p,
     return s;
 }
 
-static int parse_method(const ctx *c, json_t *root, mlg_policy *p,
-                        const char *rounding, int32_t decimals)
+/* A method object {"name": ..., "params": {...}} at `where` into *out,
+ * with the policy's rounding and decimals. */
+static int parse_method_obj(const ctx *c, json_t *o, const char *where,
+                            const char *rounding, int32_t decimals,
+                            mlg_method_params *out)
 {
     static const char *const keys[] = {"name", "params", NULL};
-    json_t *o = NULL, *params = NULL;
+    json_t *params = NULL;
     char name[MAX_CODE];
     int32_t m = 0;
-    int s = member(c, root, "policy", "method", JSON_OBJECT, &o);
+    int s = only_keys(c, o, where, keys);
     if (s == MLG_OK)
-        s = only_keys(c, o, "method", keys);
-    if (s == MLG_OK)
-        s = str_member(c, o, "method", "name", name, sizeof name);
+        s = str_member(c, o, where, "name", name, sizeof name);
     if (s == MLG_OK && mlg_method_from_name(name, &m) != MLG_OK)
         s = mlg__fail(c->err, MLG_ENOTFOUND, -1, -1,
-                      "policy: method.name: unknown method \"%s\"", name);
+                      "policy: %s.name: unknown method \"%s\"", where, name);
     if (s == MLG_OK)
-        s = member(c, o, "method", "params", JSON_OBJECT, &params);
+        s = member(c, o, where, "params", JSON_OBJECT, &params);
     if (s != MLG_OK)
         return s;
-    mlg_method_params_init(&p->method, m);
+    mlg_method_params q;
+    mlg_method_params_init(&q, m);
     const char *key;
     json_t *v = NULL;
+    char pw[128];
+    snprintf(pw, sizeof pw, "%s.params", where);
     json_object_foreach(params, key, v) {
         char text[64];
-        if ((s = value_text(c, v, "method.params", key, text, sizeof text)) !=
-            MLG_OK)
+        if ((s = value_text(c, v, pw, key, text, sizeof text)) != MLG_OK)
             return s;
         if (!strcmp(key, "rounding") || !strcmp(key, "decimals"))
             return mlg__fail(c->err, MLG_EINVAL, -1, -1,
-                             "policy: method.params.%s: set it in "
-                             "\"rounding\" (one value for every mark)", key);
-        s = mlg_method_params_set(&p->method, key, text);
+                             "policy: %s.%s: set it in \"rounding\" (one "
+                             "value for every mark)", pw, key);
+        s = mlg_method_params_set(&q, key, text);
         if (s != MLG_OK)
             return mlg__fail(c->err, s, -1, -1,
-                             "policy: method.params.%s = \"%s\": %s", key,
-                             text, mlg_errname(s));
+                             "policy: %s.%s = \"%s\": %s", pw, key, text,
+                             mlg_errname(s));
     }
     char d[16];
     snprintf(d, sizeof d, "%d", (int)decimals);
-    mlg_method_params_set(&p->method, "rounding", rounding);
-    mlg_method_params_set(&p->method, "decimals", d);
+    mlg_method_params_set(&q, "rounding", rounding);
+    mlg_method_params_set(&q, "decimals", d);
+    *out = q;
     return MLG_OK;
+}
+
+static int parse_method(const ctx *c, json_t *root, mlg_policy *p,
+                        const char *rounding, int32_t decimals)
+{
+    json_t *o = NULL;
+    int s = member(c, root, "policy", "method", JSON_OBJECT, &o);
+    if (s != MLG_OK)
+        return s;
+    return parse_method_obj(c, o, "method", rounding, decimals, &p->method);
 }
 
 static int parse_rules(const ctx *c, json_t *root, mlg_policy *p,
@@ -341,9 +357,10 @@ static int resolve_scale(const mlg_policy *p, const char *role, mlg_scale *out)
     return MLG_OK;
 }
 
-static int parse_subjects(const ctx *c, json_t *root, mlg_policy *p)
+static int parse_subjects(const ctx *c, json_t *root, mlg_policy *p,
+                          const char *rounding, int32_t decimals)
 {
-    static const char *const keys[] = {"na_allowed", "scale", NULL};
+    static const char *const keys[] = {"na_allowed", "scale", "method", NULL};
     json_t *o = NULL;
     int s = member(c, root, "policy", "subjects", JSON_OBJECT, &o);
     if (s != MLG_OK)
@@ -379,6 +396,18 @@ static int parse_subjects(const ctx *c, json_t *root, mlg_policy *p)
             return mlg__fail(c->err, MLG_ENOTFOUND, -1, -1,
                              "policy: %s.scale: unknown scale or role \"%s\"",
                              where, p->subject[k].scale);
+        json_t *mo = json_object_get(v, "method");
+        p->subject[k].has_method = mo != NULL;
+        if (mo) {
+            char mw[128];
+            snprintf(mw, sizeof mw, "%s.method", where);
+            if (!json_is_object(mo))
+                return mlg__fail(c->err, MLG_EFORMAT, -1, -1,
+                                 "policy: %s must be an object", mw);
+            if ((s = parse_method_obj(c, mo, mw, rounding, decimals,
+                                      &p->subject[k].method)) != MLG_OK)
+                return s;
+        }
         p->n_subjects++;
     }
     if (p->n_subjects == 0)
@@ -527,7 +556,7 @@ static int parse_root(const ctx *c, json_t *root, mlg_policy *p)
                             &decimals)) != MLG_OK ||
         (s = parse_method(c, root, p, rounding, decimals)) != MLG_OK ||
         (s = parse_rules(c, root, p, rounding, decimals)) != MLG_OK ||
-        (s = parse_subjects(c, root, p)) != MLG_OK ||
+        (s = parse_subjects(c, root, p, rounding, decimals)) != MLG_OK ||
         (s = parse_periods(c, root, p)) != MLG_OK ||
         (s = parse_notices(c, root, p)) != MLG_OK)
         return s;
@@ -695,6 +724,20 @@ int mlg_policy_subject_find(const mlg_policy *p, const char *code,
         *out = r;
         return MLG_OK;
     }
+    return MLG_ENOTFOUND;
+}
+
+int mlg_policy_subject_method(const mlg_policy *p, const char *code,
+                              mlg_method_params *out)
+{
+    if (!p || !code || !out)
+        return MLG_ENULL;
+    for (size_t i = 0; i < p->n_subjects; i++)
+        if (strcmp(p->subject[i].code, code) == 0) {
+            *out = p->subject[i].has_method ? p->subject[i].method
+                                            : p->method;
+            return MLG_OK;
+        }
     return MLG_ENOTFOUND;
 }
 

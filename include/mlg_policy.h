@@ -610,6 +610,15 @@ typedef struct mlg_policy_subject {
 MLG_API int mlg_policy_subject_find(const mlg_policy *p, const char *code,
                                mlg_policy_subject *out);
 
+/* mlg_policy_subject_method(): the method and parameters for the targets
+ * of subject `code`: the subject's own "method" when the policy gives one
+ * (a district may, say, use most_recent for teacher-entered levels in one
+ * subject), else the policy's method; rounding and decimals are always the
+ * policy's.  lausd-bul-2332.7 gives no subject its own method.
+ * @return MLG_OK; MLG_ENULL; MLG_ENOTFOUND (unknown code). */
+MLG_API int mlg_policy_subject_method(const mlg_policy *p, const char *code,
+                                      mlg_method_params *out);
+
 /* mlg_policy_subject_guess(): the subject code of sec. II.A's table for a
  * catalogue node that declares none, from the ids and labels (a reading,
  * docs/policy.md): the subject is named by the node's top-level ancestor

@@ -253,6 +253,32 @@ static void test_custom(void **state)
     mlg_policy_free(p);
     free(w);
 
+    /* A subject with its own method; the others keep the policy's. */
+    w = variant("\"science\":         {\"na_allowed\": false, ",
+                "\"science\":         {\"method\": {\"name\": \"most_recent\", "
+                "\"params\": {}}, \"na_allowed\": false, ");
+    assert_int_equal(parse_text(w, &p, &e), MLG_OK);
+    mlg_method_params sm;
+    assert_int_equal(mlg_policy_subject_method(p, "science", &sm), MLG_OK);
+    assert_int_equal(sm.method, MLG_METHOD_MOST_RECENT);
+    assert_int_equal(sm.decimals, 6);
+    assert_int_equal(mlg_policy_subject_method(p, "ela", &sm), MLG_OK);
+    assert_int_equal(sm.method, MLG_METHOD_CONSISTENT_RECENT);
+    assert_int_equal(mlg_policy_subject_method(p, "art", &sm), MLG_ENOTFOUND);
+    assert_int_equal(mlg_policy_subject_method(NULL, "ela", &sm), MLG_ENULL);
+    mlg_policy_free(p);
+    free(w);
+    w = variant("\"science\":         {\"na_allowed\": false, ",
+                "\"science\":         {\"method\": {\"name\": \"mean\", "
+                "\"params\": {\"n\": 0}}, \"na_allowed\": false, ");
+    assert_int_equal(parse_text(w, &p, &e), MLG_EINVAL);
+    assert_non_null(strstr(e.message, "subjects.science.method.params.n"));
+    free(w);
+    w = variant("\"science\":         {\"na_allowed\": false, ",
+                "\"science\":         {\"method\": 3, \"na_allowed\": false, ");
+    assert_int_equal(parse_text(w, &p, &e), MLG_EFORMAT);
+    free(w);
+
     /* Method parameters as numbers or strings; rounding applies. */
     w = variant("\"name\": \"consistent_recent\",\n    \"params\": {\"n\": \"2\"}",
                 "\"name\": \"decaying_average\",\n    \"params\": {\"weight\": 0.75}");

@@ -149,6 +149,8 @@ def _prototypes(ErrInfo, Scale):
         "mlg_policy_subject_find": (c_int, [c_void_p, c_char_p,
                                             _P(PolicySubject)]),
         "mlg_policy_subject_code": (c_char_p, [c_void_p, c_size_t]),
+        "mlg_policy_subject_method": (c_int, [c_void_p, c_char_p,
+                                              _P(MethodParams)]),
         "mlg_policy_subject_guess": (c_int, [c_char_p, c_char_p, c_char_p,
                                              c_char_p, c_char_p, c_char_p,
                                              c_int32, _P(c_char_p)]),
