@@ -4,6 +4,8 @@
 #include "engine.h"
 #include "cli.h"
 
+#include <mlg_policy.h>
+
 #include "csv.h"
 
 #include <dirent.h>
@@ -395,6 +397,23 @@ static int process(engine *e, ev_t *rows, size_t n)
             e->s_status[i] = (uint8_t)rows[i].status;
     }
     e->g_off[ng] = (int64_t)n;
+    /* A current proficiency level supersedes the evidence before it in its
+     * group (policy level_entries; mlg_level_supersede()): those rows are
+     * excused here, so compute, check and explain all see it. */
+    if (e->any_level) {
+        uint8_t *kind = xmalloc(n);
+        for (size_t i = 0; i < n; i++)
+            kind[i] = (uint8_t)rows[i].kind;
+        if (mlg_level_supersede(ng, e->g_off, kind, e->s_status, e->s_status, NULL, NULL) !=
+            MLG_OK) {
+            free(kind);
+            diag("internal: mlg_level_supersede failed");
+            return EXIT_INTERNAL;
+        }
+        for (size_t i = 0; i < n; i++)
+            rows[i].status = e->s_status[i];
+        free(kind);
+    }
     /* 3. the batch */
     mlg_errinfo err;
     int rc = mlg_batch_compute(ng, e->g_off, e->s_day, e->s_score,
@@ -634,10 +653,17 @@ static const char *engine_target_id_raw(engine *e, const char *tid, size_t tlen,
 /* Validate and accept one evidence row given as text fields. */
 static int take(engine *e, int64_t line, const char *sid, size_t slen, const char *tid,
                 size_t tlen, const char *date, size_t dlen, const char *score, size_t sclen,
-                const char *weight, size_t wlen, const char *status)
+                const char *weight, size_t wlen, const char *status, const char *kind)
 {
     ev_t ev;
     ev.line = line;
+    ev.kind = MLG_KIND_MARK;
+    if (kind && !strcmp(kind, "level")) {
+        ev.kind = MLG_KIND_LEVEL;
+    } else if (kind && kind[0] && strcmp(kind, "mark")) {
+        engine_reject(e, line, "unknown kind '%.40s' (mark, level)", kind);
+        return EXIT_OK;
+    }
     ev.weight = 1.0;
     ev.status = MLG_EVIDENCE_COUNTED;
     if (slen == 0) {
@@ -717,6 +743,8 @@ static int take(engine *e, int64_t line, const char *sid, size_t slen, const cha
     }
     if (ev.status != MLG_EVIDENCE_COUNTED)
         e->any_status = 1;
+    if (ev.kind == MLG_KIND_LEVEL)
+        e->any_level = e->any_status = 1; /* levels supersede through status */
     if (ev.day > e->day_max) {
         e->n_skipped++;
         return EXIT_OK;
@@ -777,9 +805,9 @@ static int read_long_csv(engine *e, FILE *f)
         csv_close(&r);
         return rc == CSV_IOERR ? EXIT_IO : EXIT_DATA;
     }
-    enum { C_STUDENT, C_TARGET, C_DATE, C_SCORE, C_WEIGHT, C_STATUS, C_N };
-    static const char *names[C_N] = {"student_id", "target_id", "assessed_at",
-                                     "score",      "weight",    "status"};
+    enum { C_STUDENT, C_TARGET, C_DATE, C_SCORE, C_WEIGHT, C_STATUS, C_KIND, C_N };
+    static const char *names[C_N] = {"student_id", "target_id", "assessed_at", "score",
+                                     "weight",     "status",    "kind"};
     int col[C_N];
     for (int c = 0; c < C_N; c++)
         col[c] = -1;
@@ -834,7 +862,8 @@ static int read_long_csv(engine *e, FILE *f)
                    r.flen[col[C_DATE]], r.field[col[C_SCORE]], r.flen[col[C_SCORE]],
                    col[C_WEIGHT] >= 0 ? r.field[col[C_WEIGHT]] : NULL,
                    col[C_WEIGHT] >= 0 ? r.flen[col[C_WEIGHT]] : 0,
-                   col[C_STATUS] >= 0 ? r.field[col[C_STATUS]] : NULL);
+                   col[C_STATUS] >= 0 ? r.field[col[C_STATUS]] : NULL,
+                   col[C_KIND] >= 0 ? r.field[col[C_KIND]] : NULL);
         if (ret != EXIT_OK)
             break;
     }
@@ -1086,7 +1115,7 @@ static int read_oneroster(engine *e, const char *dir)
                 const char *sc = r.field[c_sc];
                 ret = take(e, r.rec_line, r.field[c_stu], r.flen[c_stu], src->val[k],
                            strlen(src->val[k]), date, strlen(date), sc, strlen(sc), NULL, 0,
-                           status);
+                           status, NULL);
                 if (ret != EXIT_OK)
                     break;
             }

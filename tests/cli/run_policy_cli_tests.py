@@ -173,6 +173,19 @@ def main():
     case("check_year_bad", year + ["--year-start", "2024-09-02"], 2,
          err=["--year-start '2024-09-02'"])
 
+    # A "kind" column: a teacher-entered current level supersedes the
+    # evidence before it (Att. A, Att. B footnote).  T.1: levels 1 then 3 ->
+    # 3 (decaying_average over both would give 0.35 + 1.95 = 2.3 -> 2).
+    # T.2: level 2, mark 4, level 3, mark 3 -> the last two: 0.35*3 +
+    # 0.65*3 = 3.
+    lev = ["compute", IN + "policy_levels.csv", "-c", IN + "policy_cat.csv"]
+    case("compute_levels", lev, 0,
+         has=["L1,T.1,target,Target 1,3,3,1,", "L1,T.2,target,Target 2,3,3,2,"])
+    case("explain_levels", ["explain", "L1", "T.2", "-i", IN + "policy_levels.csv", "-c",
+                            IN + "policy_cat.csv"], 0, has=["2 used, 2 ignored"])
+    case("compute_levels_bad", ["compute", IN + "policy_levels_bad.csv", "-c",
+                                IN + "policy_cat.csv"], 3, err=["unknown kind 'guess'"])
+
     # compute and explain take --policy: its method (consistent_recent n 2)
     # unless -m is given, and its name and hash in the outputs.
     zoey = ["data/zoey/evidence.csv", "-c", "data/zoey/catalogue.csv"]
