@@ -512,7 +512,6 @@ static void check_free(kstate *k)
     free(k->cov_group);
     free(k->slot_cat);
     free(k->node_slot);
-    mlg_policy_free(k->pol);
 }
 
 static int cmd_check_main(engine *ep, int argc, char **argv)
@@ -612,6 +611,8 @@ static int cmd_check_main(engine *ep, int argc, char **argv)
     int rc = cli_policy_load(policy_arg, &k.pol);
     if (rc != EXIT_OK)
         return rc;
+    ep->policy = k.pol; /* owned by the engine from here */
+    ep->policy_rules = policy_arg != NULL;
     mlg_policy_settings_get(k.pol, &k.set);
     /* --policy-year: exactly 2018, 2019, 2020 or a name such as 2019-20;
      * "2018abc" is refused. */
@@ -626,18 +627,15 @@ static int cmd_check_main(engine *ep, int argc, char **argv)
     }
     if (!yok) {
         diag("--policy-year '%s': 2018, 2019 or 2020 (Attachment B)", year_arg ? year_arg : "");
-        mlg_policy_free(k.pol);
         return EXIT_USAGE;
     }
     if (!method_given && policy_arg) {
         mlg_policy_method(k.pol, &ep->params);
     } else if (method_or_preset(method, &ep->params) != 0) {
-        mlg_policy_free(k.pol);
         return EXIT_USAGE;
     }
     for (size_t q = 0; q < np; q++)
         if (method_param(&ep->params, pkeys[q], pvals[q]) < 0) {
-            mlg_policy_free(k.pol);
             return EXIT_USAGE;
         }
     rc = engine_load_catalogue(ep, cat_path);

@@ -611,7 +611,8 @@ static int cmd_compute_main(engine *ep, int argc, char **argv)
         }
         snprintf(c.policy, sizeof c.policy, "%s sha256:%s", mlg_policy_name(pol),
                  mlg_policy_hash(pol));
-        mlg_policy_free(pol);
+        ep->policy = pol; /* its rules for catalogue nodes without one */
+        ep->policy_rules = 1;
         diag("policy %s", c.policy);
     }
     for (size_t k = 0; k < np; k++)

@@ -47,6 +47,7 @@ void engine_init(engine *e)
 
 void engine_free(engine *e)
 {
+    mlg_policy_free(e->policy);
     catalogue_free(&e->cat);
     mlg_catalogue_free(e->mcat);
     free(e->t2node);
@@ -121,6 +122,10 @@ int engine_prepare(engine *e)
                 return EXIT_DATA;
             }
         }
+        if (!nd->rule[0] && nd->kind != KIND_TARGET && e->policy && e->policy_rules)
+            (void)mlg_policy_rule(e->policy,
+                                  nd->kind == KIND_DOMAIN ? MLG_NODE_DOMAIN : MLG_NODE_COMPOSITE,
+                                  &rule); /* the declared policy's rule */
         if (nd->kind == KIND_TARGET) {
             /* targets are levelled exactly as the method levels them */
             rule.rounding = e->params.rounding;

@@ -69,6 +69,9 @@ struct engine {
     size_t              cur_len;     /* strlen of its id */
     int                 any_weight, any_status;
     int                 any_level;   /* some row has kind "level" */
+    struct mlg_policy  *policy;      /* --policy (owned), or NULL */
+    int                 policy_rules;/* 1: nodes without a rule take the
+                                        policy's rule for their kind */
     int64_t             n_read, n_used, n_rejected, n_skipped, n_shown;
     int64_t             n_students_done;
     double              t0, t_last;

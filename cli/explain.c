@@ -281,7 +281,8 @@ static int cmd_explain_main(engine *ep, int argc, char **argv)
             mlg_policy_method(pol, &ep->params);
         snprintf(x.policy, sizeof x.policy, "%s sha256:%s", mlg_policy_name(pol),
                  mlg_policy_hash(pol));
-        mlg_policy_free(pol);
+        ep->policy = pol; /* its rules for catalogue nodes without one */
+        ep->policy_rules = 1;
     }
     for (size_t k = 0; k < np; k++)
         if (method_param(&ep->params, pkeys[k], pvals[k]) < 0)

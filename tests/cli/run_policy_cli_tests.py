@@ -202,6 +202,13 @@ def main():
     case("compute_policy_method_wins", ["compute"] + zoey + ["--policy", path, "-m", "mean",
                                                             "-f", "json"], 0,
          has=['{"method":"mean","policy":'])
+    # Catalogue nodes without a rule take the policy's rule for their kind:
+    # domain {4, 1} -> capped_median 2 with review (mean 2.5 -> 3 without).
+    norule = ["compute", IN + "policy_norule_ev.csv", "-c", IN + "policy_norule_cat.csv"]
+    case("compute_policy_rules", norule + ["--policy", "lausd-bul-2332.7"], 0,
+         has=["R1,ELA.RF,domain,Foundational Reading Skills,2,2,2,review"])
+    case("compute_no_policy_rules", norule, 0,
+         has=["R1,ELA.RF,domain,Foundational Reading Skills,2.5,3,2,\n"])
     case("compute_policy_bad", ["compute"] + zoey + ["--policy", bad], 1,
          err=['unknown key "min_day"'])
     # Zoey's target 1, 2, 3, 3 (BUL-2332.7 Att. A) is 3 under the policy's
