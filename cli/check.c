@@ -65,7 +65,7 @@ typedef struct kstate {
     mlg_policy         *pol;
     mlg_policy_settings set;
     att_row            *att;       /* sorted by id */
-    size_t              n_att;
+    size_t              n_att, cap_att;
     int32_t            *cov_group; /* per node: 0 math domain, 1 practice,
                                       2 arts discipline, -1 */
     int32_t             year_start;/* --year-start day, or INT32_MIN */
@@ -443,7 +443,10 @@ static int attendance_read(kstate *k, const char *path)
         if (mlg_attendance_check(1, &days, &ov, k->set.attendance_min_days, &decision, NULL,
                                  NULL) != MLG_OK)
             continue;
-        k->att = xrealloc(k->att, (k->n_att + 1) * sizeof *k->att);
+        if (k->n_att == k->cap_att) {
+            k->cap_att = k->cap_att ? 2 * k->cap_att : 64;
+            k->att = xrealloc(k->att, k->cap_att * sizeof *k->att);
+        }
         att_row *a = &k->att[k->n_att++];
         const size_t idl = strlen(r.field[cs]);
         a->id = xmalloc(idl + 1);

@@ -204,6 +204,10 @@ static int parse_scales(const ctx *c, json_t *root, mlg_policy *p)
 static int value_text(const ctx *c, json_t *v, const char *where,
                       const char *key, char *buf, size_t size)
 {
+    if (json_is_string(v) && json_string_length(v) >= size)
+        return mlg__fail(c->err, MLG_EINVAL, -1, -1,
+                         "policy: %s.%s is longer than %zu characters", where,
+                         key, size - 1);
     if (json_is_string(v))
         snprintf(buf, size, "%s", json_string_value(v));
     else if (json_is_integer(v))

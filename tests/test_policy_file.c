@@ -324,6 +324,10 @@ static void test_errors(void **state)
          "method.params.n"},
         {"method_rounding", "{\"n\": \"2\"}", "{\"decimals\": 2}", MLG_EINVAL,
          "rounding"},
+        {"method_param_long", "{\"n\": \"2\"}",
+         "{\"n\": \"2                                                              "
+         "                x\"}",
+         MLG_EINVAL, "longer than"},
         {"rule", "\"domain\": \"capped_median gap=1\"",
          "\"domain\": \"capped_median gap=-1\"", MLG_EINVAL, "rules.domain"},
         {"rule_name", "\"composite\": \"mean\"", "\"composite\": \"average\"",
