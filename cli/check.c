@@ -4,6 +4,7 @@
 #include "cli.h"
 #include "engine.h"
 #include "csv.h"
+#include "attendance.h"
 
 #include <mlg_policy.h>
 
@@ -53,19 +54,10 @@ static const char usage_check[] =
     "-h/--help.  Exit status 0 (also when students are flagged), 1 bad data,\n"
     "2 usage, 3 rows rejected.\n";
 
-/* One row of the --attendance file. */
-typedef struct att_row {
-    char   *id;
-    int32_t days, decision;
-    int     seen;     /* the student has evidence */
-    int64_t line;
-} att_row;
-
 typedef struct kstate {
     mlg_policy         *pol;
     mlg_policy_settings set;
-    att_row            *att;       /* sorted by id */
-    size_t              n_att, cap_att;
+    att_table           att;       /* --attendance, sorted by id */
     int32_t            *cov_group; /* per node: 0 math domain, 1 practice,
                                       2 arts discipline, -1 */
     int32_t             year_start;/* --year-start day, or INT32_MIN */
@@ -185,8 +177,6 @@ static void marks_until(engine *e, const ev_t *rows, size_t n, int32_t from, int
     free(nv);
 }
 
-static att_row *att_find(kstate *k, const char *id);
-
 static void on_student(engine *e, int32_t s, const ev_t *rows, size_t n, const double *tv,
                        const int32_t *tl, const int32_t *tn, const double *nv,
                        const int32_t *nl, const int32_t *nf)
@@ -201,7 +191,7 @@ static void on_student(engine *e, int32_t s, const ev_t *rows, size_t n, const d
     const char *sid = engine_student_id(e, s);
     char detail[256];
     /* Sec. I.F: an AG-14 student gets no academic marks, so no finding. */
-    att_row *ar = att_find(k, sid);
+    att_row *ar = att_find(&k->att, sid);
     if (ar) {
         ar->seen = 1;
         if (ar->decision == MLG_ATTEND_AG14)
@@ -358,131 +348,13 @@ static void on_student(engine *e, int32_t s, const ev_t *rows, size_t n, const d
         check_write_errors(&k->out, "output");
 }
 
-static int att_cmp(const void *a, const void *b)
-{
-    return strcmp(((const att_row *)a)->id, ((const att_row *)b)->id);
-}
-
-static att_row *att_find(kstate *k, const char *id)
-{
-    if (!k->n_att)
-        return NULL;
-    att_row key;
-    key.id = (char *)(uintptr_t)id;
-    return bsearch(&key, k->att, k->n_att, sizeof *k->att, att_cmp);
-}
-
-/* The override column: yes/no, 1/0, true/false, y/n (any case), empty = no.
- * Returns 0 or 1, or -1 for anything else. */
-static int parse_override(const char *v)
-{
-    static const char *const yes[] = {"1", "yes", "y", "true"};
-    static const char *const no[] = {"", "0", "no", "n", "false"};
-    char low[8];
-    size_t n = strlen(v);
-    if (n >= sizeof low)
-        return -1;
-    for (size_t i = 0; i <= n; i++)
-        low[i] = (char)((v[i] >= 'A' && v[i] <= 'Z') ? v[i] + 32 : v[i]);
-    for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++)
-        if (!strcmp(low, yes[i]))
-            return 1;
-    for (size_t i = 0; i < sizeof no / sizeof no[0]; i++)
-        if (!strcmp(low, no[i]))
-            return 0;
-    return -1;
-}
-
-/* Reads the attendance file into k->att (decisions under the policy). */
-static int attendance_read(kstate *k, const char *path)
-{
-    FILE *f = open_in(path);
-    csv_reader r;
-    if (csv_open(&r, f, CSV_DEFAULT_MAX_RECORD) != 0)
-        return EXIT_NOMEM;
-    int rc = csv_next(&r), ret = EXIT_OK;
-    int cs = -1, cd = -1, co = -1;
-    for (size_t q = 0; rc == CSV_OK && q < r.nfields; q++) {
-        if (!strcmp(r.field[q], "student_id"))
-            cs = (int)q;
-        if (!strcmp(r.field[q], "days_enrolled"))
-            cd = (int)q;
-        if (!strcmp(r.field[q], "override"))
-            co = (int)q;
-    }
-    if (cs < 0 || cd < 0) {
-        diag_at(path, 1, "header must name student_id and days_enrolled");
-        csv_close(&r);
-        if (f != stdin)
-            fclose(f);
-        return EXIT_DATA;
-    }
-    while ((rc = csv_next(&r)) != CSV_EOF) {
-        if (rc != CSV_OK || (size_t)cd >= r.nfields || (size_t)cs >= r.nfields) {
-            diag_at(path, r.rec_line, "%s", rc == CSV_BAD ? r.reason : "bad row");
-            ret = EXIT_DATA;
-            break;
-        }
-        double d;
-        if (parse_double(r.field[cd], r.flen[cd], &d) != 0 || d < 0 || d != floor(d) || d > 1e6) {
-            diag_at(path, r.rec_line, "days_enrolled '%s' is not a whole number >= 0",
-                    r.field[cd]);
-            ret = EXIT_DATA;
-            break;
-        }
-        int32_t days = (int32_t)d, decision;
-        const int ovp = co >= 0 && (size_t)co < r.nfields ? parse_override(r.field[co]) : 0;
-        if (ovp < 0) {
-            diag_at(path, r.rec_line, "override '%s' is not yes/no (or 1/0, true/false)",
-                    r.field[co]);
-            ret = EXIT_DATA;
-            break;
-        }
-        /* The policy may forbid the override (sec. I.F allows it). */
-        uint8_t ov = (uint8_t)(ovp && k->set.attendance_override);
-        if (mlg_attendance_check(1, &days, &ov, k->set.attendance_min_days, &decision, NULL,
-                                 NULL) != MLG_OK)
-            continue;
-        if (k->n_att == k->cap_att) {
-            k->cap_att = k->cap_att ? 2 * k->cap_att : 64;
-            k->att = xrealloc(k->att, k->cap_att * sizeof *k->att);
-        }
-        att_row *a = &k->att[k->n_att++];
-        const size_t idl = strlen(r.field[cs]);
-        a->id = xmalloc(idl + 1);
-        memcpy(a->id, r.field[cs], idl + 1);
-        a->days = days;
-        a->decision = decision;
-        a->seen = 0;
-        a->line = r.rec_line;
-    }
-    csv_close(&r);
-    if (f != stdin)
-        fclose(f);
-    if (ret == EXIT_OK && k->n_att) {
-        qsort(k->att, k->n_att, sizeof *k->att, att_cmp);
-        for (size_t i = 1; i < k->n_att; i++)
-            if (!strcmp(k->att[i].id, k->att[i - 1].id)) {
-                diag_at(path, k->att[i].line, "student '%s' listed twice", k->att[i].id);
-                return EXIT_DATA;
-            }
-    }
-    return ret;
-}
-
-static int att_line_cmp(const void *a, const void *b)
-{
-    const att_row *x = a, *y = b;
-    return (x->line > y->line) - (x->line < y->line);
-}
-
 /* The attendance findings, in file order, after the evidence. */
 static void attendance_report(kstate *k)
 {
-    qsort(k->att, k->n_att, sizeof *k->att, att_line_cmp);
+    att_sort_by_line(&k->att);
     const int32_t md = k->set.attendance_min_days;
-    for (size_t i = 0; i < k->n_att; i++) {
-        const att_row *a = &k->att[i];
+    for (size_t i = 0; i < k->att.n; i++) {
+        const att_row *a = &k->att.row[i];
         char detail[160];
         if (a->decision == MLG_ATTEND_AG14) {
             snprintf(detail, sizeof detail, "%d days enrolled (< %d): no marks; comment %s %s",
@@ -506,9 +378,7 @@ static void attendance_report(kstate *k)
 
 static void check_free(kstate *k)
 {
-    for (size_t i = 0; i < k->n_att; i++)
-        free(k->att[i].id);
-    free(k->att);
+    att_free(&k->att);
     free(k->root_cat);
     free(k->node_root);
     free(k->roots);
@@ -645,7 +515,7 @@ static int cmd_check_main(engine *ep, int argc, char **argv)
     if (rc == EXIT_OK)
         rc = engine_prepare(ep);
     if (rc == EXIT_OK && att)
-        rc = attendance_read(&k, att);
+        rc = att_read(&k.att, att, k.set.attendance_min_days, k.set.attendance_override);
     if (rc != EXIT_OK) {
         check_free(&k);
         return rc;
