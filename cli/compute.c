@@ -1,6 +1,7 @@
 /* compute.c -- `mlg compute`: evidence + catalogue -> marks. */
 #include "cli.h"
 #include "engine.h"
+#include "attendance.h"
 
 #include <mlg_policy.h>
 
@@ -28,6 +29,9 @@ static const char usage_compute[] =
     "                        weight,na_allowed or a CASE 1.1 CFPackage (.json).\n"
     "                        Without one, every target id is accepted and only\n"
     "                        target marks are written\n"
+    "      --attendance FILE  student_id,days_enrolled[,override]: students with\n"
+    "                        fewer than 15 days (the policy's) get no marks: every\n"
+    "                        mark N/A, flagged ag14 (BUL-2332.7 sec. I.F)\n"
     "      --policy FILE|NAME  a declared district policy (lausd-bul-2332.7):\n"
     "                        its method unless -m is given; recorded in the\n"
     "                        report and JSON headers and on stderr\n"
@@ -74,7 +78,12 @@ typedef struct cstate {
     const char *method;
     const char *out_path;
     char        policy[300]; /* --policy: "NAME sha256:HASH", "" without */
+    att_table   att;         /* --attendance (sec. I.F) */
 } cstate;
+
+/* Output flag of an AG-14 student's marks (CLI only, above the library's
+ * MLG_NODE_* bits). */
+#define FLAG_AG14 (1 << 20)
 
 static const char *level_label(const engine *e, int32_t level)
 {
@@ -91,6 +100,7 @@ static void flags_text(char *buf, size_t size, int32_t f)
         {MLG_NODE_GAP, "gap"},
         {MLG_NODE_BELOW_VIOLATION, "below_na_not_allowed"},
         {MLG_NODE_REVIEW, "review"},
+        {FLAG_AG14, "ag14"},
     };
     for (size_t k = 0; k < sizeof fl / sizeof fl[0]; k++) {
         if (f & fl[k].bit) {
@@ -233,6 +243,10 @@ static void on_student(engine *e, int32_t s, const ev_t *rows, size_t nrows, con
         out_str(&c->out, sid);
         out_str(&c->out, "\n");
     }
+    /* Sec. I.F: a student with too few days enrolled gets no marks (AG-14):
+     * every mark is N/A, flagged ag14. */
+    const att_row *ar = att_find(&c->att, sid);
+    const int ag14 = ar && ar->decision == MLG_ATTEND_AG14;
     if (e->have_cat) {
         /* evidence counts per node: each target's used rows, summed upward */
         int64_t *cnt = xcalloc(e->N, sizeof *cnt);
@@ -241,8 +255,12 @@ static void on_student(engine *e, int32_t s, const ev_t *rows, size_t nrows, con
                 cnt[k] += tn[t];
         for (size_t k = 0; k < e->N; k++) {
             const cat_node *nd = &e->cat.node[k];
-            write_mark(e, c, sid, nd->id, nd->label, nd->kind, nv[k], nl[k], cnt[k], nf[k],
-                       last_day);
+            if (ag14)
+                write_mark(e, c, sid, nd->id, nd->label, nd->kind, NAN, MLG_LEVEL_NA, 0,
+                           FLAG_AG14, last_day);
+            else
+                write_mark(e, c, sid, nd->id, nd->label, nd->kind, nv[k], nl[k], cnt[k], nf[k],
+                           last_day);
         }
         free(cnt);
     } else {
@@ -251,8 +269,12 @@ static void on_student(engine *e, int32_t s, const ev_t *rows, size_t nrows, con
             if (i > 0 && rows[i].target == rows[i - 1].target)
                 continue;
             int32_t t = rows[i].target;
-            write_mark(e, c, sid, engine_target_id(e, t), "", KIND_TARGET, tv[t], tl[t], tn[t],
-                       isnan(tv[t]) ? MLG_NODE_NA : 0, last_day);
+            if (ag14)
+                write_mark(e, c, sid, engine_target_id(e, t), "", KIND_TARGET, NAN,
+                           MLG_LEVEL_NA, 0, FLAG_AG14, last_day);
+            else
+                write_mark(e, c, sid, engine_target_id(e, t), "", KIND_TARGET, tv[t], tl[t],
+                           tn[t], isnan(tv[t]) ? MLG_NODE_NA : 0, last_day);
         }
     }
     if (c->format == FMT_TEXT)
@@ -486,7 +508,7 @@ static int cmd_compute_main(engine *ep, int argc, char **argv)
     size_t np = 0;
     int progress = isatty(2) ? 1 : 0;
     int64_t split_min = -1; /* off unless --parallel */
-    const char *policy_arg = NULL;
+    const char *policy_arg = NULL, *att_path = NULL;
     int method_given = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -504,6 +526,8 @@ static int cmd_compute_main(engine *ep, int argc, char **argv)
             method_given = 1;
         } else if (opt_val(argc, argv, &i, "--policy", &val)) {
             policy_arg = val;
+        } else if (opt_val(argc, argv, &i, "--attendance", &val)) {
+            att_path = val;
         } else if (opt_val(argc, argv, &i, "--scale", &val)) {
             if (mlg_scale_from_name(val, &ep->scale) != MLG_OK) {
                 diag("unknown scale '%s' (ccs4, tk, eld4, tk_eld, behavior)", val);
@@ -685,12 +709,28 @@ static int cmd_compute_main(engine *ep, int argc, char **argv)
         out_str(&c.out, "\n(level, value, evidence used, notes)\n\n");
         break;
     }
+    if (att_path) {
+        /* The days and the override rule of the policy (default
+         * lausd-bul-2332.7: 15 days, override allowed). */
+        mlg_policy *dp = NULL;
+        mlg_policy_settings st;
+        if (!ep->policy && (rc = cli_policy_load(NULL, &dp)) != EXIT_OK)
+            return rc;
+        mlg_policy_settings_get(ep->policy ? ep->policy : dp, &st);
+        mlg_policy_free(dp);
+        rc = att_read(&c.att, att_path, st.attendance_min_days, st.attendance_override);
+        if (rc != EXIT_OK) {
+            att_free(&c.att);
+            return rc;
+        }
+    }
     ep->on_student = on_student;
     ep->user = &c;
     ep->t0 = now_seconds();
     rc = read_split(ep, &c, input, cat_path, split_min);
     if (rc < 0)
         rc = engine_read(ep, input);
+    att_free(&c.att);
     if (rc == EXIT_OK && c.format == FMT_JSON) {
         char tail[256];
         snprintf(tail, sizeof tail,

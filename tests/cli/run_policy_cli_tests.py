@@ -186,6 +186,16 @@ def main():
     case("compute_levels_bad", ["compute", IN + "policy_levels_bad.csv", "-c",
                                 IN + "policy_cat.csv"], 3, err=["unknown kind 'guess'"])
 
+    # Sec. I.F in compute: S2 (10 days, no override) gets no marks (every
+    # mark N/A, flagged ag14); S1 (10 days, override yes) and S4 (16 days)
+    # keep theirs; "2" as an override is refused.
+    comp = ["compute", IN + "policy_ev.csv", "-c", IN + "policy_cat.csv"]
+    case("compute_ag14", comp + ["--attendance", IN + "policy_att.csv"], 0,
+         has=["S2,AREA,composite,Area,,N/A,0,ag14", "S2,T.1,target,Target 1,,N/A,0,ag14",
+              "S1,AREA,composite,Area,2,2,4,", "S4,T.1,target,Target 1,3,3,1,"])
+    case("compute_ag14_bad", comp + ["--attendance", IN + "policy_att_bad.csv"], 1,
+         err=["override '2' is not yes/no"])
+
     # compute and explain take --policy: its method (consistent_recent n 2)
     # unless -m is given, and its name and hash in the outputs.
     zoey = ["data/zoey/evidence.csv", "-c", "data/zoey/catalogue.csv"]
