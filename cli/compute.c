@@ -655,10 +655,26 @@ static int cmd_compute_main(engine *ep, int argc, char **argv)
     int rc = engine_prepare(ep);
     if (rc != EXIT_OK)
         return rc;
+    if (att_path) {
+        /* The days and the override rule of the policy (default
+         * lausd-bul-2332.7: 15 days, override allowed). */
+        mlg_policy *dp = NULL;
+        mlg_policy_settings st;
+        if (!ep->policy && (rc = cli_policy_load(NULL, &dp)) != EXIT_OK)
+            return rc;
+        mlg_policy_settings_get(ep->policy ? ep->policy : dp, &st);
+        mlg_policy_free(dp);
+        rc = att_read(&c.att, att_path, st.attendance_min_days, st.attendance_override);
+        if (rc != EXIT_OK) {
+            att_free(&c.att);
+            return rc;
+        }
+    }
     if (rejects) {
         ep->rejects = fopen(rejects, "wb");
         if (!ep->rejects) {
             diag("%s: cannot create: %s", rejects, strerror(errno));
+            att_free(&c.att);
             return EXIT_IO;
         }
         fputs("file,line,reason\n", ep->rejects);
@@ -667,6 +683,7 @@ static int cmd_compute_main(engine *ep, int argc, char **argv)
     if (c.format == FMT_ONEROSTER) {
         if (mkdir(c.out_path, 0777) != 0 && errno != EEXIST) {
             diag("%s: cannot create directory: %s", c.out_path, strerror(errno));
+            att_free(&c.att);
             return EXIT_IO;
         }
         char p[4096];
@@ -708,21 +725,6 @@ static int cmd_compute_main(engine *ep, int argc, char **argv)
         }
         out_str(&c.out, "\n(level, value, evidence used, notes)\n\n");
         break;
-    }
-    if (att_path) {
-        /* The days and the override rule of the policy (default
-         * lausd-bul-2332.7: 15 days, override allowed). */
-        mlg_policy *dp = NULL;
-        mlg_policy_settings st;
-        if (!ep->policy && (rc = cli_policy_load(NULL, &dp)) != EXIT_OK)
-            return rc;
-        mlg_policy_settings_get(ep->policy ? ep->policy : dp, &st);
-        mlg_policy_free(dp);
-        rc = att_read(&c.att, att_path, st.attendance_min_days, st.attendance_override);
-        if (rc != EXIT_OK) {
-            att_free(&c.att);
-            return rc;
-        }
     }
     ep->on_student = on_student;
     ep->user = &c;
