@@ -14,7 +14,8 @@
 #include <string.h>
 
 static const char usage_check[] =
-    "usage: mlg check EVIDENCE -c CATALOGUE --start DATE --mid DATE --end DATE\n"
+    "usage: mlg check EVIDENCE -c CATALOGUE (--start DATE --mid DATE --end DATE |\n"
+    "                 --period NAME)\n"
     "                 [--policy-year 2018|2019|2020] [--attendance FILE] [OPTIONS]\n"
     "\n"
     "Policy reports for one reporting period, as CSV student_id,check,area,detail:\n"
@@ -51,6 +52,8 @@ static const char usage_check[] =
     "--unsorted, --rejects FILE, --strict, -o FILE, --policy FILE|NAME (default\n"
     "lausd-bul-2332.7; its method applies when -m is not given),\n"
     "--policy-year 2018|2019|2020 (default: the policy's Attachment B year),\n"
+    "--period NAME (a dated period of the policy's periods.dates),\n"
+    "--year-start DATE,\n"
     "-h/--help.  Exit status 0 (also when students are flagged), 1 bad data,\n"
     "2 usage, 3 rows rejected.\n";
 
@@ -394,7 +397,7 @@ static int cmd_check_main(engine *ep, int argc, char **argv)
     const char *input = NULL, *cat_path = NULL, *method = "decaying_average", *val;
     const char *att = NULL, *outp = NULL, *rejects = NULL;
     const char *ds[3] = {NULL, NULL, NULL};
-    const char *year_arg = NULL, *policy_arg = NULL, *ys = NULL;
+    const char *year_arg = NULL, *policy_arg = NULL, *ys = NULL, *period_name = NULL;
     int method_given = 0;
     const char *pkeys[64], *pvals[64];
     size_t np = 0;
@@ -419,6 +422,8 @@ static int cmd_check_main(engine *ep, int argc, char **argv)
             ds[1] = val;
         } else if (opt_val(argc, argv, &i, "--end", &val)) {
             ds[2] = val;
+        } else if (opt_val(argc, argv, &i, "--period", &val)) {
+            period_name = val;
         } else if (opt_val(argc, argv, &i, "--year-start", &val)) {
             ys = val;
         } else if (opt_val(argc, argv, &i, "--policy-year", &val)) {
@@ -459,16 +464,44 @@ static int cmd_check_main(engine *ep, int argc, char **argv)
     }
     if (!input)
         input = "-";
-    if (!cat_path || !ds[0] || !ds[1] || !ds[2]) {
-        diag("mlg check needs --catalogue, --start, --mid and --end (see --help)");
-        return EXIT_USAGE;
-    }
+    int rc = cli_policy_load(policy_arg, &k.pol);
+    if (rc != EXIT_OK)
+        return rc;
+    ep->policy = k.pol; /* owned by the engine from here */
+    ep->policy_rules = policy_arg != NULL;
+    mlg_policy_settings_get(k.pol, &k.set);
     int32_t d[3];
-    for (int q = 0; q < 3; q++)
-        if (parse_date(ds[q], strlen(ds[q]), &d[q]) != 0) {
-            diag("'%s' is not a date YYYY-MM-DD", ds[q]);
+    if (period_name) {
+        /* A dated reporting period of the policy (its "periods.dates"). */
+        mlg_period pp;
+        char nm[MLG_LABEL_SIZE];
+        size_t q = 0;
+        while (mlg_policy_period(k.pol, q, &pp, nm) == MLG_OK && strcmp(nm, period_name))
+            q++;
+        if (mlg_policy_period(k.pol, q, &pp, nm) != MLG_OK || ds[0] || ds[1] || ds[2]) {
+            diag("--period '%s': not a dated period of policy %s (or given with --start, "
+                 "--mid, --end)", period_name, mlg_policy_name(k.pol));
             return EXIT_USAGE;
         }
+        d[0] = pp.start;
+        d[1] = pp.midpoint;
+        d[2] = pp.end;
+    } else {
+        if (!ds[0] || !ds[1] || !ds[2]) {
+            diag("mlg check needs --catalogue, and --start, --mid and --end or --period "
+                 "(see --help)");
+            return EXIT_USAGE;
+        }
+        for (int q = 0; q < 3; q++)
+            if (parse_date(ds[q], strlen(ds[q]), &d[q]) != 0) {
+                diag("'%s' is not a date YYYY-MM-DD", ds[q]);
+                return EXIT_USAGE;
+            }
+    }
+    if (!cat_path) {
+        diag("mlg check needs --catalogue (see --help)");
+        return EXIT_USAGE;
+    }
     k.period.start = d[0];
     k.period.midpoint = d[1];
     k.period.end = d[2];
@@ -481,12 +514,6 @@ static int cmd_check_main(engine *ep, int argc, char **argv)
         diag("the period needs --start <= --mid <= --end");
         return EXIT_USAGE;
     }
-    int rc = cli_policy_load(policy_arg, &k.pol);
-    if (rc != EXIT_OK)
-        return rc;
-    ep->policy = k.pol; /* owned by the engine from here */
-    ep->policy_rules = policy_arg != NULL;
-    mlg_policy_settings_get(k.pol, &k.set);
     /* --policy-year: exactly 2018, 2019, 2020 or a name such as 2019-20;
      * "2018abc" is refused. */
     int yok = 1;

@@ -196,6 +196,24 @@ def main():
     case("compute_ag14_bad", comp + ["--attendance", IN + "policy_att_bad.csv"], 1,
          err=["override '2' is not yes/no"])
 
+    # --period NAME takes the dates from the policy's periods.dates: RP1 is
+    # 2024-09-01 .. 09-15 .. 09-30, the PERIOD above, so the findings match.
+    dated = os.path.join(ARGS.work, "dated.json")
+    with open(dated, "w") as f:
+        f.write(shown.replace('"dates": []', '"dates": [{"end": "2024-09-30", '
+                              '"midpoint": "2024-09-15", "name": "RP1", '
+                              '"start": "2024-09-01"}]'))
+    base = ["check", IN + "policy_ev.csv", "-c", IN + "policy_cat.csv"]
+    want = run(CHECK + ["--policy", dated])[1]
+    out = case("check_period_name", base + ["--policy", dated, "--period", "RP1"], 0,
+               has=["S4,evidence_few,T.1,"])
+    if out != want:
+        FAILS.append("check_period_same")
+        print("FAIL check_period_same: --period RP1 differs from the dates given")
+    case("check_period_unknown", base + ["--policy", dated, "--period", "RP9"], 2,
+         err=["--period 'RP9'"])
+    case("check_period_missing", base, 2, err=["--period"])
+
     # compute and explain take --policy: its method (consistent_recent n 2)
     # unless -m is given, and its name and hash in the outputs.
     zoey = ["data/zoey/evidence.csv", "-c", "data/zoey/catalogue.csv"]
