@@ -4,35 +4,71 @@
 #include "cli.h"
 #include "engine.h"
 #include "csv.h"
+#include "attendance.h"
 
 #include <mlg_policy.h>
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 static const char usage_check[] =
-    "usage: mlg check EVIDENCE -c CATALOGUE --start DATE --mid DATE --end DATE\n"
+    "usage: mlg check EVIDENCE -c CATALOGUE (--start DATE --mid DATE --end DATE |\n"
+    "                 --period NAME)\n"
     "                 [--policy-year 2018|2019|2020] [--attendance FILE] [OPTIONS]\n"
     "\n"
     "Policy reports for one reporting period, as CSV student_id,check,area,detail:\n"
     "  entry_short_midpoint / entry_short_end   fewer marks than Attachment B\n"
-    "      requires in a subject (ELA, Math, ALD; others by the end only)\n"
+    "      requires in a subject (ELA, Math, ALD; others by the end only); the\n"
+    "      ELA minimum counts Foundational Reading, Making Meaning and Writing,\n"
+    "      and each other ELA domain needs one mark by the end\n"
+    "  entry_recommended    fewer than six marks in a subject (sec. VII.F)\n"
     "  warning_notice       at risk of a 1 or 2 in a domain or composite at the\n"
     "      midpoint (marks from the evidence dated up to --mid; sec. IX)\n"
     "  warning_notice_late  at risk at the end but not at the midpoint (IX.C)\n"
     "  insufficient_attendance  fewer than 15 days enrolled: AG-14 (sec. I.F),\n"
-    "      from --attendance FILE (CSV student_id,days_enrolled[,override])\n"
+    "      from --attendance FILE (CSV student_id,days_enrolled[,override]);\n"
+    "      override is yes/no (also 1/0, true/false); an AG-14 student gets no\n"
+    "      other finding (no academic marks, no notices)\n"
+    "  no_evidence          enrolled 15+ days (or overridden) with no evidence\n"
+    "  evidence_few / evidence_no_span  a target mark from fewer rows than the\n"
+    "      policy asks (one assessment), or from rows in one half of the\n"
+    "      period only (sec. VII.E \"span the duration of the reporting period\")\n"
+    "  math_footnote        no math domain, or no mathematical practice, graded\n"
+    "      this period (sec. II.A footnote *); arts_footnote: no arts discipline\n"
+    "      (footnote **)\n"
+    "  year_not_graded      with --year-start DATE (the final period): a math\n"
+    "      domain, practice or arts discipline without a mark this school year\n"
+    "  policy               the policy applied: its name and SHA-256 hash\n"
+    "A target with no evidence dated in the period is N/A for it (\"not\n"
+    "assessed in current reporting period\").  Notice thresholds are the\n"
+    "policy's per scale: 1 or 2 on CCS and ELD, R on behaviours, none on TK.\n"
     "A subject is the top-level node of the catalogue: ids or labels starting\n"
     "with ELA/English are ELA, MATH/Math are Math, ALD/ELD are ALD, others are\n"
     "'other' areas.\n"
     "\n"
     "options: -c/--catalogue (required), -m/--method, --PARAM VALUE, --scale,\n"
-    "--unsorted, --rejects FILE, --strict, -o FILE, --policy-year (default 2018),\n"
+    "--unsorted, --rejects FILE, --strict, -o FILE, --policy FILE|NAME (default\n"
+    "lausd-bul-2332.7; its method applies when -m is not given),\n"
+    "--policy-year 2018|2019|2020 (default: the policy's Attachment B year),\n"
+    "--period NAME (a dated period of the policy's periods.dates),\n"
+    "--year-start DATE,\n"
     "-h/--help.  Exit status 0 (also when students are flagged), 1 bad data,\n"
     "2 usage, 3 rows rejected.\n";
 
 typedef struct kstate {
+    mlg_policy         *pol;
+    mlg_policy_settings set;
+    att_table           att;       /* --attendance, sorted by id */
+    int32_t            *cov_group; /* per node: 0 math domain, 1 practice,
+                                      2 arts discipline, -1 */
+    int32_t             year_start;/* --year-start day, or INT32_MIN */
+    int32_t            *slot_cat;  /* per slot (roots[]): MLG_SUBJECT_* */
+    int32_t            *node_slot; /* per node: its Attachment B slot */
+    size_t              n_subjects;/* roots[0..n_subjects) are subjects; the
+                                      rest are ELA "remaining sub scores" */
+    int64_t             n_few, n_no_span, n_not_assessed, n_ag14;
     mlg_period          period;
     mlg_entry_minimums  mins;
     int32_t            *root_cat;  /* per node: MLG_SUBJECT_* of its root */
@@ -57,6 +93,18 @@ static int32_t subject_of(const cat_node *nd)
     return MLG_SUBJECT_OTHER;
 }
 
+/* One of the three ELA areas the Attachment B ELA row names. */
+static int ela_named_area(const cat_node *nd)
+{
+    static const char *const suffix[] = {".RF", ".MM", ".WR"};
+    static const char *const words[] = {"Foundational", "Making Meaning", "Writing"};
+    const size_t il = strlen(nd->id);
+    for (int i = 0; i < 3; i++)
+        if ((il >= 3 && !strcmp(nd->id + il - 3, suffix[i])) || strstr(nd->label, words[i]))
+            return 1;
+    return 0;
+}
+
 static void row(kstate *k, const char *student, const char *check, const char *area,
                 const char *detail)
 {
@@ -71,9 +119,14 @@ static void row(kstate *k, const char *student, const char *check, const char *a
     k->flagged++;
 }
 
-/* Node level values of one student from the rows dated <= until. */
-static void marks_until(engine *e, const ev_t *rows, size_t n, int32_t until, double *nodeval)
+/* Node level values of one student from the rows dated <= until (NaN =
+ * N/A), and the at-risk thresholds of the policy (NULL: not wanted);
+ * levels in lev_out when not NULL.  A target without a counted row dated
+ * from..until is N/A: "not assessed in current reporting period". */
+static void marks_until(engine *e, const ev_t *rows, size_t n, int32_t from, int32_t until,
+                        double *nodeval, double *thr, int32_t *lev_out)
 {
+    const kstate *k = e->user;
     double *tv = xmalloc(e->T * sizeof *tv);
     for (size_t t = 0; t < e->T; t++)
         tv[t] = NAN;
@@ -82,7 +135,11 @@ static void marks_until(engine *e, const ev_t *rows, size_t n, int32_t until, do
     uint8_t *st = xmalloc(n ? n : 1);
     for (size_t i = 0; i < n;) {
         size_t j = i, m = 0;
+        int in_period = 0;
         while (j < n && rows[j].target == rows[i].target) {
+            if (rows[j].day >= from && rows[j].day <= until &&
+                rows[j].status == MLG_EVIDENCE_COUNTED)
+                in_period = 1;
             if (rows[j].day <= until) {
                 day[m] = rows[j].day;
                 sc[m] = rows[j].score;
@@ -93,19 +150,27 @@ static void marks_until(engine *e, const ev_t *rows, size_t n, int32_t until, do
             j++;
         }
         mlg_result r;
-        if (m && mlg_series_compute(m, day, sc, w, st, &e->scale, &e->params, &r, NULL) == MLG_OK)
+        if (m && in_period &&
+            mlg_series_compute(m, day, sc, w, st, &e->scale, &e->params, &r, NULL) == MLG_OK)
             tv[rows[i].target] = r.value;
         i = j;
     }
     int32_t *lv = xmalloc(e->N * sizeof *lv);
     double *nv = xmalloc(e->N * sizeof *nv);
-    if (mlg_rollup_run(e->mcat, 1, tv, 1, nv, lv, NULL, NULL) == MLG_OK) {
-        for (size_t k = 0; k < e->N; k++)
-            nodeval[k] = lv[k] == MLG_LEVEL_NA ? NAN : e->scale.value[lv[k]];
-    } else {
-        for (size_t k = 0; k < e->N; k++)
-            nodeval[k] = NAN;
+    double *thr_tmp = thr ? thr : xmalloc(e->N * sizeof *thr_tmp);
+    if (mlg_rollup_run(e->mcat, 1, tv, 1, nv, lv, NULL, NULL) != MLG_OK ||
+        mlg_policy_notice_inputs(k->pol, e->mcat, 1, lv, 0, nodeval, thr_tmp, NULL) !=
+            MLG_OK) {
+        for (size_t q = 0; q < e->N; q++) {
+            nodeval[q] = NAN;
+            thr_tmp[q] = 0;
+            lv[q] = MLG_LEVEL_NA;
+        }
     }
+    if (lev_out)
+        memcpy(lev_out, lv, e->N * sizeof *lv);
+    if (!thr)
+        free(thr_tmp);
     free(tv);
     free(day);
     free(sc);
@@ -128,6 +193,13 @@ static void on_student(engine *e, int32_t s, const ev_t *rows, size_t n, const d
     kstate *k = e->user;
     const char *sid = engine_student_id(e, s);
     char detail[256];
+    /* Sec. I.F: an AG-14 student gets no academic marks, so no finding. */
+    att_row *ar = att_find(&k->att, sid);
+    if (ar) {
+        ar->seen = 1;
+        if (ar->decision == MLG_ATTEND_AG14)
+            return;
+    }
     /* 1. minimum grade entry: groups = runs of one target, slot = its root */
     size_t ng = 0;
     for (size_t i = 0; i < n; i++)
@@ -140,12 +212,7 @@ static void on_student(engine *e, int32_t s, const ev_t *rows, size_t n, const d
     for (size_t i = 0; i < n; i++) {
         if (i == 0 || rows[i].target != rows[i - 1].target) {
             off[g] = (int64_t)i;
-            int32_t node = e->t2node[rows[i].target];
-            int32_t root = k->node_root[node];
-            size_t r = 0;
-            while (r < k->n_roots && k->roots[r] != root)
-                r++;
-            slot[g++] = (int64_t)r;
+            slot[g++] = k->node_slot[e->t2node[rows[i].target]];
         }
         day[i] = rows[i].day;
         st[i] = (uint8_t)rows[i].status;
@@ -153,7 +220,7 @@ static void on_student(engine *e, int32_t s, const ev_t *rows, size_t n, const d
     off[ng] = (int64_t)n;
     int32_t *cat = xmalloc(k->n_roots * sizeof *cat);
     for (size_t r = 0; r < k->n_roots; r++)
-        cat[r] = k->root_cat[k->roots[r]];
+        cat[r] = k->slot_cat[r];
     int64_t *bym = xmalloc(k->n_roots * sizeof *bym), *bye = xmalloc(k->n_roots * sizeof *bye);
     uint32_t *fl = xmalloc(k->n_roots * sizeof *fl);
     mlg_errinfo err;
@@ -173,27 +240,58 @@ static void on_student(engine *e, int32_t s, const ev_t *rows, size_t n, const d
                          (long long)bye[r], k->mins.req_end[c]);
                 row(k, sid, "entry_short_end", nd->id, detail);
             }
+            /* Sec. VII.F: six per subject area recommended (advice). */
+            if (r < k->n_subjects && bye[r] < k->set.entry_recommended) {
+                snprintf(detail, sizeof detail,
+                         "%lld marks by the end, %d per subject area recommended (sec. VII.F)",
+                         (long long)bye[r], (int)k->set.entry_recommended);
+                row(k, sid, "entry_recommended", nd->id, detail);
+            }
         }
     } else {
         diag("%s: student %s: minimum entry check: %s", e->in_label, sid, err.message);
     }
-    /* 2. warning notices: areas are every domain and composite */
+    /* 2. evidence sufficiency per target (sec. VII.E) */
+    uint32_t *sf = xmalloc((ng ? ng : 1) * sizeof *sf);
+    mlg_sufficiency_summary sum;
+    if (mlg_evidence_sufficiency(ng, off, day, st, &k->period, k->set.evidence_min,
+                                 k->set.evidence_span, sf, &sum, &err) == MLG_OK) {
+        for (size_t q = 0; q < ng; q++) {
+            const char *tid = e->cat.node[e->t2node[rows[off[q]].target]].id;
+            if (sf[q] & MLG_SUFFICIENCY_FEW) {
+                snprintf(detail, sizeof detail,
+                         "fewer than %d assessments in the period (sec. VII.E: multiple)",
+                         (int)k->set.evidence_min);
+                row(k, sid, "evidence_few", tid, detail);
+            }
+            if (sf[q] & MLG_SUFFICIENCY_NO_SPAN)
+                row(k, sid, "evidence_no_span", tid,
+                    "evidence in one half of the period only (sec. VII.E: span the period)");
+        }
+        k->n_few += sum.n_few;
+        k->n_no_span += sum.n_no_span;
+        k->n_not_assessed += sum.n_empty;
+    } else {
+        diag("%s: student %s: evidence check: %s", e->in_label, sid, err.message);
+    }
+    free(sf);
+    /* 3. warning notices: areas are every domain and composite, with the
+     * policy's threshold for each node's scale (targets excluded). */
     double *mid = xmalloc(e->N * sizeof *mid), *end = xmalloc(e->N * sizeof *end);
-    marks_until(e, rows, n, k->period.midpoint, mid);
-    marks_until(e, rows, n, k->period.end, end);
-    for (size_t a = 0; a < e->N; a++)
-        if (e->cat.node[a].kind == KIND_TARGET)
-            mid[a] = end[a] = NAN; /* targets are not report-card areas */
+    double *thr = xmalloc(e->N * sizeof *thr);
+    int32_t *lend = xmalloc(e->N * sizeof *lend);
+    marks_until(e, rows, n, k->period.start, k->period.midpoint, mid, thr, NULL);
+    marks_until(e, rows, n, k->period.start, k->period.end, end, NULL, lend);
     size_t need = 0;
     int64_t *ss = xmalloc(e->N * sizeof *ss), *aa = xmalloc(e->N * sizeof *aa);
-    if (mlg_notice_list(1, e->N, mid, NULL, e->N, ss, aa, &need, &err) == MLG_OK) {
+    if (mlg_notice_list(1, e->N, mid, thr, e->N, ss, aa, &need, &err) == MLG_OK) {
         for (size_t q = 0; q < need; q++) {
             snprintf(detail, sizeof detail, "level %g at the midpoint", mid[aa[q]]);
             row(k, sid, "warning_notice", e->cat.node[aa[q]].id, detail);
         }
         size_t need2 = 0;
         int64_t *s2 = xmalloc(e->N * sizeof *s2), *a2 = xmalloc(e->N * sizeof *a2);
-        if (mlg_notice_list_new(1, e->N, end, NULL, need, ss, aa, e->N, s2, a2, &need2, &err) ==
+        if (mlg_notice_list_new(1, e->N, end, thr, need, ss, aa, e->N, s2, a2, &need2, &err) ==
             MLG_OK) {
             for (size_t q = 0; q < need2; q++) {
                 snprintf(detail, sizeof detail,
@@ -205,10 +303,42 @@ static void on_student(engine *e, int32_t s, const ev_t *rows, size_t n, const d
         free(s2);
         free(a2);
     }
+    /* 4. the footnotes of sec. II.A: a math domain and a practice (*) and
+     * an arts discipline (**) graded this period ... */
+    uint32_t miss[3];
+    int32_t never[3];
+    if (mlg_coverage_check(1, 1, e->N, lend, k->cov_group, 3, miss, never, &err) == MLG_OK) {
+        if (miss[0] & 1u)
+            row(k, sid, "math_footnote", "MATH",
+                "no math domain graded this period (sec. II.A *)");
+        if (miss[1] & 1u)
+            row(k, sid, "math_footnote", "MATH.MP",
+                "no mathematical practice graded this period (sec. II.A *)");
+        if (miss[2] & 1u)
+            row(k, sid, "arts_footnote", "VAPA",
+                "no arts discipline graded this period (sec. II.A **)");
+    }
+    /* ... so that by the final period each is graded: with --year-start,
+     * every math domain, practice and arts discipline without a mark from
+     * the year's start to the end of this period. */
+    if (k->year_start != INT32_MIN) {
+        double *yv = xmalloc(e->N * sizeof *yv);
+        int32_t *ylev = xmalloc(e->N * sizeof *ylev);
+        marks_until(e, rows, n, k->year_start, k->period.end, yv, NULL, ylev);
+        for (size_t q = 0; q < e->N; q++)
+            if (k->cov_group[q] >= 0 && ylev[q] == MLG_LEVEL_NA)
+                row(k, sid, "year_not_graded", e->cat.node[q].id,
+                    "no mark this school year: by the final period each math domain, "
+                    "practice and arts discipline is graded (sec. II.A * and **)");
+        free(yv);
+        free(ylev);
+    }
     free(ss);
     free(aa);
     free(mid);
     free(end);
+    free(thr);
+    free(lend);
     free(off);
     free(slot);
     free(day);
@@ -221,62 +351,43 @@ static void on_student(engine *e, int32_t s, const ev_t *rows, size_t n, const d
         check_write_errors(&k->out, "output");
 }
 
-static int attendance(kstate *k, const char *path)
+/* The attendance findings, in file order, after the evidence. */
+static void attendance_report(kstate *k)
 {
-    FILE *f = open_in(path);
-    csv_reader r;
-    if (csv_open(&r, f, CSV_DEFAULT_MAX_RECORD) != 0)
-        return EXIT_NOMEM;
-    int rc = csv_next(&r), ret = EXIT_OK;
-    int cs = -1, cd = -1, co = -1;
-    for (size_t q = 0; rc == CSV_OK && q < r.nfields; q++) {
-        if (!strcmp(r.field[q], "student_id"))
-            cs = (int)q;
-        if (!strcmp(r.field[q], "days_enrolled"))
-            cd = (int)q;
-        if (!strcmp(r.field[q], "override"))
-            co = (int)q;
-    }
-    if (cs < 0 || cd < 0) {
-        diag_at(path, 1, "header must name student_id and days_enrolled");
-        csv_close(&r);
-        if (f != stdin)
-            fclose(f);
-        return EXIT_DATA;
-    }
-    while ((rc = csv_next(&r)) != CSV_EOF) {
-        if (rc != CSV_OK || (size_t)cd >= r.nfields || (size_t)cs >= r.nfields) {
-            diag_at(path, r.rec_line, "%s", rc == CSV_BAD ? r.reason : "bad row");
-            ret = EXIT_DATA;
-            break;
-        }
-        double d;
-        if (parse_double(r.field[cd], r.flen[cd], &d) != 0 || d < 0 || d != floor(d) || d > 1e6) {
-            diag_at(path, r.rec_line, "days_enrolled '%s' is not a whole number >= 0",
-                    r.field[cd]);
-            ret = EXIT_DATA;
-            break;
-        }
-        int32_t days = (int32_t)d, decision;
-        uint8_t ov = co >= 0 && (size_t)co < r.nfields && !strcmp(r.field[co], "1");
-        if (mlg_attendance_check(1, &days, &ov, MLG_ATTENDANCE_MIN_DAYS, &decision, NULL,
-                                 NULL) != MLG_OK)
-            continue;
+    att_sort_by_line(&k->att);
+    const int32_t md = k->set.attendance_min_days;
+    for (size_t i = 0; i < k->att.n; i++) {
+        const att_row *a = &k->att.row[i];
         char detail[160];
-        if (decision == MLG_ATTEND_AG14) {
+        if (a->decision == MLG_ATTEND_AG14) {
             snprintf(detail, sizeof detail, "%d days enrolled (< %d): no marks; comment %s %s",
-                     days, MLG_ATTENDANCE_MIN_DAYS, MLG_COMMENT_AG14, MLG_COMMENT_AG14_TEXT);
-            row(k, r.field[cs], "insufficient_attendance", "", detail);
-        } else if (decision == MLG_ATTEND_OVERRIDE) {
+                     a->days, md, MLG_COMMENT_AG14, MLG_COMMENT_AG14_TEXT);
+            row(k, a->id, "insufficient_attendance", "", detail);
+            k->n_ag14++;
+            continue;
+        }
+        if (a->decision == MLG_ATTEND_OVERRIDE) {
             snprintf(detail, sizeof detail, "%d days enrolled (< %d): marks assigned by override",
-                     days, MLG_ATTENDANCE_MIN_DAYS);
-            row(k, r.field[cs], "attendance_override", "", detail);
+                     a->days, md);
+            row(k, a->id, "attendance_override", "", detail);
+        }
+        if (!a->seen) {
+            snprintf(detail, sizeof detail,
+                     "%d days enrolled, no evidence: marks are required (sec. I.F)", a->days);
+            row(k, a->id, "no_evidence", "", detail);
         }
     }
-    csv_close(&r);
-    if (f != stdin)
-        fclose(f);
-    return ret;
+}
+
+static void check_free(kstate *k)
+{
+    att_free(&k->att);
+    free(k->root_cat);
+    free(k->node_root);
+    free(k->roots);
+    free(k->cov_group);
+    free(k->slot_cat);
+    free(k->node_slot);
 }
 
 static int cmd_check_main(engine *ep, int argc, char **argv)
@@ -286,7 +397,8 @@ static int cmd_check_main(engine *ep, int argc, char **argv)
     const char *input = NULL, *cat_path = NULL, *method = "decaying_average", *val;
     const char *att = NULL, *outp = NULL, *rejects = NULL;
     const char *ds[3] = {NULL, NULL, NULL};
-    int32_t year = 2018;
+    const char *year_arg = NULL, *policy_arg = NULL, *ys = NULL, *period_name = NULL;
+    int method_given = 0;
     const char *pkeys[64], *pvals[64];
     size_t np = 0;
     for (int i = 1; i < argc; i++) {
@@ -300,6 +412,9 @@ static int cmd_check_main(engine *ep, int argc, char **argv)
         } else if (opt_val(argc, argv, &i, "--method", &val) ||
                    opt_val(argc, argv, &i, "-m", &val)) {
             method = val;
+            method_given = 1;
+        } else if (opt_val(argc, argv, &i, "--policy", &val)) {
+            policy_arg = val;
         } else if (opt_val(argc, argv, &i, "--start", &val)) {
             ds[0] = val;
         } else if (opt_val(argc, argv, &i, "--mid", &val) ||
@@ -307,8 +422,12 @@ static int cmd_check_main(engine *ep, int argc, char **argv)
             ds[1] = val;
         } else if (opt_val(argc, argv, &i, "--end", &val)) {
             ds[2] = val;
+        } else if (opt_val(argc, argv, &i, "--period", &val)) {
+            period_name = val;
+        } else if (opt_val(argc, argv, &i, "--year-start", &val)) {
+            ys = val;
         } else if (opt_val(argc, argv, &i, "--policy-year", &val)) {
-            year = (int32_t)atoi(val);
+            year_arg = val;
         } else if (opt_val(argc, argv, &i, "--attendance", &val)) {
             att = val;
         } else if (opt_val(argc, argv, &i, "--output", &val) ||
@@ -345,37 +464,89 @@ static int cmd_check_main(engine *ep, int argc, char **argv)
     }
     if (!input)
         input = "-";
-    if (!cat_path || !ds[0] || !ds[1] || !ds[2]) {
-        diag("mlg check needs --catalogue, --start, --mid and --end (see --help)");
-        return EXIT_USAGE;
-    }
+    int rc = cli_policy_load(policy_arg, &k.pol);
+    if (rc != EXIT_OK)
+        return rc;
+    ep->policy = k.pol; /* owned by the engine from here */
+    ep->policy_rules = policy_arg != NULL;
+    mlg_policy_settings_get(k.pol, &k.set);
     int32_t d[3];
-    for (int q = 0; q < 3; q++)
-        if (parse_date(ds[q], strlen(ds[q]), &d[q]) != 0) {
-            diag("'%s' is not a date YYYY-MM-DD", ds[q]);
+    if (period_name) {
+        /* A dated reporting period of the policy (its "periods.dates"). */
+        mlg_period pp;
+        char nm[MLG_LABEL_SIZE];
+        size_t q = 0;
+        while (mlg_policy_period(k.pol, q, &pp, nm) == MLG_OK && strcmp(nm, period_name))
+            q++;
+        if (mlg_policy_period(k.pol, q, &pp, nm) != MLG_OK || ds[0] || ds[1] || ds[2]) {
+            diag("--period '%s': not a dated period of policy %s (or given with --start, "
+                 "--mid, --end)", period_name, mlg_policy_name(k.pol));
             return EXIT_USAGE;
         }
+        d[0] = pp.start;
+        d[1] = pp.midpoint;
+        d[2] = pp.end;
+    } else {
+        if (!ds[0] || !ds[1] || !ds[2]) {
+            diag("mlg check needs --catalogue, and --start, --mid and --end or --period "
+                 "(see --help)");
+            return EXIT_USAGE;
+        }
+        for (int q = 0; q < 3; q++)
+            if (parse_date(ds[q], strlen(ds[q]), &d[q]) != 0) {
+                diag("'%s' is not a date YYYY-MM-DD", ds[q]);
+                return EXIT_USAGE;
+            }
+    }
+    if (!cat_path) {
+        diag("mlg check needs --catalogue (see --help)");
+        return EXIT_USAGE;
+    }
     k.period.start = d[0];
     k.period.midpoint = d[1];
     k.period.end = d[2];
+    k.year_start = INT32_MIN;
+    if (ys && (parse_date(ys, strlen(ys), &k.year_start) != 0 || k.year_start > d[0])) {
+        diag("--year-start '%s': a date YYYY-MM-DD on or before --start", ys);
+        return EXIT_USAGE;
+    }
     if (mlg_period_validate(&k.period) != MLG_OK) {
         diag("the period needs --start <= --mid <= --end");
         return EXIT_USAGE;
     }
-    if (mlg_entry_minimums_preset(year, &k.mins) != MLG_OK) {
-        diag("--policy-year: 2018, 2019 or 2020 (Attachment B)");
+    /* --policy-year: exactly 2018, 2019, 2020 or a name such as 2019-20;
+     * "2018abc" is refused. */
+    int yok = 1;
+    if (!year_arg) {
+        yok = mlg_policy_entry_minimums(k.pol, &k.mins) == MLG_OK;
+    } else if (mlg_entry_minimums_from_name(year_arg, &k.mins) != MLG_OK) {
+        char *endp = NULL;
+        const long y = strtol(year_arg, &endp, 10);
+        yok = endp != year_arg && *endp == '\0' && y >= 2018 && y <= 2020 &&
+              mlg_entry_minimums_preset((int32_t)y, &k.mins) == MLG_OK;
+    }
+    if (!yok) {
+        diag("--policy-year '%s': 2018, 2019 or 2020 (Attachment B)", year_arg ? year_arg : "");
         return EXIT_USAGE;
     }
-    if (method_or_preset(method, &ep->params) != 0)
+    if (!method_given && policy_arg) {
+        mlg_policy_method(k.pol, &ep->params);
+    } else if (method_or_preset(method, &ep->params) != 0) {
         return EXIT_USAGE;
+    }
     for (size_t q = 0; q < np; q++)
-        if (method_param(&ep->params, pkeys[q], pvals[q]) < 0)
+        if (method_param(&ep->params, pkeys[q], pvals[q]) < 0) {
             return EXIT_USAGE;
-    int rc = engine_load_catalogue(ep, cat_path);
+        }
+    rc = engine_load_catalogue(ep, cat_path);
     if (rc == EXIT_OK)
         rc = engine_prepare(ep);
-    if (rc != EXIT_OK)
+    if (rc == EXIT_OK && att)
+        rc = att_read(&k.att, att, k.set.attendance_min_days, k.set.attendance_override);
+    if (rc != EXIT_OK) {
+        check_free(&k);
         return rc;
+    }
     k.root_cat = xmalloc(ep->N * sizeof *k.root_cat);
     k.node_root = xmalloc(ep->N * sizeof *k.node_root);
     k.roots = xmalloc(ep->N * sizeof *k.roots);
@@ -388,6 +559,65 @@ static int cmd_check_main(engine *ep, int argc, char **argv)
         if (r == (int32_t)q)
             k.roots[k.n_roots++] = r;
     }
+    /* Attachment B slots: each subject (a root), and each ELA domain other
+     * than the three the ELA row names (Foundational Reading Skills, Making
+     * Meaning from Text, Effective Expression Through Writing), which is a
+     * "remaining sub score" needing one mark by the end. */
+    k.n_subjects = k.n_roots;
+    k.slot_cat = xmalloc((ep->N ? ep->N : 1) * sizeof *k.slot_cat);
+    k.node_slot = xmalloc((ep->N ? ep->N : 1) * sizeof *k.node_slot);
+    for (size_t r = 0; r < k.n_roots; r++)
+        k.slot_cat[r] = k.root_cat[k.roots[r]];
+    for (size_t q = 0; q < ep->N; q++) {
+        const cat_node *nd = &ep->cat.node[q];
+        if (k.root_cat[q] != MLG_SUBJECT_ELA || nd->kind != KIND_DOMAIN ||
+            nd->parent_idx < 0 || ela_named_area(nd))
+            continue;
+        k.slot_cat[k.n_roots] = MLG_SUBJECT_OTHER;
+        k.roots[k.n_roots++] = (int32_t)q;
+    }
+    for (size_t q = 0; q < ep->N; q++) {
+        int32_t slot = -1;
+        for (int32_t a = (int32_t)q; a >= 0 && slot < 0; a = ep->cat.node[a].parent_idx)
+            for (size_t r = k.n_subjects; r < k.n_roots; r++)
+                if (k.roots[r] == a)
+                    slot = (int32_t)r;
+        for (size_t r = 0; r < k.n_subjects && slot < 0; r++)
+            if (k.roots[r] == k.node_root[q])
+                slot = (int32_t)r;
+        k.node_slot[q] = slot;
+    }
+    /* The Math footnote's groups: domains under the Math subject (0), and
+     * the practices (1): the targets of a Math domain named for the
+     * Mathematical Practices (id ending ".MP" or a label with "Practice"). */
+    k.cov_group = xmalloc((ep->N ? ep->N : 1) * sizeof *k.cov_group);
+    for (size_t q = 0; q < ep->N; q++) {
+        const cat_node *nd = &ep->cat.node[q];
+        k.cov_group[q] = -1;
+        if (k.root_cat[q] != MLG_SUBJECT_MATH || nd->parent_idx < 0)
+            continue;
+        const cat_node *pa = &ep->cat.node[nd->parent_idx];
+        const size_t il = strlen(nd->id), pl = strlen(pa->id);
+        const int mp = (il >= 3 && !strcmp(nd->id + il - 3, ".MP")) ||
+                       strstr(nd->label, "Practice") != NULL;
+        const int pmp = (pl >= 3 && !strcmp(pa->id + pl - 3, ".MP")) ||
+                        strstr(pa->label, "Practice") != NULL;
+        if (nd->kind == KIND_DOMAIN && !mp)
+            k.cov_group[q] = 0;
+        else if (nd->kind == KIND_TARGET && pmp)
+            k.cov_group[q] = 1;
+    }
+    /* The arts disciplines (2): domains of the Visual and Performing Arts. */
+    for (size_t q = 0; q < ep->N; q++) {
+        const cat_node *nd = &ep->cat.node[q];
+        const cat_node *rt = &ep->cat.node[k.node_root[q]];
+        const char *code = NULL;
+        if (nd->kind == KIND_DOMAIN && nd->parent_idx >= 0 &&
+            mlg_policy_subject_guess(rt->id, rt->label, nd->id, nd->label, NULL, NULL,
+                                     MLG_NODE_DOMAIN, &code) == MLG_OK &&
+            !strcmp(code, "vapa_discipline"))
+            k.cov_group[q] = 2;
+    }
     if (rejects) {
         ep->rejects = fopen(rejects, "wb");
         if (!ep->rejects) {
@@ -399,11 +629,20 @@ static int cmd_check_main(engine *ep, int argc, char **argv)
     FILE *of = open_out(outp);
     out_init(&k.out, of);
     out_str(&k.out, "student_id,check,area,detail\n");
+    {
+        char hb[96];
+        snprintf(hb, sizeof hb, "sha256:%s", mlg_policy_hash(k.pol));
+        out_str(&k.out, ",policy,");
+        out_csv(&k.out, mlg_policy_name(k.pol), 1);
+        out_ch(&k.out, ',');
+        out_str(&k.out, hb);
+        out_ch(&k.out, '\n');
+    }
     ep->on_student = on_student;
     ep->user = &k;
     rc = engine_read(ep, input);
     if (rc == EXIT_OK && att)
-        rc = attendance(&k, att);
+        attendance_report(&k);
     check_write_errors(&k.out, outp ? outp : "stdout");
     if (of != stdout)
         fclose(of);
@@ -411,10 +650,12 @@ static int cmd_check_main(engine *ep, int argc, char **argv)
     if (ep->rejects)
         fclose(ep->rejects);
     int rs = engine_summary(ep);
-    diag("%lld policy findings", (long long)k.flagged);
-    free(k.root_cat);
-    free(k.node_root);
-    free(k.roots);
+    diag("policy %s sha256:%s: %lld findings; %lld target marks from too few assessments, "
+         "%lld not spanning the period, %lld targets not assessed this period, %lld AG-14",
+         mlg_policy_name(k.pol), mlg_policy_hash(k.pol), (long long)k.flagged,
+         (long long)k.n_few, (long long)k.n_no_span, (long long)k.n_not_assessed,
+         (long long)k.n_ag14);
+    check_free(&k);
     return rc != EXIT_OK ? rc : rs;
 }
 

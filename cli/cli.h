@@ -11,6 +11,18 @@ int cmd_compute(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_generate(int argc, char **argv);
+int cmd_policy(int argc, char **argv);
+
+/* policy_cmd.c: the --policy option (a JSON file or a shipped policy name;
+ * NULL = lausd-bul-2332.7) into *out.  Returns an exit code (diagnostic
+ * printed on error). */
+struct mlg_policy;
+int cli_policy_load(const char *arg, struct mlg_policy **out);
+/* policy_cmd.c: give every catalogue node without a declared na_allowed
+ * the sec. II.A table's value for its subject (mlg_policy_subject_guess());
+ * nodes of no known subject, and targets, stay undeclared (N/A allowed). */
+struct catalogue;
+void cli_na_defaults(struct catalogue *cat);
 
 /* Shared: apply a method name or preset name to *p.  0 ok, else prints a
  * usage diagnostic and returns -1. */

@@ -1,6 +1,9 @@
 /* compute.c -- `mlg compute`: evidence + catalogue -> marks. */
 #include "cli.h"
 #include "engine.h"
+#include "attendance.h"
+
+#include <mlg_policy.h>
 
 #include <errno.h>
 #include <math.h>
@@ -26,6 +29,12 @@ static const char usage_compute[] =
     "                        weight,na_allowed or a CASE 1.1 CFPackage (.json).\n"
     "                        Without one, every target id is accepted and only\n"
     "                        target marks are written\n"
+    "      --attendance FILE  student_id,days_enrolled[,override]: students with\n"
+    "                        fewer than 15 days (the policy's) get no marks: every\n"
+    "                        mark N/A, flagged ag14 (BUL-2332.7 sec. I.F)\n"
+    "      --policy FILE|NAME  a declared district policy (lausd-bul-2332.7):\n"
+    "                        its method unless -m is given; recorded in the\n"
+    "                        report and JSON headers and on stderr\n"
     "  -m, --method NAME     method or preset (default decaying_average); see\n"
     "                        `mlg score --all` for the list\n"
     "  --PARAM VALUE         method parameter: --n --tie --missing --weight\n"
@@ -68,7 +77,13 @@ typedef struct cstate {
     int64_t  marks;
     const char *method;
     const char *out_path;
+    char        policy[300]; /* --policy: "NAME sha256:HASH", "" without */
+    att_table   att;         /* --attendance (sec. I.F) */
 } cstate;
+
+/* Output flag of an AG-14 student's marks (CLI only, above the library's
+ * MLG_NODE_* bits). */
+#define FLAG_AG14 (1 << 20)
 
 static const char *level_label(const engine *e, int32_t level)
 {
@@ -78,10 +93,12 @@ static const char *level_label(const engine *e, int32_t level)
 static void flags_text(char *buf, size_t size, int32_t f)
 {
     buf[0] = '\0';
-    /* Flag words are the library's (mlg_node_flag_name), lowest bit first. */
+    /* Flag words are the library's (mlg_node_flag_name), lowest bit first;
+     * ag14 (an AG-14 student's marks, sec. I.F) is this command's own. */
     for (int k = 0; k < 31; k++) {
-        const char *name = mlg_node_flag_name((int32_t)1 << k);
-        if (name && (f & ((int32_t)1 << k))) {
+        const int32_t bit = (int32_t)1 << k;
+        const char *name = bit == FLAG_AG14 ? "ag14" : mlg_node_flag_name(bit);
+        if (name && (f & bit)) {
             if (buf[0])
                 strncat(buf, "|", size - strlen(buf) - 1);
             strncat(buf, name, size - strlen(buf) - 1);
@@ -221,6 +238,10 @@ static void on_student(engine *e, int32_t s, const ev_t *rows, size_t nrows, con
         out_str(&c->out, sid);
         out_str(&c->out, "\n");
     }
+    /* Sec. I.F: a student with too few days enrolled gets no marks (AG-14):
+     * every mark is N/A, flagged ag14. */
+    const att_row *ar = att_find(&c->att, sid);
+    const int ag14 = ar && ar->decision == MLG_ATTEND_AG14;
     if (e->have_cat) {
         /* evidence counts per node: each target's used rows, summed upward */
         int64_t *cnt = xcalloc(e->N, sizeof *cnt);
@@ -229,8 +250,12 @@ static void on_student(engine *e, int32_t s, const ev_t *rows, size_t nrows, con
                 cnt[k] += tn[t];
         for (size_t k = 0; k < e->N; k++) {
             const cat_node *nd = &e->cat.node[k];
-            write_mark(e, c, sid, nd->id, nd->label, nd->kind, nv[k], nl[k], cnt[k], nf[k],
-                       last_day);
+            if (ag14)
+                write_mark(e, c, sid, nd->id, nd->label, nd->kind, NAN, MLG_LEVEL_NA, 0,
+                           FLAG_AG14, last_day);
+            else
+                write_mark(e, c, sid, nd->id, nd->label, nd->kind, nv[k], nl[k], cnt[k], nf[k],
+                           last_day);
         }
         free(cnt);
     } else {
@@ -239,8 +264,12 @@ static void on_student(engine *e, int32_t s, const ev_t *rows, size_t nrows, con
             if (i > 0 && rows[i].target == rows[i - 1].target)
                 continue;
             int32_t t = rows[i].target;
-            write_mark(e, c, sid, engine_target_id(e, t), "", KIND_TARGET, tv[t], tl[t], tn[t],
-                       isnan(tv[t]) ? MLG_NODE_NA : 0, last_day);
+            if (ag14)
+                write_mark(e, c, sid, engine_target_id(e, t), "", KIND_TARGET, NAN,
+                           MLG_LEVEL_NA, 0, FLAG_AG14, last_day);
+            else
+                write_mark(e, c, sid, engine_target_id(e, t), "", KIND_TARGET, tv[t], tl[t],
+                           tn[t], isnan(tv[t]) ? MLG_NODE_NA : 0, last_day);
         }
     }
     if (c->format == FMT_TEXT)
@@ -474,6 +503,8 @@ static int cmd_compute_main(engine *ep, int argc, char **argv)
     size_t np = 0;
     int progress = isatty(2) ? 1 : 0;
     int64_t split_min = -1; /* off unless --parallel */
+    const char *policy_arg = NULL, *att_path = NULL;
+    int method_given = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
@@ -487,6 +518,11 @@ static int cmd_compute_main(engine *ep, int argc, char **argv)
                    opt_val(argc, argv, &i, "--preset", &val) ||
                    opt_val(argc, argv, &i, "-m", &val)) {
             c.method = val;
+            method_given = 1;
+        } else if (opt_val(argc, argv, &i, "--policy", &val)) {
+            policy_arg = val;
+        } else if (opt_val(argc, argv, &i, "--attendance", &val)) {
+            att_path = val;
         } else if (opt_val(argc, argv, &i, "--scale", &val)) {
             if (mlg_scale_from_name(val, &ep->scale) != MLG_OK) {
                 diag("unknown scale '%s' (ccs4, tk, eld4, tk_eld, behavior)", val);
@@ -582,6 +618,22 @@ static int cmd_compute_main(engine *ep, int argc, char **argv)
         input = "-";
     if (method_or_preset(c.method, &ep->params) != 0)
         return EXIT_USAGE;
+    if (policy_arg) {
+        /* The declared policy's method, unless -m names one (policy_cmd.c). */
+        mlg_policy *pol = NULL;
+        int prc = cli_policy_load(policy_arg, &pol);
+        if (prc != EXIT_OK)
+            return prc;
+        if (!method_given) {
+            mlg_policy_method(pol, &ep->params);
+            c.method = mlg_method_name(ep->params.method);
+        }
+        snprintf(c.policy, sizeof c.policy, "%s sha256:%s", mlg_policy_name(pol),
+                 mlg_policy_hash(pol));
+        ep->policy = pol; /* its rules for catalogue nodes without one */
+        ep->policy_rules = 1;
+        diag("policy %s", c.policy);
+    }
     for (size_t k = 0; k < np; k++)
         if (method_param(&ep->params, pkeys[k], pvals[k]) < 0)
             return EXIT_USAGE;
@@ -598,10 +650,26 @@ static int cmd_compute_main(engine *ep, int argc, char **argv)
     int rc = engine_prepare(ep);
     if (rc != EXIT_OK)
         return rc;
+    if (att_path) {
+        /* The days and the override rule of the policy (default
+         * lausd-bul-2332.7: 15 days, override allowed). */
+        mlg_policy *dp = NULL;
+        mlg_policy_settings st;
+        if (!ep->policy && (rc = cli_policy_load(NULL, &dp)) != EXIT_OK)
+            return rc;
+        mlg_policy_settings_get(ep->policy ? ep->policy : dp, &st);
+        mlg_policy_free(dp);
+        rc = att_read(&c.att, att_path, st.attendance_min_days, st.attendance_override);
+        if (rc != EXIT_OK) {
+            att_free(&c.att);
+            return rc;
+        }
+    }
     if (rejects) {
         ep->rejects = fopen(rejects, "wb");
         if (!ep->rejects) {
             diag("%s: cannot create: %s", rejects, strerror(errno));
+            att_free(&c.att);
             return EXIT_IO;
         }
         fputs("file,line,reason\n", ep->rejects);
@@ -610,6 +678,7 @@ static int cmd_compute_main(engine *ep, int argc, char **argv)
     if (c.format == FMT_ONEROSTER) {
         if (mkdir(c.out_path, 0777) != 0 && errno != EEXIST) {
             diag("%s: cannot create directory: %s", c.out_path, strerror(errno));
+            att_free(&c.att);
             return EXIT_IO;
         }
         char p[4096];
@@ -630,6 +699,10 @@ static int cmd_compute_main(engine *ep, int argc, char **argv)
     case FMT_JSON:
         out_str(&c.out, "{\"method\":");
         out_json_str(&c.out, c.method);
+        if (c.policy[0]) {
+            out_str(&c.out, ",\"policy\":");
+            out_json_str(&c.out, c.policy);
+        }
         out_str(&c.out, ",\"marks\":[");
         break;
     case FMT_ONEROSTER:
@@ -641,6 +714,10 @@ static int cmd_compute_main(engine *ep, int argc, char **argv)
         out_str(&c.out, c.method);
         out_str(&c.out, ", scale ");
         out_str(&c.out, ep->scale.id);
+        if (c.policy[0]) {
+            out_str(&c.out, ", policy ");
+            out_str(&c.out, c.policy);
+        }
         out_str(&c.out, "\n(level, value, evidence used, notes)\n\n");
         break;
     }
@@ -650,6 +727,7 @@ static int cmd_compute_main(engine *ep, int argc, char **argv)
     rc = read_split(ep, &c, input, cat_path, split_min);
     if (rc < 0)
         rc = engine_read(ep, input);
+    att_free(&c.att);
     if (rc == EXIT_OK && c.format == FMT_JSON) {
         char tail[256];
         snprintf(tail, sizeof tail,

@@ -2,6 +2,9 @@
  * computation: group by target, sort by day (stable), mlg_batch_compute(),
  * mlg_rollup_run(), then hand each student to a callback. */
 #include "engine.h"
+#include "cli.h"
+
+#include <mlg_policy.h>
 
 #include "csv.h"
 
@@ -44,6 +47,7 @@ void engine_init(engine *e)
 
 void engine_free(engine *e)
 {
+    mlg_policy_free(e->policy);
     catalogue_free(&e->cat);
     mlg_catalogue_free(e->mcat);
     free(e->t2node);
@@ -102,6 +106,9 @@ int engine_prepare(engine *e)
     int rc = mlg_catalogue_create(&e->mcat);
     if (rc != MLG_OK)
         return EXIT_NOMEM;
+    /* Nodes without a declared na_allowed take BUL-2332.7 sec. II.A's table
+     * (mlg_policy_subject_guess(): ELA and Math composites never N/A). */
+    cli_na_defaults(&e->cat);
     for (size_t i = 0; i < e->cat.n; i++) {
         const cat_node *nd = &e->cat.node[i];
         mlg_rollup_rule rule;
@@ -115,6 +122,10 @@ int engine_prepare(engine *e)
                 return EXIT_DATA;
             }
         }
+        if (!nd->rule[0] && nd->kind != KIND_TARGET && e->policy && e->policy_rules)
+            (void)mlg_policy_rule(e->policy,
+                                  nd->kind == KIND_DOMAIN ? MLG_NODE_DOMAIN : MLG_NODE_COMPOSITE,
+                                  &rule); /* the declared policy's rule */
         if (nd->kind == KIND_TARGET) {
             /* targets are levelled exactly as the method levels them */
             rule.rounding = e->params.rounding;
@@ -124,6 +135,8 @@ int engine_prepare(engine *e)
                        : nd->kind == KIND_DOMAIN ? MLG_NODE_DOMAIN
                                                  : MLG_NODE_COMPOSITE;
         int32_t na = nd->na_allowed < 0 ? 1 : nd->na_allowed;
+        if (!e->scale.na_allowed && nd->kind != KIND_TARGET)
+            na = 0; /* the scale allows no N/A (TK, sec. II.A) */
         memset(&err, 0, sizeof err);
         rc = mlg_catalogue_add(e->mcat, nd->id, nd->label[0] ? nd->label : NULL, kind,
                                &e->scale, &rule, na, &err);
@@ -389,6 +402,23 @@ static int process(engine *e, ev_t *rows, size_t n)
             e->s_status[i] = (uint8_t)rows[i].status;
     }
     e->g_off[ng] = (int64_t)n;
+    /* A current proficiency level supersedes the evidence before it in its
+     * group (policy level_entries; mlg_level_supersede()): those rows are
+     * excused here, so compute, check and explain all see it. */
+    if (e->any_level) {
+        uint8_t *kind = xmalloc(n);
+        for (size_t i = 0; i < n; i++)
+            kind[i] = (uint8_t)rows[i].kind;
+        if (mlg_level_supersede(ng, e->g_off, kind, e->s_status, e->s_status, NULL, NULL) !=
+            MLG_OK) {
+            free(kind);
+            diag("internal: mlg_level_supersede failed");
+            return EXIT_INTERNAL;
+        }
+        for (size_t i = 0; i < n; i++)
+            rows[i].status = e->s_status[i];
+        free(kind);
+    }
     /* 3. the batch */
     mlg_errinfo err;
     int rc = mlg_batch_compute(ng, e->g_off, e->s_day, e->s_score,
@@ -581,6 +611,22 @@ static int32_t find_target(engine *e, const char *id, size_t len, int *not_targe
     return -1;
 }
 
+/* A score given as a level label of the run's scale (E/B/D/I on TK, C/S/R
+ * on behaviours, B/M/L on TK ELD, "3" on CCS): its level's value. */
+static int letter_score(const engine *e, const char *s, size_t n, double *out)
+{
+    char buf[MLG_LABEL_SIZE];
+    int32_t lv;
+    if (n == 0 || n >= sizeof buf)
+        return 0;
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+    if (mlg_scale_find_label(&e->scale, buf, &lv) != MLG_OK)
+        return 0;
+    *out = e->scale.value[lv];
+    return 1;
+}
+
 /* The status vocabulary is the library's (mlg_evidence_status_from_name). */
 static int parse_status(const char *s, int32_t *st)
 {
@@ -605,10 +651,17 @@ static const char *engine_target_id_raw(engine *e, const char *tid, size_t tlen,
 /* Validate and accept one evidence row given as text fields. */
 static int take(engine *e, int64_t line, const char *sid, size_t slen, const char *tid,
                 size_t tlen, const char *date, size_t dlen, const char *score, size_t sclen,
-                const char *weight, size_t wlen, const char *status)
+                const char *weight, size_t wlen, const char *status, const char *kind)
 {
     ev_t ev;
     ev.line = line;
+    ev.kind = MLG_KIND_MARK;
+    if (kind && !strcmp(kind, "level")) {
+        ev.kind = MLG_KIND_LEVEL;
+    } else if (kind && kind[0] && strcmp(kind, "mark")) {
+        engine_reject(e, line, "unknown kind '%.40s' (mark, level)", kind);
+        return EXIT_OK;
+    }
     ev.weight = 1.0;
     ev.status = MLG_EVIDENCE_COUNTED;
     if (slen == 0) {
@@ -647,10 +700,22 @@ static int take(engine *e, int64_t line, const char *sid, size_t slen, const cha
         engine_reject(e, line, "unknown status '%.40s' (counted, excused, missing)", status);
         return EXIT_OK;
     }
+    if (status && (!strcmp(status, "E") || !strcmp(status, "M"))) {
+        /* On a scale with a level "E" (TK: Exploring) or "M" (TK ELD:
+         * Middle) the one-letter status is ambiguous. */
+        int32_t lv;
+        if (mlg_scale_find_label(&e->scale, status, &lv) == MLG_OK) {
+            engine_reject(e, line, "status '%s' is also a level of the scale %s: write %s",
+                          status, e->scale.id, status[0] == 'E' ? "excused" : "missing");
+            return EXIT_OK;
+        }
+    }
     if (sclen == 0 && ev.status != MLG_EVIDENCE_COUNTED) {
         ev.score = NAN;
     } else {
         int rc = parse_double(score, sclen, &ev.score);
+        if (rc == -1 && letter_score(e, score, sclen, &ev.score))
+            rc = 0; /* a level label of the scale: E/B/D/I, C/S/R, B/M/L */
         if (rc != 0) {
             engine_reject(e, line, rc == -2 ? "score '%.*s' is NaN or infinite"
                                             : "score '%.*s' is not a number",
@@ -676,6 +741,8 @@ static int take(engine *e, int64_t line, const char *sid, size_t slen, const cha
     }
     if (ev.status != MLG_EVIDENCE_COUNTED)
         e->any_status = 1;
+    if (ev.kind == MLG_KIND_LEVEL)
+        e->any_level = e->any_status = 1; /* levels supersede through status */
     if (ev.day > e->day_max) {
         e->n_skipped++;
         return EXIT_OK;
@@ -736,9 +803,9 @@ static int read_long_csv(engine *e, FILE *f)
         csv_close(&r);
         return rc == CSV_IOERR ? EXIT_IO : EXIT_DATA;
     }
-    enum { C_STUDENT, C_TARGET, C_DATE, C_SCORE, C_WEIGHT, C_STATUS, C_N };
-    static const char *names[C_N] = {"student_id", "target_id", "assessed_at",
-                                     "score",      "weight",    "status"};
+    enum { C_STUDENT, C_TARGET, C_DATE, C_SCORE, C_WEIGHT, C_STATUS, C_KIND, C_N };
+    static const char *names[C_N] = {"student_id", "target_id", "assessed_at", "score",
+                                     "weight",     "status",    "kind"};
     int col[C_N];
     for (int c = 0; c < C_N; c++)
         col[c] = -1;
@@ -793,7 +860,8 @@ static int read_long_csv(engine *e, FILE *f)
                    r.flen[col[C_DATE]], r.field[col[C_SCORE]], r.flen[col[C_SCORE]],
                    col[C_WEIGHT] >= 0 ? r.field[col[C_WEIGHT]] : NULL,
                    col[C_WEIGHT] >= 0 ? r.flen[col[C_WEIGHT]] : 0,
-                   col[C_STATUS] >= 0 ? r.field[col[C_STATUS]] : NULL);
+                   col[C_STATUS] >= 0 ? r.field[col[C_STATUS]] : NULL,
+                   col[C_KIND] >= 0 ? r.field[col[C_KIND]] : NULL);
         if (ret != EXIT_OK)
             break;
     }
@@ -1045,7 +1113,7 @@ static int read_oneroster(engine *e, const char *dir)
                 const char *sc = r.field[c_sc];
                 ret = take(e, r.rec_line, r.field[c_stu], r.flen[c_stu], src->val[k],
                            strlen(src->val[k]), date, strlen(date), sc, strlen(sc), NULL, 0,
-                           status);
+                           status, NULL);
                 if (ret != EXIT_OK)
                     break;
             }

@@ -19,6 +19,8 @@ typedef struct ev_t {
     double  score;    /* NaN for excused/missing rows without a score */
     double  weight;   /* 1 when the column is absent */
     int64_t line;     /* input line (diagnostics, explain) */
+    int32_t kind;     /* MLG_KIND_MARK, or MLG_KIND_LEVEL: a teacher-entered
+                         current proficiency level ("kind" column) */
 } ev_t;
 
 #define FMT_CSV       0
@@ -66,6 +68,10 @@ struct engine {
     int32_t             cur_student;
     size_t              cur_len;     /* strlen of its id */
     int                 any_weight, any_status;
+    int                 any_level;   /* some row has kind "level" */
+    struct mlg_policy  *policy;      /* --policy (owned), or NULL */
+    int                 policy_rules;/* 1: nodes without a rule take the
+                                        policy's rule for their kind */
     int64_t             n_read, n_used, n_rejected, n_skipped, n_shown;
     int64_t             n_students_done;
     double              t0, t_last;

@@ -2,6 +2,8 @@
 #include "cli.h"
 #include "engine.h"
 
+#include <mlg_policy.h>
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +18,8 @@ static const char usage_explain[] =
     "weight, whether it counted and its share of the value.\n"
     "\n"
     "options: -i, --input EVIDENCE (long CSV or OneRoster directory; default\n"
-    "stdin), -c/--catalogue, -m/--method, --PARAM VALUE, --scale, --until, as\n"
+    "stdin), -c/--catalogue, -m/--method, --policy FILE|NAME (its method unless\n"
+    "-m is given; printed first), --PARAM VALUE, --scale, --until, as\n"
     "for mlg compute; -h, --help.\n";
 
 static const char *why_name(int32_t r)
@@ -30,6 +33,7 @@ typedef struct xstate {
     const char *node_id;
     int         found;
     int         rc;
+    char        policy[300]; /* --policy: "NAME sha256:HASH", "" without */
 } xstate;
 
 static void fmt_val(char *b, size_t n, double v)
@@ -164,6 +168,8 @@ static void on_student(engine *e, int32_t s, const ev_t *rows, size_t nrows, con
     if (strcmp(engine_student_id(e, s), x->student) != 0)
         return;
     x->found = 1;
+    if (x->policy[0])
+        printf("policy %s\n", x->policy);
     printf("student %s\n", x->student);
     if (x->node_id) {
         if (e->have_cat) {
@@ -206,6 +212,8 @@ static int cmd_explain_main(engine *ep, int argc, char **argv)
     const char *input = "-", *cat_path = NULL, *method = "decaying_average", *val;
     const char *pkeys[64], *pvals[64];
     size_t np = 0;
+    const char *policy_arg = NULL;
+    int method_given = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
@@ -220,6 +228,9 @@ static int cmd_explain_main(engine *ep, int argc, char **argv)
         } else if (opt_val(argc, argv, &i, "--method", &val) ||
                    opt_val(argc, argv, &i, "-m", &val)) {
             method = val;
+            method_given = 1;
+        } else if (opt_val(argc, argv, &i, "--policy", &val)) {
+            policy_arg = val;
         } else if (opt_val(argc, argv, &i, "--scale", &val)) {
             if (mlg_scale_from_name(val, &ep->scale) != MLG_OK) {
                 diag("unknown scale '%s'", val);
@@ -258,6 +269,19 @@ static int cmd_explain_main(engine *ep, int argc, char **argv)
     }
     if (method_or_preset(method, &ep->params) != 0)
         return EXIT_USAGE;
+    if (policy_arg) {
+        /* The declared policy's method, unless -m names one (policy_cmd.c). */
+        mlg_policy *pol = NULL;
+        int prc = cli_policy_load(policy_arg, &pol);
+        if (prc != EXIT_OK)
+            return prc;
+        if (!method_given)
+            mlg_policy_method(pol, &ep->params);
+        snprintf(x.policy, sizeof x.policy, "%s sha256:%s", mlg_policy_name(pol),
+                 mlg_policy_hash(pol));
+        ep->policy = pol; /* its rules for catalogue nodes without one */
+        ep->policy_rules = 1;
+    }
     for (size_t k = 0; k < np; k++)
         if (method_param(&ep->params, pkeys[k], pvals[k]) < 0)
             return EXIT_USAGE;

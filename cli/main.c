@@ -18,6 +18,7 @@ static const char usage_main[] =
     "  explain   the trace from a student's mark down to its evidence\n"
     "  score     one evidence series from the command line\n"
     "  generate  write a synthetic district as CSV\n"
+    "  policy    show the effective district policy and its hash\n"
     "\n"
     "  mlg COMMAND --help   options of one command\n"
     "  mlg --version        library and tool version\n"
@@ -423,6 +424,8 @@ int main(int argc, char **argv)
         return cmd_explain(argc - 1, argv + 1);
     if (strcmp(c, "generate") == 0)
         return cmd_generate(argc - 1, argv + 1);
+    if (strcmp(c, "policy") == 0)
+        return cmd_policy(argc - 1, argv + 1);
     diag("unknown command '%s' (see mlg --help)", c);
     return EXIT_USAGE;
 }

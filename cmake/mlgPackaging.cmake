@@ -45,11 +45,12 @@ set(CPACK_COMPONENT_RUNTIME_DESCRIPTION
  library.")
 
 # Development files: the static library and the pkg-config file need GSL's
-# development files (libmlg.pc says Requires.private: gsl).
+# and jansson's development files (libmlg.pc says Requires.private: gsl
+# jansson).
 set(CPACK_DEBIAN_DEV_PACKAGE_NAME "libmlg-dev")
 set(CPACK_DEBIAN_DEV_PACKAGE_SECTION libdevel)
 set(CPACK_DEBIAN_DEV_PACKAGE_DEPENDS
-    "libmlg${MLG_SOVERSION} ${_mlg_exact}, libgsl-dev")
+    "libmlg${MLG_SOVERSION} ${_mlg_exact}, libgsl-dev, libjansson-dev")
 set(CPACK_COMPONENT_DEV_DESCRIPTION
     "mastery-learning proficiency for standards-based grading (development)
  Headers, the static library, the pkg-config file (libmlg.pc) and the

@@ -22,6 +22,7 @@ static const char *const rule_names[MLG_RULE_COUNT] = {
     [MLG_RULE_MOSTLY_PROFICIENT] = "mostly_proficient",
     [MLG_RULE_ALL_MET] = "all_met",
     [MLG_RULE_BAND_WITH_FLOOR] = "band_with_floor",
+    [MLG_RULE_CAPPED_MEDIAN] = "capped_median",
 };
 
 int mlg_rollup_rule_init(mlg_rollup_rule *r, int32_t rule)
@@ -1153,8 +1154,8 @@ int mlg_catalogue_add_bulletin_grade3(mlg_catalogue *cat,
         dr = *domain_rule;
     } else {
         /* Att. A: "mostly proficient and doesn't have any significant
-         * gaps". */
-        mlg_rollup_rule_init(&dr, MLG_RULE_MOSTLY_PROFICIENT);
+         * gaps", as a rule that holds for one to five targets. */
+        mlg_rollup_rule_init(&dr, MLG_RULE_CAPPED_MEDIAN);
     }
     if (composite_rule) {
         cr = *composite_rule;

@@ -110,6 +110,7 @@ static const struct {
     {MLG_NODE_PARTIAL, "partial"},
     {MLG_NODE_GAP, "gap"},
     {MLG_NODE_BELOW_VIOLATION, "below_na_not_allowed"},
+    {MLG_NODE_REVIEW, "review"},
 };
 
 const char *mlg_node_flag_name(int32_t flag)

@@ -469,6 +469,38 @@ int mlg_notice_area_builtin(size_t i, mlg_notice_area *out)
     return MLG_OK;
 }
 
+/* The 6th-grade letter's Mathematics column (Att. C), in its order; the
+ * other areas are the K-5 letter's (ELA 0..4, then Science onwards). */
+static const char *const grade6_math[] = {
+    "Ratios & Proportional Relationships", "The Number System",
+    "Expressions & Equations", "Geometry", "Statistics & Probability",
+    "Math Practices"};
+#define K5_MATH_FIRST 5   /* K-5 index of "Counting & Cardinality" */
+#define K5_MATH_COUNT 7
+
+int mlg_notice_area_grade(int32_t grade, size_t i, mlg_notice_area *out)
+{
+    if (!out)
+        return MLG_ENULL;
+    if (grade < 0 || grade > 6)
+        return MLG_ENOTFOUND;
+    if (grade < 6)
+        return mlg_notice_area_builtin(i, out);
+    if (i >= MLG_NOTICE_AREA_COUNT_GRADE6)
+        return MLG_ENOTFOUND;
+    const size_t n_math = sizeof grade6_math / sizeof grade6_math[0];
+    if (i < K5_MATH_FIRST)
+        return mlg_notice_area_builtin(i, out);
+    if (i >= K5_MATH_FIRST + n_math)
+        return mlg_notice_area_builtin(i - n_math + K5_MATH_COUNT, out);
+    mlg_notice_area a;
+    mlg_notice_area_builtin(K5_MATH_FIRST + 1, &a); /* a Mathematics row */
+    memset(a.label, 0, sizeof a.label);
+    strncpy(a.label, grade6_math[i - K5_MATH_FIRST], sizeof a.label - 1);
+    *out = a;
+    return MLG_OK;
+}
+
 int mlg_notice_format(size_t n, const int64_t *area,
                       const char *const *labels, size_t n_labels, char *buf,
                       size_t size, size_t *required)
@@ -535,5 +567,178 @@ int mlg_attendance_check(size_t n_students, const int32_t *days_enrolled,
     }
     if (n_ag14)
         *n_ag14 = k;
+    return MLG_OK;
+}
+
+/* ------------------------------------------- evidence sufficiency (VII.E) -- */
+
+/* Batch-layout checks shared by the two functions below. */
+static int check_groups(size_t n_groups, const int64_t *offsets,
+                        const uint8_t *status, mlg_errinfo *err)
+{
+    if (offsets[0] != 0)
+        return mlg__fail(err, MLG_EINVAL, 0, -1, "offsets[0] must be 0");
+    for (size_t g = 0; g < n_groups; g++)
+        if (offsets[g + 1] < offsets[g])
+            return mlg__fail(err, MLG_EINVAL, (int64_t)g, -1,
+                             "offsets decrease at group %zu", g);
+    if (status)
+        for (int64_t r = 0; r < offsets[n_groups]; r++)
+            if (status[r] > MLG_EVIDENCE_MISSING)
+                return mlg__fail(err, MLG_ESTATUS, -1, r,
+                                 "row %lld: status %u is not MLG_EVIDENCE_*",
+                                 (long long)r, (unsigned)status[r]);
+    return MLG_OK;
+}
+
+int mlg_evidence_sufficiency(size_t n_groups, const int64_t *offsets,
+                             const int32_t *day, const uint8_t *status,
+                             const mlg_period *period, int32_t min_rows,
+                             int32_t span, uint32_t *flags_out,
+                             mlg_sufficiency_summary *summary,
+                             mlg_errinfo *err)
+{
+    if (!offsets || !period || (n_groups > 0 && !flags_out))
+        return mlg__fail(err, MLG_ENULL, -1, -1, "required pointer is NULL");
+    if (mlg_period_validate(period) != MLG_OK)
+        return mlg__fail(err, MLG_EINVAL, -1, -1,
+                         "period needs start <= midpoint <= end");
+    if (min_rows < 0 || (span != 0 && span != 1))
+        return mlg__fail(err, MLG_EINVAL, -1, -1,
+                         "min_rows < 0 or span not 0/1");
+    int s = check_groups(n_groups, offsets, status, err);
+    if (s != MLG_OK)
+        return s;
+    if (offsets[n_groups] > 0 && !day)
+        return mlg__fail(err, MLG_ENULL, -1, -1, "day is NULL");
+    for (int64_t r = 0; r < offsets[n_groups]; r++)
+        if (day[r] == MLG_DAY_NONE)
+            return mlg__fail(err, MLG_EINVAL, -1, r, "row %lld has no day",
+                             (long long)r);
+    mlg_sufficiency_summary sum;
+    memset(&sum, 0, sizeof sum);
+    sum.n_groups = (int64_t)n_groups;
+    for (size_t g = 0; g < n_groups; g++) {
+        int64_t n = 0, first = 0, second = 0;
+        for (int64_t r = offsets[g]; r < offsets[g + 1]; r++) {
+            if ((status && status[r] != MLG_EVIDENCE_COUNTED) ||
+                day[r] < period->start || day[r] > period->end)
+                continue;
+            n++;
+            if (day[r] <= period->midpoint)
+                first++;
+            else
+                second++;
+        }
+        uint32_t f = n == 0 ? MLG_SUFFICIENCY_NOT_ASSESSED : 0u;
+        if (n == 0)
+            sum.n_empty++;
+        if (n == 1)
+            sum.n_one++;
+        if (n > 0 && n < min_rows)
+            f |= MLG_SUFFICIENCY_FEW;
+        if (n > 0 && span && (first == 0 || second == 0))
+            f |= MLG_SUFFICIENCY_NO_SPAN;
+        sum.n_few += (f & MLG_SUFFICIENCY_FEW) != 0;
+        sum.n_no_span += (f & MLG_SUFFICIENCY_NO_SPAN) != 0;
+        flags_out[g] = f;
+    }
+    if (summary)
+        *summary = sum;
+    return MLG_OK;
+}
+
+int mlg_level_supersede(size_t n_groups, const int64_t *offsets,
+                        const uint8_t *kind, const uint8_t *status_in,
+                        uint8_t *status_out, int64_t *n_superseded,
+                        mlg_errinfo *err)
+{
+    if (!offsets)
+        return mlg__fail(err, MLG_ENULL, -1, -1, "offsets is NULL");
+    int s = check_groups(n_groups, offsets, status_in, err);
+    if (s != MLG_OK)
+        return s;
+    const int64_t rows = offsets[n_groups];
+    if (rows > 0 && (!kind || !status_out))
+        return mlg__fail(err, MLG_ENULL, -1, -1, "required pointer is NULL");
+    for (int64_t r = 0; r < rows; r++)
+        if (kind[r] > MLG_KIND_LEVEL)
+            return mlg__fail(err, MLG_EINVAL, -1, r,
+                             "row %lld: kind %u is not MLG_KIND_*",
+                             (long long)r, (unsigned)kind[r]);
+    int64_t k = 0;
+    for (size_t g = 0; g < n_groups; g++) {
+        int64_t last = -1;
+        for (int64_t r = offsets[g]; r < offsets[g + 1]; r++)
+            if (kind[r] == MLG_KIND_LEVEL &&
+                (!status_in || status_in[r] == MLG_EVIDENCE_COUNTED))
+                last = r;
+        for (int64_t r = offsets[g]; r < offsets[g + 1]; r++) {
+            const uint8_t st = status_in ? status_in[r] : MLG_EVIDENCE_COUNTED;
+            if (r < last && st != MLG_EVIDENCE_EXCUSED) {
+                status_out[r] = MLG_EVIDENCE_EXCUSED;
+                k++;
+            } else {
+                status_out[r] = st;
+            }
+        }
+    }
+    if (n_superseded)
+        *n_superseded = k;
+    return MLG_OK;
+}
+
+/* ------------------------------------- coverage (sec. II.A * and **) -- */
+
+int mlg_coverage_check(size_t n_periods, size_t n_students, size_t n_nodes,
+                       const int32_t *node_level, const int32_t *node_group,
+                       size_t n_groups, uint32_t *period_missing_out,
+                       int32_t *never_out, mlg_errinfo *err)
+{
+    if (n_periods == 0 || n_periods > 32)
+        return mlg__fail(err, MLG_EINVAL, -1, -1, "n_periods must be 1..32");
+    if ((n_nodes > 0 && !node_group) ||
+        (n_students > 0 && n_groups > 0 &&
+         (!period_missing_out || !never_out)) ||
+        (n_students > 0 && n_nodes > 0 && !node_level))
+        return mlg__fail(err, MLG_ENULL, -1, -1, "required pointer is NULL");
+    if (n_nodes > 0 && n_students > SIZE_MAX / n_nodes / n_periods / 4)
+        return mlg__fail(err, MLG_EOVERFLOW, -1, -1, "sizes overflow");
+    if (n_groups > 0 && n_students > SIZE_MAX / n_groups / 4)
+        return mlg__fail(err, MLG_EOVERFLOW, -1, -1, "sizes overflow");
+    for (size_t k = 0; k < n_nodes; k++)
+        if (node_group[k] < -1 || (node_group[k] >= 0 &&
+                                   (size_t)node_group[k] >= n_groups))
+            return mlg__fail(err, MLG_EINVAL, -1, (int64_t)k,
+                             "node %zu: group %d out of range", k,
+                             (int)node_group[k]);
+    for (size_t s = 0; s < n_students; s++) {
+        uint32_t *miss = period_missing_out + s * n_groups;
+        int32_t *never = never_out + s * n_groups;
+        for (size_t g = 0; g < n_groups; g++) {
+            miss[g] = 0;
+            never[g] = 0;
+        }
+        /* A group with nodes starts "missing" in every period; a graded
+         * node clears its period's bit. */
+        for (size_t k = 0; k < n_nodes; k++)
+            if (node_group[k] >= 0)
+                miss[node_group[k]] = n_periods == 32
+                                          ? 0xffffffffu
+                                          : (1u << n_periods) - 1u;
+        for (size_t k = 0; k < n_nodes; k++) {
+            if (node_group[k] < 0)
+                continue;
+            int graded = 0;
+            for (size_t p = 0; p < n_periods; p++) {
+                if (node_level[(p * n_students + s) * n_nodes + k] ==
+                    MLG_LEVEL_NA)
+                    continue;
+                graded = 1;
+                miss[node_group[k]] &= ~(1u << p);
+            }
+            never[node_group[k]] += !graded;
+        }
+    }
     return MLG_OK;
 }

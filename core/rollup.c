@@ -50,6 +50,7 @@ typedef struct outcome {
     int32_t level;
     int32_t reason;       /* MLG_REFUSE_* for level + 1 */
     int32_t gapflag;      /* MLG_NODE_GAP applies */
+    int32_t review;       /* MLG_NODE_REVIEW applies */
     double stat;          /* mlg_rollup_step.statistic */
     double block_below;   /* children with number < this block (NaN: none) */
     double lo;            /* lowest child number */
@@ -105,6 +106,7 @@ static void apply_rule(const mlg__fast *n, const double *x, const double *w,
     }
     o->lo = lo;
     o->gapflag = 0;
+    o->review = 0;
     o->block_below = NAN;
 
     int continuous = 1;
@@ -219,6 +221,52 @@ static void apply_rule(const mlg__fast *n, const double *x, const double *w,
         }
         break;
     }
+    case MLG_RULE_CAPPED_MEDIAN: {
+        /* Lower median level: the highest level held by more than half of
+         * the weight; upper: by at least half.  Level 0 is held by all
+         * children at or above v_0 (every child on a matching scale). */
+        int32_t med_lo = 0, med_hi = 0, low = 0;
+        for (int32_t i = top; i > 0; i--) {
+            if (share_at(x, w, k, v[i], tot) > 0.5 + SHARE_EPS) {
+                med_lo = i;
+                break;
+            }
+        }
+        for (int32_t i = top; i > 0; i--) {
+            if (share_at(x, w, k, v[i], tot) >= 0.5 - SHARE_EPS) {
+                med_hi = i;
+                break;
+            }
+        }
+        for (int32_t i = top; i > 0; i--) {
+            if (lo >= v[i]) {
+                low = i;
+                break;
+            }
+        }
+        const int32_t mid = (med_lo + med_hi) / 2;
+        const int64_t cap = (int64_t)low + r->gap;
+        L = (int64_t)mid > cap ? (int32_t)cap : mid;
+        o->gapflag = (int64_t)mid > cap;
+        /* Review: the cap lowered the median, or the mark is not held by
+         * more than half of the children (lo < L). */
+        o->review = o->gapflag || L > med_lo;
+        if (L == top) {
+            o->reason = MLG_REFUSE_NONE;
+            o->stat = share_at(x, w, k, v[L], tot);
+        } else if (o->gapflag) {
+            o->reason = MLG_REFUSE_GAP;
+            o->stat = share_at(x, w, k, v[L + 1], tot);
+            o->block_below = v[L + 1 - r->gap];
+        } else {
+            /* m < L + 1 means at most half of the weight is at L + 1 or
+             * above (else med_lo >= L + 1 > m). */
+            o->reason = MLG_REFUSE_SHARE;
+            o->stat = share_at(x, w, k, v[L + 1], tot);
+            o->block_below = v[L + 1];
+        }
+        break;
+    }
     default: { /* MLG_RULE_BAND_WITH_FLOOR */
         const double m = sum / tot;
         const int32_t kl = level_of(m, sc, r->rounding, r->decimals);
@@ -309,6 +357,7 @@ static size_t eval_inner(const mlg_catalogue *c, int64_t v, double *val,
         o->level = MLG_LEVEL_NA;
         o->reason = MLG_REFUSE_NONE;
         o->gapflag = 0;
+        o->review = 0;
         o->stat = NAN;
         o->block_below = NAN;
         o->lo = NAN;
@@ -317,6 +366,8 @@ static size_t eval_inner(const mlg_catalogue *c, int64_t v, double *val,
     apply_rule(n, s->x, s->w, k, s->tmp, o);
     if (o->gapflag)
         flags |= MLG_NODE_GAP;
+    if (o->review)
+        flags |= MLG_NODE_REVIEW;
     val[v] = o->value;
     lev[v] = o->level;
     flg[v] = flags;
@@ -556,9 +607,14 @@ static void step_message(const mlg__cnode *n, const outcome *o, char *buf,
                  sc->label[o->level], next);
         break;
     case MLG_REFUSE_SHARE:
-        snprintf(buf, size, "%g%% of children at %s or above, needs %g%%",
-                 o->stat * 100.0, next,
-                 (r->rule == MLG_RULE_ALL_MET ? 1.0 : r->p) * 100.0);
+        if (r->rule == MLG_RULE_CAPPED_MEDIAN)
+            snprintf(buf, size,
+                     "%g%% of children at %s or above, the median needs "
+                     "more than half", o->stat * 100.0, next);
+        else
+            snprintf(buf, size, "%g%% of children at %s or above, needs %g%%",
+                     o->stat * 100.0, next,
+                     (r->rule == MLG_RULE_ALL_MET ? 1.0 : r->p) * 100.0);
         break;
     case MLG_REFUSE_GAP:
         snprintf(buf, size, "lowest child %g is below %s-%d", o->lo, next,

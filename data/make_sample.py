@@ -25,7 +25,7 @@ import random
 import uuid
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-DOMAIN_RULE = "mostly_proficient p=0.75 gap=1"   # BUL-2332.7 Att. A reading
+DOMAIN_RULE = "capped_median gap=1"   # BUL-2332.7 Att. A reading (docs/rollups.md)
 COMPOSITE_RULE = "mean"                          # sec. II.B "simple averages"
 
 # (id, parent, label, rule, na_allowed) -- BUL-2332.7 sec. II.A: N/A is not an

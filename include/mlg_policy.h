@@ -334,6 +334,22 @@ typedef struct mlg_notice_area {
  * @return MLG_OK; MLG_ENULL; MLG_ENOTFOUND if i >= MLG_NOTICE_AREA_COUNT. */
 MLG_API int mlg_notice_area_builtin(size_t i, mlg_notice_area *out);
 
+/* The 6th-grade letter (Attachment C, "6th Grade Warning Notice"): the
+ * K-5 areas with the letter's own Mathematics list (Ratios & Proportional
+ * Relationships, The Number System, Expressions & Equations, Geometry,
+ * Statistics & Probability, Math Practices): 5 ELA areas, 6 Math areas, 6
+ * other subjects, 16 behaviours. */
+#define MLG_NOTICE_AREA_COUNT_GRADE6 33
+
+/* mlg_notice_area_grade(): area i (0-based) of the letter for `grade`:
+ * 0..5 (K = 0) use the K-5 letter (as mlg_notice_area_builtin()), 6 the
+ * 6th-grade letter.  Counts: MLG_NOTICE_AREA_COUNT, and
+ * MLG_NOTICE_AREA_COUNT_GRADE6.
+ * @return MLG_OK; MLG_ENULL; MLG_ENOTFOUND (a grade outside 0..6, or i past
+ *         the letter's end). */
+MLG_API int mlg_notice_area_grade(int32_t grade, size_t i,
+                                  mlg_notice_area *out);
+
 /* mlg_notice_format(): build one student's notice line, the area labels
  * joined by "; " in list order (e.g. "Operations & Algebraic Thinking;
  * Geometry"), into buf.  Core never prints; the caller does.
@@ -391,6 +407,310 @@ MLG_API int mlg_attendance_check(size_t n_students,
                                  const uint8_t *override_marks,
                                  int32_t min_days, int32_t *decision_out,
                                  size_t *n_ag14, mlg_errinfo *err);
+
+/* ------------------------------------------------------------------------ */
+/* Evidence sufficiency (sec. VII.D-E, Attachment B) and level entries        */
+/* ------------------------------------------------------------------------ */
+
+/* Per-group flags (mlg_evidence_sufficiency flags_out). */
+#define MLG_SUFFICIENCY_FEW     0x01u /* 1 .. min_rows-1 counted rows in the
+                                         period: "multiple assignments" */
+#define MLG_SUFFICIENCY_NO_SPAN 0x02u /* counted rows, but none in one half
+                                         of the period: "that span the
+                                         duration of the reporting period" */
+#define MLG_SUFFICIENCY_NOT_ASSESSED 0x04u /* no counted row in the period:
+                                         the mark is N/A, "not assessed in
+                                         current reporting period" (sec.
+                                         II.A); never FEW or NO_SPAN */
+
+/* Totals of one mlg_evidence_sufficiency() call. */
+typedef struct mlg_sufficiency_summary {
+    int64_t n_groups;   /* groups checked */
+    int64_t n_empty;    /* groups flagged MLG_SUFFICIENCY_NOT_ASSESSED */
+    int64_t n_one;      /* groups with exactly one counted row */
+    int64_t n_few;      /* groups flagged MLG_SUFFICIENCY_FEW */
+    int64_t n_no_span;  /* groups flagged MLG_SUFFICIENCY_NO_SPAN */
+} mlg_sufficiency_summary;
+
+/* mlg_evidence_sufficiency(): "Progress report marks must be based on
+ * multiple assignments that span the duration of the reporting period"
+ * (sec. VII.E; Att. B), per group (one student x one target) in the batch
+ * layout of mlg_entry_check().  Rows count as in mlg_entry_check() with
+ * count_missing 0 (status counted, start <= day <= end).  The halves are
+ * start..midpoint and midpoint+1..end (mlg_period).
+ * @param min_rows  flag groups with 1 .. min_rows-1 counted rows (2 in
+ *                  lausd-bul-2332.7; 0 or 1 = never).
+ * @param span      1: flag groups with counted rows in only one half.
+ * @param flags_out n_groups MLG_SUFFICIENCY_* bit sets; required.
+ * @param summary   totals, or NULL.
+ * @return MLG_OK; MLG_ENULL; MLG_EINVAL (bad period, offsets, min_rows < 0,
+ *         span not 0/1, a day MLG_DAY_NONE); MLG_ESTATUS.  Outputs
+ *         untouched on error.
+ * Thread-safe.  O(rows), no allocation.
+ * Example: rows on start and end: no flag; one row on the midpoint: FEW
+ * and NO_SPAN; rows only before start: NOT_ASSESSED (set the target's
+ * value to NaN for this period's report). */
+MLG_API int mlg_evidence_sufficiency(size_t n_groups, const int64_t *offsets,
+                                     const int32_t *day,
+                                     const uint8_t *status,
+                                     const mlg_period *period,
+                                     int32_t min_rows, int32_t span,
+                                     uint32_t *flags_out,
+                                     mlg_sufficiency_summary *summary,
+                                     mlg_errinfo *err);
+
+/* mlg_coverage_check(): the bulletin's "at least one each period, every one
+ * by the final period" rules (sec. II.A footnotes * and **): "Students are
+ * to receive a grade in at least one math domain and one mathematical
+ * practice per reporting period so that by the final reporting period,
+ * students have received a grade in each of the math domains and the
+ * mathematical practices", and the same for the four arts disciplines.
+ * Nodes are put in groups (group 0 = the math domains, 1 = the practices,
+ * 2 = the arts disciplines, as the caller chooses); for each student and
+ * group the function reports the periods in which no node of the group was
+ * graded, and how many nodes of the group were graded in none of the
+ * periods given (pass the periods of the year so far; after the final
+ * period every such node breaks the rule).
+ * @param n_periods   1..32 periods, in order.
+ * @param node_level  n_periods x n_students x n_nodes levels (period p,
+ *                    student s, node k at (p * n_students + s) * n_nodes +
+ *                    k), MLG_LEVEL_NA = not graded, as mlg_rollup_run()
+ *                    writes one period's levels.
+ * @param node_group  n_nodes group indices in [0, n_groups), or -1 for a
+ *                    node that is not checked.
+ * @param period_missing_out  n_students x n_groups bit sets: bit p is set
+ *                    when no node of the group was graded in period p (a
+ *                    group without nodes is never missing).
+ * @param never_out   n_students x n_groups counts of nodes never graded.
+ * @return MLG_OK; MLG_ENULL; MLG_EINVAL (n_periods 0 or above 32, a group
+ *         index out of range); MLG_EOVERFLOW (sizes).  Outputs untouched on
+ *         error.
+ * Thread-safe.  O(n_periods x n_students x n_nodes), no allocation. */
+MLG_API int mlg_coverage_check(size_t n_periods, size_t n_students,
+                               size_t n_nodes, const int32_t *node_level,
+                               const int32_t *node_group, size_t n_groups,
+                               uint32_t *period_missing_out,
+                               int32_t *never_out, mlg_errinfo *err);
+
+/* Evidence kinds (the `kind` array of mlg_level_supersede()). */
+#define MLG_KIND_MARK  0  /* an assignment mark */
+#define MLG_KIND_LEVEL 1  /* a teacher-entered current proficiency level
+                             (Att. A; Att. B footnote "Current Proficiency
+                             Level is used in Mastery Learning and
+                             Grading") */
+
+/* mlg_level_supersede(): a current proficiency level supersedes the
+ * evidence before it: in each group (rows in day order, as the batch
+ * layout requires), every row before the group's last counted
+ * MLG_KIND_LEVEL row gets status MLG_EVIDENCE_EXCUSED in status_out (so
+ * every method ignores it); the level row and later marks keep theirs.
+ * A level update 1 -> 3 then reads 3 under any method, where
+ * decaying_average over both entries gives 2.3.
+ * @param kind        rows MLG_KIND_* codes (required when rows exist).
+ * @param status_in   rows MLG_EVIDENCE_* codes, or NULL for all counted.
+ * @param status_out  rows codes (may equal status_in).
+ * @param n_superseded  rows newly excused, or NULL.
+ * @return MLG_OK; MLG_ENULL; MLG_EINVAL (offsets, a kind not MLG_KIND_*);
+ *         MLG_ESTATUS.  Outputs untouched on error.
+ * Thread-safe.  O(rows), no allocation. */
+MLG_API int mlg_level_supersede(size_t n_groups, const int64_t *offsets,
+                                const uint8_t *kind, const uint8_t *status_in,
+                                uint8_t *status_out, int64_t *n_superseded,
+                                mlg_errinfo *err);
+
+/* ------------------------------------------------------------------------ */
+/* A declared district policy (JSON)                                          */
+/* ------------------------------------------------------------------------ */
+
+/* Every choice that decides a mark, declared in one JSON document and
+ * recorded by name and content hash next to every output: the scales per
+ * subject, the method and its parameters, rounding and decimals, the
+ * domain/subject/composite roll-up rules, the N/A table, TK's N/A rule,
+ * the reporting periods, the Attachment B year, the evidence-sufficiency
+ * rule, notice thresholds per scale and the attendance rule.  The format
+ * and every field of the shipped policy "lausd-bul-2332.7" (with the
+ * bulletin line it comes from) are in docs/policy.md; the shipped text is
+ * data/policy/lausd-bul-2332.7.json, compiled into the library.
+ *
+ * mlg_policy_parse() is the one place the library reads JSON text: the
+ * caller reads the file and passes its text (core does no file I/O).
+ * A parsed policy is immutable and may be shared between threads. */
+typedef struct mlg_policy mlg_policy;
+
+/* The name of the shipped policy (BUL-2332.7). */
+#define MLG_POLICY_DEFAULT "lausd-bul-2332.7"
+/* Characters of a content hash (SHA-256 in hex) plus the NUL. */
+#define MLG_POLICY_HASH_SIZE 65
+
+/* mlg_policy_parse(): parse and validate a policy from `len` bytes of JSON
+ * text (need not be NUL-terminated).  Every field is checked: unknown keys
+ * at any level are refused (a misspelt key never silently falls back to a
+ * default), rule and method text is parsed as mlg_rollup_rule_parse() and
+ * mlg_method_params_set() do, scale ids must be built-in scales, dates are
+ * YYYY-MM-DD and periods valid and in order.  "basis" keys (free text: the
+ * bulletin line a field comes from) are allowed in every object.
+ * @return MLG_OK; MLG_ENULL; MLG_EFORMAT (not JSON, or a field of the wrong
+ *         type; err->row = the JSON line, err->message names the field);
+ *         MLG_ENOTFOUND (an unknown key, scale, method or rule name);
+ *         MLG_EINVAL (a value out of range); MLG_ENOMEM.  *out is NULL on
+ *         error. */
+MLG_API int mlg_policy_parse(const char *text, size_t len, mlg_policy **out,
+                             mlg_errinfo *err);
+
+/* mlg_policy_builtin(): the shipped policy `name` (MLG_POLICY_DEFAULT).
+ * @return as mlg_policy_parse(); MLG_ENOTFOUND for an unknown name. */
+MLG_API int mlg_policy_builtin(const char *name, mlg_policy **out,
+                               mlg_errinfo *err);
+
+/* mlg_policy_builtin_text(): the JSON text of shipped policy `name`, NULL
+ * if unknown (the bytes of data/policy/<name>.json). */
+MLG_API const char *mlg_policy_builtin_text(const char *name);
+
+/* mlg_policy_free(): release a policy; NULL is a no-op. */
+MLG_API void mlg_policy_free(mlg_policy *p);
+
+/* mlg_policy_name(): the policy's "policy" field; NULL if p is NULL. */
+MLG_API const char *mlg_policy_name(const mlg_policy *p);
+
+/* mlg_policy_hash(): SHA-256 (hex, 64 characters) of the policy's
+ * canonical text (mlg_policy_canonical()), so whitespace and key order do
+ * not change it but any value does.  NULL if p is NULL. */
+MLG_API const char *mlg_policy_hash(const mlg_policy *p);
+
+/* mlg_policy_canonical(): the policy as canonical JSON: keys sorted,
+ * two-space indent, one trailing newline.  `mlg policy show` prints it.
+ * NULL if p is NULL. */
+MLG_API const char *mlg_policy_canonical(const mlg_policy *p);
+
+/* mlg_policy_method(): the policy's method and parameters for learning
+ * targets, with the policy's rounding and decimals.
+ * @return MLG_OK; MLG_ENULL. */
+MLG_API int mlg_policy_method(const mlg_policy *p, mlg_method_params *out);
+
+/* mlg_policy_rule(): the roll-up rule for nodes of `kind`
+ * (MLG_NODE_DOMAIN, MLG_NODE_SUBJECT, MLG_NODE_COMPOSITE; MLG_NODE_TARGET
+ * gives mean with only the policy's rounding and decimals, which is what a
+ * target uses), with the policy's rounding and decimals.
+ * @return MLG_OK; MLG_ENULL; MLG_EINVAL for another kind. */
+struct mlg_rollup_rule;
+MLG_API int mlg_policy_rule(const mlg_policy *p, int32_t kind,
+                            struct mlg_rollup_rule *out);
+
+/* One subject code of the policy (the codes of
+ * mlg_bulletin_subject_na_allowed(): "ela", "math_domain", ...). */
+typedef struct mlg_policy_subject {
+    int32_t na_allowed;  /* 1: N/A may be reported (sec. II.A table) */
+    int32_t reserved;    /* zero */
+    mlg_scale scale;     /* the subject's scale; its na_allowed is the
+                            subject's */
+} mlg_policy_subject;
+
+/* mlg_policy_subject_find(): the entry for subject `code`.
+ * @return MLG_OK; MLG_ENULL; MLG_ENOTFOUND. */
+MLG_API int mlg_policy_subject_find(const mlg_policy *p, const char *code,
+                               mlg_policy_subject *out);
+
+/* mlg_policy_subject_method(): the method and parameters for the targets
+ * of subject `code`: the subject's own "method" when the policy gives one
+ * (a district may, say, use most_recent for teacher-entered levels in one
+ * subject), else the policy's method; rounding and decimals are always the
+ * policy's.  lausd-bul-2332.7 gives no subject its own method.
+ * @return MLG_OK; MLG_ENULL; MLG_ENOTFOUND (unknown code). */
+MLG_API int mlg_policy_subject_method(const mlg_policy *p, const char *code,
+                                      mlg_method_params *out);
+
+/* mlg_policy_subject_guess(): the subject code of sec. II.A's table for a
+ * catalogue node that declares none, from the ids and labels (a reading,
+ * docs/policy.md): the subject is named by the node's top-level ancestor
+ * (`root_id`, `root_label`; the node itself when it is the root): an id or
+ * label starting "ELA"/"English Language Arts" is ELA, "MATH"/"Math" Math,
+ * "ELD"/"English Language Development" ELD, "VAPA"/"Visual and Performing"
+ * or "Arts" VAPA, "SCI"/"Science", "HSS"/"History", "PE"/"Physical",
+ * "HEALTH"/"Health", "BEH"/"Behavio", "DL"/"Dual"; otherwise not found.  The
+ * root of ELA and Math is the composite ("ela_composite",
+ * "math_composite"), of VAPA "vapa"; below it ELA nodes are "ela", Math
+ * nodes "math_practices" when the node or its parent (`parent_id`,
+ * `parent_label`, may be NULL) has an id ending ".MP" or a label with
+ * "Practice", else "math_domain", and VAPA nodes "vapa_discipline"; other
+ * subjects keep their code.  Targets are not classified (MLG_ENOTFOUND):
+ * an unassessed target is simply skipped by its parent's rule.
+ * @return MLG_OK (*code static); MLG_ENULL; MLG_ENOTFOUND. */
+MLG_API int mlg_policy_subject_guess(const char *root_id,
+                                     const char *root_label, const char *id,
+                                     const char *label, const char *parent_id,
+                                     const char *parent_label, int32_t kind,
+                                     const char **code);
+
+/* mlg_policy_subject_code(): the i-th subject code in the policy (0-based,
+ * sorted), NULL past the end. */
+MLG_API const char *mlg_policy_subject_code(const mlg_policy *p, size_t i);
+
+/* mlg_policy_scale(): the scale the policy names `role` ("academic",
+ * "eld", "behaviors", "tk", "tk_eld"), or, if `role` is not a role, the
+ * built-in scale with that id.  A TK scale gets na_allowed from the "tk"
+ * section (0 in lausd-bul-2332.7, sec. II.A).
+ * @return MLG_OK; MLG_ENULL; MLG_ENOTFOUND. */
+MLG_API int mlg_policy_scale(const mlg_policy *p, const char *role,
+                             mlg_scale *out);
+
+/* Settings without a struct of their own. */
+typedef struct mlg_policy_settings {
+    int32_t entry_year;          /* Attachment B column (2018, 2019, 2020) */
+    int32_t periods_per_year;    /* sec. I.K: 3 */
+    int32_t n_periods;           /* dated periods (mlg_policy_period()) */
+    int32_t tk_na_allowed;       /* 0: TK allows no N/A (sec. II.A) */
+    int32_t level_supersede;     /* 1: a teacher-entered current level
+                                    replaces the evidence before it */
+    int32_t evidence_min;        /* evidence rows below this count are
+                                    flagged (sec. VII.E "multiple") */
+    int32_t evidence_span;       /* 1: evidence must fall in both halves of
+                                    the period ("span the duration") */
+    int32_t attendance_min_days; /* sec. I.F: 15 */
+    int32_t attendance_override; /* 1: the teacher may assign marks below
+                                    min_days (sec. I.F foster/homeless) */
+    int32_t entry_recommended;   /* marks per subject area per period
+                                    recommended (sec. VII.F: 6); 0 = none */
+    int32_t reserved;            /* zero */
+} mlg_policy_settings;
+
+/* mlg_policy_settings_get(): the settings above.  @return MLG_OK; MLG_ENULL. */
+MLG_API int mlg_policy_settings_get(const mlg_policy *p,
+                                mlg_policy_settings *out);
+
+/* mlg_policy_period(): dated reporting period i (0-based, in date order)
+ * and its name (NUL-terminated, may be NULL).
+ * @return MLG_OK; MLG_ENULL; MLG_ENOTFOUND past the end. */
+MLG_API int mlg_policy_period(const mlg_policy *p, size_t i, mlg_period *out,
+                              char name[MLG_LABEL_SIZE]);
+
+/* mlg_policy_entry_minimums(): mlg_entry_minimums_preset() of the policy's
+ * Attachment B year.  @return MLG_OK; MLG_ENULL. */
+MLG_API int mlg_policy_entry_minimums(const mlg_policy *p,
+                                      mlg_entry_minimums *out);
+
+/* mlg_policy_notice_threshold(): the warning-notice threshold of scale
+ * `scale_id` ("ccs4" 2, "eld4" 2, "behavior" 1 in lausd-bul-2332.7).
+ * @return MLG_OK; MLG_ENULL; MLG_ENOTFOUND when the policy gives that
+ *         scale no notices (TK: "tk", "tk_eld"); *threshold untouched. */
+MLG_API int mlg_policy_notice_threshold(const mlg_policy *p,
+                                        const char *scale_id,
+                                        double *threshold);
+
+/* mlg_policy_notice_inputs(): mlg_notice_inputs_from_rollup() with the
+ * policy's thresholds per scale: node k's threshold is the policy's
+ * threshold for the scale id of node k's scale, and a node whose scale has
+ * none (TK in lausd-bul-2332.7) gets value NaN (never a notice) and
+ * threshold 0.  Parameters and returns as mlg_notice_inputs_from_rollup(),
+ * plus p (required).
+ * Sec. IX.E: a behaviour "S" (2) gets no notice, "R" (1) does; a TK "B"
+ * gets none. */
+MLG_API int mlg_policy_notice_inputs(const mlg_policy *p,
+                                     const struct mlg_catalogue *cat,
+                                     size_t n_students,
+                                     const int32_t *node_level,
+                                     int32_t include_targets,
+                                     double *value_out, double *threshold_out,
+                                     mlg_errinfo *err);
 
 #ifdef __cplusplus
 }

@@ -72,6 +72,24 @@ extern "C" {
  *                        4,4,4,1 (mean 3.25) gives 2.
  *   all_met              level-choosing: percent_at_or_above with p = 1:
  *                        the highest L <= the cap with every x >= v_L.
+ *   capped_median        level-choosing, the default domain rule of the
+ *                        policy lausd-bul-2332.7: "the mark is the median
+ *                        of the target levels, rounded down when it falls
+ *                        between two levels, and never more than `gap`
+ *                        levels above the lowest target".  With weighted
+ *                        shares s(L) = share of children with x >= v_L:
+ *                        lo = the highest L with s(L) > 1/2, hi = the
+ *                        highest L with s(L) >= 1/2 (the lower and upper
+ *                        median levels), m = floor((lo + hi) / 2), and
+ *                        L = min(m, lowest child's level + rule.gap).
+ *                        Zoey's 3,2,3,3 gives 3; 3,3,3,1 gives 2; {4,1}
+ *                        gives 2.  The node is flagged MLG_NODE_REVIEW
+ *                        when the bulletin's own reasoning does not back
+ *                        L: the cap lowered the median (a target more
+ *                        than gap levels below it), or no more than half
+ *                        of the children are at L or above (the median
+ *                        falls between levels far apart, as {4,1}).
+ *                        docs/rollups.md has the decision table.
  *   band_with_floor      level-choosing: m = weighted mean, L = m's level
  *                        under rule.rounding/decimals; if v_L >= rule.level
  *                        (the guarded level; NaN = the top level) the level
@@ -94,7 +112,8 @@ extern "C" {
 #define MLG_RULE_ALL_MET             7  /* "all_met" (level) */
 #define MLG_RULE_BAND_WITH_FLOOR     8  /* "band_with_floor" (level, cut,
                                            floor) */
-#define MLG_RULE_COUNT               9
+#define MLG_RULE_CAPPED_MEDIAN       9  /* "capped_median" (gap) */
+#define MLG_RULE_COUNT              10
 
 /* What a rule rolls up (mlg_rollup_rule.source). */
 #define MLG_SOURCE_VALUE 0  /* children's continuous values */
@@ -109,7 +128,8 @@ typedef struct mlg_rollup_rule {
                           min, max; MLG_SOURCE_LEVEL for mode and the
                           level-choosing rules */
     int32_t gap;       /* mostly_proficient: levels a child may sit below
-                          the awarded level, >= 0 (1) */
+                          the awarded level; capped_median: levels the
+                          mark may sit above the lowest child; >= 0 (1) */
     int32_t tie;       /* mode: MLG_TIE_* (MLG_TIE_HIGHEST) */
     int32_t rounding;  /* MLG_ROUND_*: continuous rules and band_with_floor
                           level their value with it; target nodes level
@@ -406,8 +426,8 @@ MLG_API const char *mlg_bulletin_subject_code(size_t i);
  *   VAPA.MUSIC, VAPA.THEATRE, VAPA.VISUAL (disciplines); ELD (subject, ELD
  *   4-point scale, sec. III.A); BEHAVIORS (subject, C/S/R scale, II.C).
  * @param domain_rule     rule of domains, disciplines and subjects without
- *                        sub-areas (NULL = mostly_proficient p 0.75 gap 1,
- *                        the Att. A reading).
+ *                        sub-areas (NULL = capped_median gap 1, the Att. A
+ *                        reading; see MLG_RULE_CAPPED_MEDIAN).
  * @param composite_rule  rule of the ELA and MATH composites and the VAPA
  *                        subject (NULL = mean, the sec. II.B "simple
  *                        average").
@@ -430,9 +450,15 @@ MLG_API int mlg_catalogue_add_bulletin_grade3(mlg_catalogue *cat,
 #define MLG_NODE_PARTIAL   4  /* the node has a value, but some children
                                  were N/A or violations and were skipped */
 #define MLG_NODE_GAP       8  /* a gap or floor condition (mostly_proficient,
-                                 band_with_floor) held the level below what
-                                 the share or mean alone would give */
+                                 capped_median, band_with_floor) held the
+                                 level below what the share, median or mean
+                                 alone would give */
 #define MLG_NODE_BELOW_VIOLATION 16 /* some descendant is a violation */
+#define MLG_NODE_REVIEW    32  /* capped_median: the mark is a suggestion
+                                  that needs the teacher's professional
+                                  judgement (targets far apart, or a target
+                                  more than `gap` levels below the median;
+                                  BUL-2332.7 Att. A) */
 
 /* mlg_rollup_run(): roll up every student's target values through the
  * catalogue.  A target node's value is copied from the input and levelled
@@ -470,7 +496,8 @@ MLG_API int mlg_rollup_run(const mlg_catalogue *cat, size_t n_students,
 #define MLG_REFUSE_NONE   0  /* nothing refused: top level, or N/A */
 #define MLG_REFUSE_VALUE  1  /* continuous rule: the value levels lower */
 #define MLG_REFUSE_SHARE  2  /* too small a share of children at or above */
-#define MLG_REFUSE_GAP    3  /* mostly_proficient: a child below L - gap */
+#define MLG_REFUSE_GAP    3  /* mostly_proficient, capped_median: a child
+                                below L + 1 - gap */
 #define MLG_REFUSE_CAP    4  /* percent_at_or_above/all_met: above the cap */
 #define MLG_REFUSE_CUT    5  /* band_with_floor: mean below the cut */
 #define MLG_REFUSE_FLOOR  6  /* band_with_floor: a child below the floor */
@@ -620,7 +647,8 @@ MLG_API int mlg_letter_lookup(const mlg_letter_table *t, double score,
 
 /* mlg_node_flag_name(): the word for one MLG_NODE_* flag bit, as the mlg
  * command writes it: "na", "na_not_allowed" (MLG_NODE_VIOLATION), "partial",
- * "gap", "below_na_not_allowed" (MLG_NODE_BELOW_VIOLATION); NULL for 0, an
+ * "gap", "below_na_not_allowed" (MLG_NODE_BELOW_VIOLATION), "review"
+ * (MLG_NODE_REVIEW); NULL for 0, an
  * unknown bit or a combination of bits. */
 MLG_API const char *mlg_node_flag_name(int32_t flag);
 

@@ -628,21 +628,21 @@ static void test_bulletin_grade3(void **state)
         const char *scale;
     } want[] = {
         {"ELA", MLG_NODE_COMPOSITE, 0, MLG_RULE_MEAN, 5, "ccs4"},
-        {"ELA.RF", MLG_NODE_DOMAIN, 0, MLG_RULE_MOSTLY_PROFICIENT, 1, "ccs4"},
-        {"ELA.SL", MLG_NODE_DOMAIN, 0, MLG_RULE_MOSTLY_PROFICIENT, 0, "ccs4"},
+        {"ELA.RF", MLG_NODE_DOMAIN, 0, MLG_RULE_CAPPED_MEDIAN, 1, "ccs4"},
+        {"ELA.SL", MLG_NODE_DOMAIN, 0, MLG_RULE_CAPPED_MEDIAN, 0, "ccs4"},
         {"MATH", MLG_NODE_COMPOSITE, 0, MLG_RULE_MEAN, 6, "ccs4"},
-        {"3.OA", MLG_NODE_DOMAIN, 1, MLG_RULE_MOSTLY_PROFICIENT, 0, "ccs4"},
-        {"3.G", MLG_NODE_DOMAIN, 1, MLG_RULE_MOSTLY_PROFICIENT, 0, "ccs4"},
-        {"MATH.MP", MLG_NODE_DOMAIN, 1, MLG_RULE_MOSTLY_PROFICIENT, 0, "ccs4"},
-        {"SCI", MLG_NODE_SUBJECT, 0, MLG_RULE_MOSTLY_PROFICIENT, 0, "ccs4"},
-        {"HSS", MLG_NODE_SUBJECT, 0, MLG_RULE_MOSTLY_PROFICIENT, 0, "ccs4"},
+        {"3.OA", MLG_NODE_DOMAIN, 1, MLG_RULE_CAPPED_MEDIAN, 0, "ccs4"},
+        {"3.G", MLG_NODE_DOMAIN, 1, MLG_RULE_CAPPED_MEDIAN, 0, "ccs4"},
+        {"MATH.MP", MLG_NODE_DOMAIN, 1, MLG_RULE_CAPPED_MEDIAN, 0, "ccs4"},
+        {"SCI", MLG_NODE_SUBJECT, 0, MLG_RULE_CAPPED_MEDIAN, 0, "ccs4"},
+        {"HSS", MLG_NODE_SUBJECT, 0, MLG_RULE_CAPPED_MEDIAN, 0, "ccs4"},
         {"VAPA", MLG_NODE_SUBJECT, 0, MLG_RULE_MEAN, 4, "ccs4"},
-        {"VAPA.MUSIC", MLG_NODE_DOMAIN, 1, MLG_RULE_MOSTLY_PROFICIENT, 0,
+        {"VAPA.MUSIC", MLG_NODE_DOMAIN, 1, MLG_RULE_CAPPED_MEDIAN, 0,
          "ccs4"},
-        {"PE", MLG_NODE_SUBJECT, 0, MLG_RULE_MOSTLY_PROFICIENT, 0, "ccs4"},
-        {"HEALTH", MLG_NODE_SUBJECT, 0, MLG_RULE_MOSTLY_PROFICIENT, 0, "ccs4"},
-        {"ELD", MLG_NODE_SUBJECT, 0, MLG_RULE_MOSTLY_PROFICIENT, 0, "eld4"},
-        {"BEHAVIORS", MLG_NODE_SUBJECT, 0, MLG_RULE_MOSTLY_PROFICIENT, 0,
+        {"PE", MLG_NODE_SUBJECT, 0, MLG_RULE_CAPPED_MEDIAN, 0, "ccs4"},
+        {"HEALTH", MLG_NODE_SUBJECT, 0, MLG_RULE_CAPPED_MEDIAN, 0, "ccs4"},
+        {"ELD", MLG_NODE_SUBJECT, 0, MLG_RULE_CAPPED_MEDIAN, 0, "eld4"},
+        {"BEHAVIORS", MLG_NODE_SUBJECT, 0, MLG_RULE_CAPPED_MEDIAN, 0,
          "behavior"},
     };
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
@@ -764,7 +764,7 @@ static void test_rule_validate(void **state)
         double bad;
         int status;
     } cases[] = {
-        {"rule", 0, 9, MLG_ENOTFOUND},   {"rule_neg", 0, -1, MLG_ENOTFOUND},
+        {"rule", 0, MLG_RULE_COUNT, MLG_ENOTFOUND}, {"rule_neg", 0, -1, MLG_ENOTFOUND},
         {"source", 1, 2, MLG_EINVAL},    {"gap", 2, -1, MLG_EINVAL},
         {"tie", 3, 3, MLG_EINVAL},       {"rounding", 4, 4, MLG_EINVAL},
         {"decimals_lo", 5, -2, MLG_EINVAL}, {"decimals_hi", 5, 10, MLG_EINVAL},

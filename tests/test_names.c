@@ -133,7 +133,8 @@ static void test_node_flag_names(void **state)
     assert_string_equal(mlg_node_flag_name(MLG_NODE_BELOW_VIOLATION),
                         "below_na_not_allowed");
     assert_null(mlg_node_flag_name(0));
-    assert_null(mlg_node_flag_name(32));
+    assert_string_equal(mlg_node_flag_name(MLG_NODE_REVIEW), "review");
+    assert_null(mlg_node_flag_name(64));
     assert_null(mlg_node_flag_name(MLG_NODE_NA | MLG_NODE_GAP));
     assert_null(mlg_node_flag_name(-1));
 }

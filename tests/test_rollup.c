@@ -195,6 +195,44 @@ static const struct {
     {"source_value", "mostly_proficient p=1 source=value", 4, {3, 2.9, 3, 3},
      {0}, 1, 2.0, 1, 0, MLG_REFUSE_SHARE},
 
+    /* capped_median (the default domain rule): the median of the target
+     * levels, rounded down between two levels, at most gap levels above
+     * the lowest target.  lo/hi = highest level held by > 1/2 / >= 1/2 of
+     * the weight.  Zoey 3,2,3,3 (Att. A): shares >=3 3/4, >=4 0: lo = hi =
+     * 3; lowest 2, cap 2+1 = 3 -> 3; 4 refused, 0% at 4. */
+    {"capped_zoey", "capped_median", 4, {3, 2, 3, 3}, {0}, 1, 3.0, 2, 0,
+     MLG_REFUSE_SHARE},
+    /* 3,3,3,1: median 3, lowest 1, cap 2 -> 2; the cap lowered it:
+     * GAP and REVIEW. */
+    {"capped_3331", "capped_median", 4, {3, 3, 3, 1}, {0}, 1, 2.0, 1,
+     MLG_NODE_GAP | MLG_NODE_REVIEW, MLG_REFUSE_GAP},
+    /* {4,1}: share >=4 is 1/2: lo = 1, hi = 4, floor(2.5) = 2; cap 2 ->
+     * 2.  Only half the weight is at 2 or above: REVIEW. */
+    {"capped_41", "capped_median", 2, {4, 1}, {0}, 1, 2.0, 1,
+     MLG_NODE_REVIEW, MLG_REFUSE_SHARE},
+    /* {4,4,1}: median 4, cap 2 -> 2 (was 1 under mostly_proficient). */
+    {"capped_441", "capped_median", 3, {4, 4, 1}, {0}, 1, 2.0, 1,
+     MLG_NODE_GAP | MLG_NODE_REVIEW, MLG_REFUSE_GAP},
+    /* {3,3,2}: median 3, lowest 2, cap 3 -> 3 (was 2). */
+    {"capped_332", "capped_median", 3, {3, 3, 2}, {0}, 1, 3.0, 2, 0,
+     MLG_REFUSE_SHARE},
+    /* 3,3,2,2: lo 2, hi 3, floor(2.5) = 2; no review (2 is held by all). */
+    {"capped_3322", "capped_median", 4, {3, 3, 2, 2}, {0}, 1, 2.0, 1, 0,
+     MLG_REFUSE_SHARE},
+    /* Pivotal weight 3 on the 2 (sec. II.B): share >=3 = 3/6: lo 2, hi 3
+     * -> 2. */
+    {"capped_weighted", "capped_median", 4, {3, 2, 3, 3}, {1, 3, 1, 1}, 1,
+     2.0, 1, 0, MLG_REFUSE_SHARE},
+    /* gap 0: 3,3,3,2: median 3, cap = lowest 2 -> 2, GAP and REVIEW. */
+    {"capped_gap0", "capped_median gap=0", 4, {3, 3, 3, 2}, {0}, 1, 2.0, 1,
+     MLG_NODE_GAP | MLG_NODE_REVIEW, MLG_REFUSE_GAP},
+    /* N/A skipped: {4,1} as above, PARTIAL too. */
+    {"capped_partial", "capped_median", 3, {4, NA, 1}, {0}, 1, 2.0, 1,
+     MLG_NODE_PARTIAL | MLG_NODE_REVIEW, MLG_REFUSE_SHARE},
+    /* All at 4: top, nothing refused. */
+    {"capped_top", "capped_median", 2, {4, 4}, {0}, 1, 4.0, 3, 0,
+     MLG_REFUSE_NONE},
+
     /* Every child N/A: N/A where allowed (math domains, sec. II.A), a
      * violation where not (ELA): never a silent 0. */
     {"all_na_allowed", "mean", 3, {NA, NA, NA}, {0}, 1, NA, MLG_LEVEL_NA,
@@ -262,6 +300,161 @@ static void test_rule_table(void **state)
         assert_int_equal(st.n_used, used);
         mlg_catalogue_free(c);
     }
+}
+
+/* ------------------------------------------- capped_median properties */
+
+/* Every multiset of 1..5 levels (indices 0..3), non-increasing: the 125
+ * rows of docs/rollups.md's decision table. */
+#define PM_K 5
+#define PM_ROWS 125
+typedef struct pm_row {
+    int k;
+    int lev[PM_K];
+} pm_row;
+
+static void pm_gen(pm_row *rows, size_t *n, int k, int pos, int hi, int *cur)
+{
+    if (pos == k) {
+        rows[*n].k = k;
+        memcpy(rows[*n].lev, cur, sizeof rows[*n].lev);
+        (*n)++;
+        return;
+    }
+    for (int l = hi; l >= 0; l--) {
+        cur[pos] = l;
+        pm_gen(rows, n, k, pos + 1, l, cur);
+    }
+}
+
+/* The capped_median mark (level index) and flags of each multiset, each
+ * repeated `copies` times (a domain of up to 15 targets, N/A padding). */
+static void pm_marks(const pm_row *rows, size_t n, int copies, int32_t *mark,
+                     int32_t *flags)
+{
+    mlg_rollup_rule r;
+    assert_int_equal(mlg_rollup_rule_init(&r, MLG_RULE_CAPPED_MEDIAN), MLG_OK);
+    const size_t T = (size_t)PM_K * (size_t)copies;
+    mlg_catalogue *c = one_domain(T, &r, NULL, 1);
+    const size_t N = T + 1;
+    double *in = malloc(n * T * sizeof *in);
+    double *val = malloc(n * N * sizeof *val);
+    int32_t *lev = malloc(n * N * sizeof *lev);
+    int32_t *flg = malloc(n * N * sizeof *flg);
+    assert_non_null(in);
+    assert_non_null(val);
+    assert_non_null(lev);
+    assert_non_null(flg);
+    for (size_t i = 0; i < n; i++)
+        for (size_t t = 0; t < T; t++) {
+            const size_t j = t % PM_K;
+            in[i * T + t] = (int)j < rows[i].k ? rows[i].lev[j] + 1.0 : NA;
+        }
+    assert_int_equal(mlg_rollup_run(c, n, in, 1, val, lev, flg, NULL), MLG_OK);
+    for (size_t i = 0; i < n; i++) {
+        mark[i] = lev[i * N];
+        flags[i] = flg[i * N] & (MLG_NODE_GAP | MLG_NODE_REVIEW);
+    }
+    free(in);
+    free(val);
+    free(lev);
+    free(flg);
+    mlg_catalogue_free(c);
+}
+
+/* Index of the multiset (sorted non-increasing) in rows. */
+static size_t pm_find(const pm_row *rows, size_t n, int k, const int *lev)
+{
+    int s[PM_K] = {0};
+    memcpy(s, lev, (size_t)k * sizeof *s);
+    for (int i = 1; i < k; i++)
+        for (int j = i; j > 0 && s[j - 1] < s[j]; j--) {
+            const int t = s[j];
+            s[j] = s[j - 1];
+            s[j - 1] = t;
+        }
+    for (size_t i = 0; i < n; i++)
+        if (rows[i].k == k && memcmp(rows[i].lev, s, sizeof s) == 0)
+            return i;
+    fail_msg("multiset not found");
+    return 0;
+}
+
+/* Issue 9's properties of the domain rule, checked on every row of the
+ * decision table. */
+static void test_capped_median_properties(void **state)
+{
+    (void)state;
+    pm_row rows[PM_ROWS];
+    size_t n = 0;
+    int cur[PM_K] = {0};
+    for (int k = 1; k <= PM_K; k++)
+        pm_gen(rows, &n, k, 0, 3, cur);
+    /* 4 + 10 + 20 + 35 + 56 multisets of sizes 1..5 over 4 levels. */
+    assert_int_equal(n, 125);
+    int32_t mark[PM_ROWS], flags[PM_ROWS], mark2[PM_ROWS], flags2[PM_ROWS],
+        mark3[PM_ROWS], flags3[PM_ROWS];
+    pm_marks(rows, n, 1, mark, flags);
+    pm_marks(rows, n, 2, mark2, flags2);
+    pm_marks(rows, n, 3, mark3, flags3);
+    size_t n_review = 0;
+    for (size_t i = 0; i < n; i++) {
+        const pm_row *r = &rows[i];
+        const int hi = r->lev[0], lo = r->lev[r->k - 1];
+        /* 1. Bounds. */
+        if (mark[i] < lo || mark[i] > hi)
+            fail_msg("row %zu: mark %d outside [%d, %d]", i + 1, mark[i], lo,
+                     hi);
+        /* 3. Proportions, not counts: doubling and tripling every target
+         * keeps the mark and the flags. */
+        assert_int_equal(mark2[i], mark[i]);
+        assert_int_equal(mark3[i], mark[i]);
+        assert_int_equal(flags2[i], flags[i]);
+        assert_int_equal(flags3[i], flags[i]);
+        /* 2. Monotone: raise each target by one level. */
+        for (int j = 0; j < r->k; j++) {
+            if (r->lev[j] == 3)
+                continue;
+            int up[PM_K];
+            memcpy(up, r->lev, sizeof up);
+            up[j]++;
+            const size_t u = pm_find(rows, n, r->k, up);
+            if (mark[u] < mark[i])
+                fail_msg("row %zu: raising a target lowers %d to %d", i + 1,
+                         mark[i], mark[u]);
+        }
+        for (int L = 0; L <= 3; L++) {
+            int at_or_above = 0;
+            for (int j = 0; j < r->k; j++)
+                at_or_above += r->lev[j] >= L;
+            /* 5. More than half at L or above and none more than one level
+             * below L: the mark is at least L. */
+            if (2 * at_or_above > r->k && lo >= L - 1 && mark[i] < L)
+                fail_msg("row %zu: mark %d below %d", i + 1, mark[i], L);
+            /* 6. A target two or more levels below L keeps the mark under
+             * L. */
+            if (lo <= L - 2 && mark[i] >= L)
+                fail_msg("row %zu: mark %d with a target at %d", i + 1,
+                         mark[i], lo);
+        }
+        /* Review never on targets within one level of each other; always
+         * when the cap lowered the mark (GAP). */
+        if (hi - lo <= 1)
+            assert_int_equal(flags[i], 0);
+        if (flags[i] & MLG_NODE_GAP)
+            assert_true(flags[i] & MLG_NODE_REVIEW);
+        n_review += (flags[i] & MLG_NODE_REVIEW) != 0;
+    }
+    /* 4. Zoey, BUL-2332.7 Att. A: 3,2,3,3 -> 3 (level index 2); and the
+     * issue's cases: 3,3,3,1 -> 2; {4,1} -> 2 with review. */
+    const int zoey[] = {2, 1, 2, 2}, g3331[] = {2, 2, 2, 0}, f41[] = {3, 0};
+    assert_int_equal(mark[pm_find(rows, n, 4, zoey)], 2);
+    assert_int_equal(flags[pm_find(rows, n, 4, zoey)], 0);
+    assert_int_equal(mark[pm_find(rows, n, 4, g3331)], 1);
+    assert_int_equal(mark[pm_find(rows, n, 2, f41)], 1);
+    assert_true(flags[pm_find(rows, n, 2, f41)] & MLG_NODE_REVIEW);
+    /* docs/rollups.md: 33 of the 125 rows are flagged for review. */
+    assert_int_equal(n_review, 33);
 }
 
 /* The issue's wording for the refusal: "lowest child 1 is below 3-1". */
@@ -875,6 +1068,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rule_table),
+        cmocka_unit_test(test_capped_median_properties),
         cmocka_unit_test(test_explain_messages),
         cmocka_unit_test(test_explain_target),
         cmocka_unit_test(test_zoey_full_domain),

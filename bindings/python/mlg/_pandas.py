@@ -641,7 +641,7 @@ def frame(prep, values, levels, counts, scale):
 
 def compute(df, method=None, columns=None, catalogue=None, threads=0,
             scale=None, preset=None, date_format=None, duplicates="warn",
-            **params):
+            policy=None, **params):
     """Proficiency of every student x target in a long evidence table.
 
     df         one row per piece of evidence with columns student_id,
@@ -663,6 +663,9 @@ def compute(df, method=None, columns=None, catalogue=None, threads=0,
     columns    maps canonical names to df's, e.g. {"student_id": "sid"}.
     method, preset, scale, **params   as mlg.proficiency().
     threads    batch threads: 0 = all cores, 1 = the calling thread.
+    policy     a district policy (mlg.district_policy.load(): a shipped
+               name such as "lausd-bul-2332.7", a JSON path or text): its
+               method when none is given; recorded in attrs["policy"].
     catalogue  roll-up catalogue: see mlg.rollup (targets -> domains ->
                composites); when given, returns mlg.rollup.Rollup with the
                target table and the roll-up tables.
@@ -677,11 +680,18 @@ def compute(df, method=None, columns=None, catalogue=None, threads=0,
     first appearance.
     """
     p = _core.params(method, preset, **params)
+    if policy is not None:  # a district policy: mlg.district_policy.load()
+        from . import district_policy
+        policy = district_policy.load(policy)
+        if method is None and preset is None and not params:
+            p = policy.method_params()
     scale_p, s = _core._scale_arg(scale)
     prep = prepare(df, columns, date_format, duplicates)
     values, levels, counts = run(prep, p, scale_p, threads)
     out = frame(prep, values, levels, counts, s)
     out.attrs["duplicates_dropped"] = prep.n_duplicates_dropped
+    if policy is not None:
+        out.attrs["policy"] = policy.label
     if catalogue is None:
         return out
     from . import rollup

@@ -39,6 +39,22 @@ class NoticeArea(Structure):
                 ("threshold", c_double)]
 
 
+class SufficiencySummary(Structure):
+    """Mirror of ``mlg_sufficiency_summary``."""
+    _fields_ = [("n_groups", c_int64), ("n_empty", c_int64),
+                ("n_one", c_int64), ("n_few", c_int64),
+                ("n_no_span", c_int64)]
+
+
+class PolicySettings(Structure):
+    """Mirror of ``mlg_policy_settings``."""
+    _fields_ = [(n, c_int32) for n in (
+        "entry_year", "periods_per_year", "n_periods", "tk_na_allowed",
+        "level_supersede", "evidence_min", "evidence_span",
+        "attendance_min_days", "attendance_override", "entry_recommended",
+        "reserved")]
+
+
 # ------------------------------------------------------------ mlg_rollup.h --
 _MAX = 32           # MLG_TABLE_MAX_ENTRIES
 _LABEL = 16         # MLG_LABEL_SIZE
@@ -100,6 +116,8 @@ STRUCTS = {
     "mlg_rollup_child": RollupChild,
     "mlg_percent_table": PercentTable,
     "mlg_letter_table": LetterTable,
+    "mlg_policy_settings": PolicySettings,
+    "mlg_sufficiency_summary": SufficiencySummary,
 }
 
 _P = POINTER
@@ -110,7 +128,50 @@ _sizep = _P(c_size_t)
 
 def _prototypes(ErrInfo, Scale):
     errp = _P(ErrInfo)
+    from ._native import MethodParams
+
+    class PolicySubject(Structure):
+        """Mirror of ``mlg_policy_subject``."""
+        _fields_ = [("na_allowed", c_int32), ("reserved", c_int32),
+                    ("scale", Scale)]
+    STRUCTS["mlg_policy_subject"] = PolicySubject
     return {
+        # mlg_policy.h: the declared district policy (opaque: c_void_p)
+        "mlg_policy_parse": (c_int, [c_char_p, c_size_t, _P(c_void_p), errp]),
+        "mlg_policy_builtin": (c_int, [c_char_p, _P(c_void_p), errp]),
+        "mlg_policy_builtin_text": (c_char_p, [c_char_p]),
+        "mlg_policy_free": (None, [c_void_p]),
+        "mlg_policy_name": (c_char_p, [c_void_p]),
+        "mlg_policy_hash": (c_char_p, [c_void_p]),
+        "mlg_policy_canonical": (c_char_p, [c_void_p]),
+        "mlg_policy_method": (c_int, [c_void_p, _P(MethodParams)]),
+        "mlg_policy_rule": (c_int, [c_void_p, c_int32, _P(RollupRule)]),
+        "mlg_policy_subject_find": (c_int, [c_void_p, c_char_p,
+                                            _P(PolicySubject)]),
+        "mlg_policy_subject_code": (c_char_p, [c_void_p, c_size_t]),
+        "mlg_policy_subject_method": (c_int, [c_void_p, c_char_p,
+                                              _P(MethodParams)]),
+        "mlg_policy_subject_guess": (c_int, [c_char_p, c_char_p, c_char_p,
+                                             c_char_p, c_char_p, c_char_p,
+                                             c_int32, _P(c_char_p)]),
+        "mlg_policy_scale": (c_int, [c_void_p, c_char_p, _P(Scale)]),
+        "mlg_policy_settings_get": (c_int, [c_void_p, _P(PolicySettings)]),
+        "mlg_policy_period": (c_int, [c_void_p, c_size_t, _P(Period),
+                                      _P(c_char)]),
+        "mlg_policy_entry_minimums": (c_int, [c_void_p, _P(EntryMinimums)]),
+        "mlg_policy_notice_threshold": (c_int, [c_void_p, c_char_p, _dblp]),
+        "mlg_policy_notice_inputs": (c_int, [c_void_p, c_void_p, c_size_t,
+                                             _i32p, c_int32, _dblp, _dblp,
+                                             errp]),
+        "mlg_evidence_sufficiency": (c_int, [c_size_t, _i64p, _i32p, _u8p,
+                                             _P(Period), c_int32, c_int32,
+                                             _P(c_uint32),
+                                             _P(SufficiencySummary), errp]),
+        "mlg_level_supersede": (c_int, [c_size_t, _i64p, _u8p, _u8p, _u8p,
+                                        _i64p, errp]),
+        "mlg_coverage_check": (c_int, [c_size_t, c_size_t, c_size_t, _i32p,
+                                       _i32p, c_size_t, _P(c_uint32), _i32p,
+                                       errp]),
         "mlg_period_validate": (c_int, [_P(Period)]),
         "mlg_entry_minimums_preset": (c_int, [c_int32, _P(EntryMinimums)]),
         "mlg_entry_minimums_from_name": (c_int, [c_char_p,
@@ -129,6 +190,8 @@ def _prototypes(ErrInfo, Scale):
                                                   c_int32, _dblp, _dblp,
                                                   errp]),
         "mlg_notice_area_builtin": (c_int, [c_size_t, _P(NoticeArea)]),
+        "mlg_notice_area_grade": (c_int, [c_int32, c_size_t,
+                                          _P(NoticeArea)]),
         "mlg_notice_format": (c_int, [c_size_t, _i64p, _P(c_char_p),
                                       c_size_t, _P(c_char), c_size_t,
                                       _sizep]),
