@@ -136,6 +136,8 @@ static const struct {
     STRUCT_ROW(mlg_node_info),      STRUCT_ROW(mlg_rollup_step),
     STRUCT_ROW(mlg_rollup_child),   STRUCT_ROW(mlg_percent_table),
     STRUCT_ROW(mlg_letter_table),   STRUCT_ROW(mlg_param_info),
+    STRUCT_ROW(mlg_policy_settings), STRUCT_ROW(mlg_policy_subject),
+    STRUCT_ROW(mlg_sufficiency_summary),
 };
 
 size_t mlg_struct_size(const char *name)

@@ -253,7 +253,7 @@ def test_reasons_and_flags_are_the_librarys_words():
     assert mlg.why_name(6) == "below_mastery" and mlg.why_name(99) == 99
     assert mlg.node_flag_names() == {
         "na": 1, "na_not_allowed": 2, "partial": 4, "gap": 8,
-        "below_na_not_allowed": 16}
+        "below_na_not_allowed": 16, "review": 32}
 
 
 def test_duplicate_finder_agrees_with_hashing_every_row():
