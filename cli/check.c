@@ -43,9 +43,9 @@ typedef struct kstate {
     int64_t             flagged;
 } kstate;
 
-static int32_t subject_of(const cat_node *nd)
+static int32_t subject_of(const char *id, const char *label)
 {
-    const char *s[2] = {nd->id, nd->label};
+    const char *s[2] = {id, label};
     for (int k = 0; k < 2; k++) {
         if (!strncmp(s[k], "ELA", 3) || !strncmp(s[k], "English", 7))
             return MLG_SUBJECT_ELA;
@@ -162,16 +162,16 @@ static void on_student(engine *e, int32_t s, const ev_t *rows, size_t n, const d
     if (rc == MLG_OK) {
         for (size_t r = 0; r < k->n_roots; r++) {
             int32_t c = cat[r];
-            const cat_node *nd = &e->cat.node[k->roots[r]];
+            const char *root_id = mlg_catalogue_node_id(e->mcat, (size_t)k->roots[r]);
             if (fl[r] & MLG_ENTRY_SHORT_MIDPOINT) {
                 snprintf(detail, sizeof detail, "%lld marks by the midpoint, %d required",
                          (long long)bym[r], k->mins.req_midpoint[c]);
-                row(k, sid, "entry_short_midpoint", nd->id, detail);
+                row(k, sid, "entry_short_midpoint", root_id, detail);
             }
             if (fl[r] & MLG_ENTRY_SHORT_END) {
                 snprintf(detail, sizeof detail, "%lld marks by the end, %d required",
                          (long long)bye[r], k->mins.req_end[c]);
-                row(k, sid, "entry_short_end", nd->id, detail);
+                row(k, sid, "entry_short_end", root_id, detail);
             }
         }
     } else {
@@ -182,14 +182,14 @@ static void on_student(engine *e, int32_t s, const ev_t *rows, size_t n, const d
     marks_until(e, rows, n, k->period.midpoint, mid);
     marks_until(e, rows, n, k->period.end, end);
     for (size_t a = 0; a < e->N; a++)
-        if (e->cat.node[a].kind == KIND_TARGET)
+        if (e->node_kind[a] == MLG_NODE_TARGET)
             mid[a] = end[a] = NAN; /* targets are not report-card areas */
     size_t need = 0;
     int64_t *ss = xmalloc(e->N * sizeof *ss), *aa = xmalloc(e->N * sizeof *aa);
     if (mlg_notice_list(1, e->N, mid, NULL, e->N, ss, aa, &need, &err) == MLG_OK) {
         for (size_t q = 0; q < need; q++) {
             snprintf(detail, sizeof detail, "level %g at the midpoint", mid[aa[q]]);
-            row(k, sid, "warning_notice", e->cat.node[aa[q]].id, detail);
+            row(k, sid, "warning_notice", mlg_catalogue_node_id(e->mcat, (size_t)aa[q]), detail);
         }
         size_t need2 = 0;
         int64_t *s2 = xmalloc(e->N * sizeof *s2), *a2 = xmalloc(e->N * sizeof *a2);
@@ -199,7 +199,8 @@ static void on_student(engine *e, int32_t s, const ev_t *rows, size_t n, const d
                 snprintf(detail, sizeof detail,
                          "level %g at the end, not at risk at the midpoint: send a notice now",
                          end[a2[q]]);
-                row(k, sid, "warning_notice_late", e->cat.node[a2[q]].id, detail);
+                row(k, sid, "warning_notice_late", mlg_catalogue_node_id(e->mcat, (size_t)a2[q]),
+                    detail);
             }
         }
         free(s2);
@@ -380,11 +381,10 @@ static int cmd_check_main(engine *ep, int argc, char **argv)
     k.node_root = xmalloc(ep->N * sizeof *k.node_root);
     k.roots = xmalloc(ep->N * sizeof *k.roots);
     for (size_t q = 0; q < ep->N; q++) {
-        int32_t r = (int32_t)q;
-        while (ep->cat.node[r].parent_idx >= 0)
-            r = ep->cat.node[r].parent_idx;
+        int32_t r = ep->node_root[q]; /* the root reached by first parents */
         k.node_root[q] = r;
-        k.root_cat[q] = subject_of(&ep->cat.node[r]);
+        k.root_cat[q] = subject_of(mlg_catalogue_node_id(ep->mcat, (size_t)r),
+                                   mlg_catalogue_node_label(ep->mcat, (size_t)r));
         if (r == (int32_t)q)
             k.roots[k.n_roots++] = r;
     }

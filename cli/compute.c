@@ -36,7 +36,7 @@ static const char usage_compute[] =
     "                        oneroster (results.csv + resultLearningObjectiveIds.csv\n"
     "                        + lineItems.csv into the directory given by -o)\n"
     "  -o, --output PATH     output file (directory for oneroster); default stdout\n"
-    "  --kinds LIST          write only these kinds: target,domain,composite\n"
+    "  --kinds LIST          write only these kinds: target,domain,subject,composite\n"
     "  --until DATE          ignore evidence dated after DATE (counted as skipped)\n"
     "  --rejects FILE        write every rejected row as CSV file,line,reason\n"
     "  --strict              stop with status 1 at the first rejected row\n"
@@ -61,7 +61,7 @@ static const char usage_compute[] =
 typedef struct cstate {
     int      format;
     int      neutralise;
-    int      kinds;      /* bit mask of 1 << KIND_* */
+    int      kinds;      /* bit mask of 1 << MLG_NODE_* */
     out_t    out;        /* results.csv for oneroster */
     out_t    lo;         /* resultLearningObjectiveIds.csv */
     int      first;      /* JSON: no mark written yet */
@@ -70,10 +70,6 @@ typedef struct cstate {
     const char *out_path;
 } cstate;
 
-static const char *level_label(const engine *e, int32_t level)
-{
-    return level == MLG_LEVEL_NA ? "N/A" : e->scale.label[level];
-}
 
 static void flags_text(char *buf, size_t size, int32_t f)
 {
@@ -94,9 +90,10 @@ static void flags_text(char *buf, size_t size, int32_t f)
     }
 }
 
+/* One mark; node is the catalogue node (-1 without a catalogue). */
 static void write_mark(engine *e, cstate *c, const char *student, const char *id,
-                       const char *label, int32_t kind, double value, int32_t level, int64_t n,
-                       int32_t flags, int32_t last_day)
+                       const char *label, int32_t kind, int32_t node, double value,
+                       int32_t level, int64_t n, int32_t flags, int32_t last_day)
 {
     if (!(c->kinds & (1 << kind)))
         return;
@@ -111,13 +108,13 @@ static void write_mark(engine *e, cstate *c, const char *student, const char *id
         out_ch(o, ',');
         out_csv(o, id, c->neutralise);
         out_ch(o, ',');
-        out_str(o, kind_name(kind));
+        out_str(o, engine_kind_name(kind));
         out_ch(o, ',');
         out_csv(o, label, c->neutralise);
         out_ch(o, ',');
         out_num(o, value, dec);
         out_ch(o, ',');
-        out_csv(o, level_label(e, level), 0);
+        out_csv(o, engine_level_label(e, node, level), 0);
         out_ch(o, ',');
         out_i64(o, n);
         out_ch(o, ',');
@@ -134,7 +131,7 @@ static void write_mark(engine *e, cstate *c, const char *student, const char *id
         out_str(o, ",\"id\":");
         out_json_str(o, id);
         out_str(o, ",\"kind\":\"");
-        out_str(o, kind_name(kind));
+        out_str(o, engine_kind_name(kind));
         out_str(o, "\",\"label\":");
         out_json_str(o, label);
         out_str(o, ",\"value\":");
@@ -146,7 +143,7 @@ static void write_mark(engine *e, cstate *c, const char *student, const char *id
         if (level == MLG_LEVEL_NA)
             out_str(o, "null");
         else
-            out_json_str(o, level_label(e, level));
+            out_json_str(o, engine_level_label(e, node, level));
         out_str(o, ",\"n\":");
         out_i64(o, n);
         out_str(o, ",\"flags\":");
@@ -173,7 +170,7 @@ static void write_mark(engine *e, cstate *c, const char *student, const char *id
         out_str(o, level == MLG_LEVEL_NA ? "exempt," : "fully graded,");
         out_num(o, value, dec);
         out_ch(o, ',');
-        out_csv(o, level_label(e, level), 0);
+        out_csv(o, engine_level_label(e, node, level), 0);
         out_ch(o, ',');
         out_str(o, date);
         out_ch(o, ',');
@@ -188,23 +185,16 @@ static void write_mark(engine *e, cstate *c, const char *student, const char *id
     }
     case FMT_TEXT: {
         char line[512];
-        int depth = 0;
-        const char *indent = "";
-        if (e->have_cat) {
-            int32_t node = -1;
-            for (int32_t k = 0; k < (int32_t)e->cat.n; k++)
-                if (e->cat.node[k].id == id)
-                    node = k;
-            if (node >= 0)
-                depth = e->cat.node[node].depth;
-        }
-        indent = depth == 0 ? "  " : depth == 1 ? "    " : "      ";
+        /* two spaces per level below the top, at most 8 levels deep */
+        static const char spaces[] = "                  ";
+        int depth = node >= 0 && e->node_depth ? e->node_depth[node] : 0;
+        const char *indent = spaces + sizeof spaces - 1 - 2 * (size_t)(1 + (depth < 8 ? depth : 8));
         char val[32] = "";
         if (!isnan(value))
             snprintf(val, sizeof val, "%.2f", value);
         snprintf(line, sizeof line, "%s%-*.*s %-42.42s %4s %6s %4lld  %s\n", indent,
                  18 - (int)strlen(indent) + 2, 18 - (int)strlen(indent) + 2, id, label,
-                 level_label(e, level), val, (long long)n, fbuf);
+                 engine_level_label(e, node, level), val, (long long)n, fbuf);
         out_str(o, line);
         break;
     }
@@ -230,13 +220,13 @@ static void on_student(engine *e, int32_t s, const ev_t *rows, size_t nrows, con
         /* evidence counts per node: each target's used rows, summed upward */
         int64_t *cnt = xcalloc(e->N, sizeof *cnt);
         for (size_t t = 0; t < e->T; t++)
-            for (int32_t k = e->t2node[t]; k >= 0; k = e->cat.node[k].parent_idx)
-                cnt[k] += tn[t];
-        for (size_t k = 0; k < e->N; k++) {
-            const cat_node *nd = &e->cat.node[k];
-            write_mark(e, c, sid, nd->id, nd->label, nd->kind, nv[k], nl[k], cnt[k], nf[k],
-                       last_day);
-        }
+            if (tn[t])
+                for (int64_t a = e->anc_off[t]; a < e->anc_off[t + 1]; a++)
+                    cnt[e->anc[a]] += tn[t];
+        for (size_t k = 0; k < e->N; k++)
+            write_mark(e, c, sid, mlg_catalogue_node_id(e->mcat, k),
+                       mlg_catalogue_node_label(e->mcat, k), e->node_kind[k], (int32_t)k, nv[k],
+                       nl[k], cnt[k], nf[k], last_day);
         free(cnt);
     } else {
         /* targets in the order of the student's rows (grouped by target) */
@@ -244,7 +234,8 @@ static void on_student(engine *e, int32_t s, const ev_t *rows, size_t nrows, con
             if (i > 0 && rows[i].target == rows[i - 1].target)
                 continue;
             int32_t t = rows[i].target;
-            write_mark(e, c, sid, engine_target_id(e, t), "", KIND_TARGET, tv[t], tl[t], tn[t],
+            write_mark(e, c, sid, engine_target_id(e, t), "", MLG_NODE_TARGET, -1, tv[t], tl[t],
+                       tn[t],
                        isnan(tv[t]) ? MLG_NODE_NA : 0, last_day);
         }
     }
@@ -258,11 +249,10 @@ static int parse_kinds(const char *s)
 {
     int k = 0;
     char *d = xstrdup(s);
-    for (char *t = strtok(d, ","); t; t = strtok(NULL, ","))
-        k |= !strcmp(t, "target") ? 1 << KIND_TARGET
-             : !strcmp(t, "domain") ? 1 << KIND_DOMAIN
-             : !strcmp(t, "composite") ? 1 << KIND_COMPOSITE
-                                       : 1 << 8;
+    for (char *t = strtok(d, ","); t; t = strtok(NULL, ",")) {
+        int32_t kind;
+        k |= mlg_node_kind_from_name(t, &kind) == MLG_OK ? 1 << kind : 1 << 8;
+    }
     free(d);
     return k;
 }
@@ -471,7 +461,7 @@ static int cmd_compute_main(engine *ep, int argc, char **argv)
     cstate c;
     memset(&c, 0, sizeof c);
     c.neutralise = 1;
-    c.kinds = 7;
+    c.kinds = 0xF; /* every MLG_NODE_* kind */
     c.first = 1;
     c.method = "decaying_average";
     const char *input = NULL, *cat_path = NULL, *rejects = NULL, *val;
@@ -515,7 +505,7 @@ static int cmd_compute_main(engine *ep, int argc, char **argv)
         } else if (opt_val(argc, argv, &i, "--kinds", &val)) {
             c.kinds = parse_kinds(val);
             if (c.kinds & (1 << 8) || !c.kinds) {
-                diag("--kinds: want a list of target, domain, composite");
+                diag("--kinds: want a list of target, domain, subject, composite");
                 return EXIT_USAGE;
             }
         } else if (opt_val(argc, argv, &i, "--until", &val)) {
@@ -676,18 +666,18 @@ static int cmd_compute_main(engine *ep, int argc, char **argv)
         out_init(&li, open_out(p));
         out_str(&li, "sourcedId,status,dateLastModified,title,description,resultValueMin,"
                      "resultValueMax\n");
-        size_t nn = ep->have_cat ? ep->cat.n : ep->tids.n;
+        size_t nn = ep->have_cat ? ep->N : ep->tids.n;
         for (size_t k = 0; k < nn; k++) {
-            int kind = ep->have_cat ? ep->cat.node[k].kind : KIND_TARGET;
+            int kind = ep->have_cat ? ep->node_kind[k] : MLG_NODE_TARGET;
             if (!(c.kinds & (1 << kind)))
                 continue;
-            const char *id = ep->have_cat ? ep->cat.node[k].id : ep->tids.names[k];
+            const char *id = ep->have_cat ? mlg_catalogue_node_id(ep->mcat, k) : ep->tids.names[k];
+            const char *label = ep->have_cat ? mlg_catalogue_node_label(ep->mcat, k) : "";
             out_csv(&li, id, c.neutralise);
             out_str(&li, ",active,1970-01-01T00:00:00Z,");
-            out_csv(&li, ep->have_cat && ep->cat.node[k].label[0] ? ep->cat.node[k].label : id,
-                    c.neutralise);
+            out_csv(&li, label[0] ? label : id, c.neutralise);
             out_ch(&li, ',');
-            out_str(&li, kind_name(kind));
+            out_str(&li, engine_kind_name(kind));
             out_ch(&li, ',');
             out_num(&li, ep->scale.score_min, 6);
             out_ch(&li, ',');

@@ -44,9 +44,15 @@ void engine_init(engine *e)
 
 void engine_free(engine *e)
 {
-    catalogue_free(&e->cat);
     mlg_catalogue_free(e->mcat);
     free(e->t2node);
+    free(e->node_kind);
+    free(e->node_scale);
+    free(e->scales);
+    free(e->node_depth);
+    free(e->node_root);
+    free(e->anc_off);
+    free(e->anc);
     strtab_free(&e->tids);
     strtab_free(&e->students);
     free(e->rows);
@@ -76,88 +82,148 @@ void engine_free(engine *e)
 const char *engine_target_id(const engine *e, int32_t t)
 {
     if (e->have_cat)
-        return e->cat.node[e->t2node[t]].id;
+        return mlg_catalogue_node_id(e->mcat, (size_t)e->t2node[t]);
     return e->tids.names[t];
 }
 
 const char *engine_student_id(const engine *e, int32_t s) { return e->students.names[s]; }
 
+const char *engine_kind_name(int32_t kind)
+{
+    const char *n = mlg_node_kind_name(kind);
+    return n ? n : "?";
+}
+
+const char *engine_level_label(const engine *e, int32_t node, int32_t level)
+{
+    if (level == MLG_LEVEL_NA)
+        return "N/A";
+    const mlg_scale *sc = node >= 0 && e->node_scale ? &e->scales[e->node_scale[node]] : &e->scale;
+    return level >= 0 && level < sc->n_levels ? sc->label[level] : "?";
+}
+
 int engine_load_catalogue(engine *e, const char *path)
 {
-    int rc = catalogue_load(path, &e->cat);
-    if (rc != EXIT_OK)
-        return rc;
+    e->cat_path = path;
     e->have_cat = 1;
     return EXIT_OK;
 }
 
-/* Build the library catalogue from the file's nodes: node i of the file is
- * node i of mlg_catalogue (added in file order). */
+/* Per-node facts the output loops need, asked of the library once: kind,
+ * scale, depth from the top and root (parents before children, Kahn's
+ * order over parent counts), and each target's ancestors (a DAG node is
+ * counted once however many paths lead to it). */
+static void derive(engine *e)
+{
+    size_t N = e->N, T = e->T;
+    e->node_kind = xmalloc(N * sizeof *e->node_kind);
+    e->node_scale = xmalloc(N * sizeof *e->node_scale);
+    e->node_depth = xcalloc(N, sizeof *e->node_depth);
+    e->node_root = xmalloc(N * sizeof *e->node_root);
+    int64_t *npar = xmalloc(N * sizeof *npar);
+    int64_t *queue = xmalloc(N * sizeof *queue);
+    size_t cap = 16;
+    int64_t *buf = xmalloc(cap * sizeof *buf);
+    size_t head = 0, tail = 0;
+    for (size_t k = 0; k < N; k++) {
+        mlg_node_info info;
+        mlg_scale sc;
+        (void)mlg_catalogue_node_info(e->mcat, k, &info);
+        (void)mlg_catalogue_node_scale(e->mcat, k, &sc);
+        e->node_kind[k] = info.kind;
+        npar[k] = info.n_parents;
+        if (info.n_parents == 0) {
+            queue[tail++] = (int64_t)k;
+            e->node_root[k] = (int32_t)k;
+        }
+        size_t q = 0;
+        while (q < e->n_scales && memcmp(&e->scales[q], &sc, sizeof sc) != 0)
+            q++;
+        if (q == e->n_scales) {
+            e->scales = xrealloc(e->scales, (q + 1) * sizeof *e->scales);
+            e->scales[q] = sc;
+            e->n_scales++;
+        }
+        e->node_scale[k] = (int32_t)q;
+    }
+    while (head < tail) {
+        int64_t v = queue[head++];
+        size_t nc = 0;
+        if (mlg_catalogue_node_children(e->mcat, (size_t)v, cap, buf, NULL, &nc) == MLG_ESIZE) {
+            cap = nc;
+            buf = xrealloc(buf, cap * sizeof *buf);
+            (void)mlg_catalogue_node_children(e->mcat, (size_t)v, cap, buf, NULL, &nc);
+        }
+        for (size_t j = 0; j < nc; j++) {
+            int64_t ch = buf[j];
+            if (e->node_depth[ch] < e->node_depth[v] + 1)
+                e->node_depth[ch] = e->node_depth[v] + 1;
+            if (--npar[ch] == 0)
+                queue[tail++] = ch;
+        }
+    }
+    /* roots by first parents, in the order just found (parents first) */
+    for (size_t q = 0; q < tail; q++) {
+        size_t v = (size_t)queue[q], np = 0;
+        int64_t p1;
+        if (mlg_catalogue_node_parents(e->mcat, v, 1, &p1, &np) == MLG_OK && np == 1)
+            e->node_root[v] = e->node_root[p1];
+        else if (np > 1) {
+            int64_t *pp = xmalloc(np * sizeof *pp);
+            (void)mlg_catalogue_node_parents(e->mcat, v, np, pp, &np);
+            e->node_root[v] = e->node_root[pp[0]];
+            free(pp);
+        }
+    }
+    /* ancestors of each target: a walk up with a visited stamp */
+    int64_t *seen = xmalloc(N * sizeof *seen);
+    for (size_t k = 0; k < N; k++)
+        seen[k] = -1;
+    e->anc_off = xmalloc((T + 1) * sizeof *e->anc_off);
+    size_t n_anc = 0, cap_anc = T + 16;
+    e->anc = xmalloc(cap_anc * sizeof *e->anc);
+    int64_t *stack = queue; /* reused: at most N entries */
+    for (size_t t = 0; t < T; t++) {
+        e->anc_off[t] = (int64_t)n_anc;
+        size_t top = 0;
+        stack[top++] = e->t2node[t];
+        seen[e->t2node[t]] = (int64_t)t;
+        while (top > 0) {
+            size_t v = (size_t)stack[--top], np = 0;
+            if (n_anc == cap_anc) {
+                cap_anc *= 2;
+                e->anc = xrealloc(e->anc, cap_anc * sizeof *e->anc);
+            }
+            e->anc[n_anc++] = (int32_t)v;
+            if (mlg_catalogue_node_parents(e->mcat, v, cap, buf, &np) == MLG_ESIZE) {
+                cap = np;
+                buf = xrealloc(buf, cap * sizeof *buf);
+                (void)mlg_catalogue_node_parents(e->mcat, v, cap, buf, &np);
+            }
+            for (size_t j = 0; j < np; j++)
+                if (seen[buf[j]] != (int64_t)t) {
+                    seen[buf[j]] = (int64_t)t;
+                    stack[top++] = buf[j];
+                }
+        }
+    }
+    e->anc_off[T] = (int64_t)n_anc;
+    free(seen);
+    free(npar);
+    free(queue);
+    free(buf);
+}
+
+/* Read the catalogue into the library (the only catalogue there is). */
 int engine_prepare(engine *e)
 {
     if (!e->have_cat)
         return EXIT_OK;
-    const char *path = "catalogue";
-    mlg_errinfo err;
-    int rc = mlg_catalogue_create(&e->mcat);
-    if (rc != MLG_OK)
-        return EXIT_NOMEM;
-    for (size_t i = 0; i < e->cat.n; i++) {
-        const cat_node *nd = &e->cat.node[i];
-        mlg_rollup_rule rule;
-        (void)mlg_rollup_rule_init(&rule, MLG_RULE_MEAN);
-        if (nd->rule[0] && nd->kind != KIND_TARGET) {
-            memset(&err, 0, sizeof err);
-            rc = mlg_rollup_rule_parse(nd->rule, &rule, &err);
-            if (rc != MLG_OK) {
-                diag("%s: node '%s': rule '%s': %s", path, nd->id, nd->rule,
-                     err.message[0] ? err.message : mlg_strerror(rc));
-                return EXIT_DATA;
-            }
-        }
-        if (nd->kind == KIND_TARGET) {
-            /* targets are levelled exactly as the method levels them */
-            rule.rounding = e->params.rounding;
-            rule.decimals = e->params.decimals;
-        }
-        int32_t kind = nd->kind == KIND_TARGET   ? MLG_NODE_TARGET
-                       : nd->kind == KIND_DOMAIN ? MLG_NODE_DOMAIN
-                                                 : MLG_NODE_COMPOSITE;
-        int32_t na = nd->na_allowed < 0 ? 1 : nd->na_allowed;
-        memset(&err, 0, sizeof err);
-        rc = mlg_catalogue_add(e->mcat, nd->id, nd->label[0] ? nd->label : NULL, kind,
-                               &e->scale, &rule, na, &err);
-        if (rc != MLG_OK) {
-            diag("%s: node '%s': %s", path, nd->id,
-                 err.message[0] ? err.message : mlg_strerror(rc));
-            return rc == MLG_ENOMEM ? EXIT_NOMEM : EXIT_DATA;
-        }
-    }
-    for (size_t i = 0; i < e->cat.n; i++) {
-        const cat_node *nd = &e->cat.node[i];
-        if (nd->parent_idx < 0)
-            continue;
-        memset(&err, 0, sizeof err);
-        rc = mlg_catalogue_link(e->mcat, e->cat.node[nd->parent_idx].id, nd->id,
-                                nd->weight > 0 ? nd->weight : 1.0, &err);
-        if (rc != MLG_OK) {
-            diag("%s: link '%s' -> '%s': %s", path, nd->id, nd->parent,
-                 err.message[0] ? err.message : mlg_strerror(rc));
-            return EXIT_DATA;
-        }
-    }
-    memset(&err, 0, sizeof err);
-    rc = mlg_catalogue_finalize(e->mcat, &err);
-    if (rc != MLG_OK) {
-        diag("%s: %s", path, err.message[0] ? err.message : mlg_strerror(rc));
-        return EXIT_DATA;
-    }
+    int rc = catalogue_load(e->cat_path, &e->scale, &e->params, &e->mcat);
+    if (rc != EXIT_OK)
+        return rc;
     e->T = mlg_catalogue_target_count(e->mcat);
     e->N = mlg_catalogue_node_count(e->mcat);
-    if (e->N != e->cat.n) {
-        diag("%s: internal: %zu nodes in the library, %zu in the file", path, e->N, e->cat.n);
-        return EXIT_INTERNAL;
-    }
     e->t2node = xmalloc(e->T * sizeof *e->t2node);
     for (size_t t = 0; t < e->T; t++) {
         size_t node;
@@ -165,6 +231,7 @@ int engine_prepare(engine *e)
             return EXIT_INTERNAL;
         e->t2node[t] = (int32_t)node;
     }
+    derive(e);
     return EXIT_OK;
 }
 

@@ -39,11 +39,20 @@ typedef void (*student_fn)(engine *e, int32_t student, const ev_t *rows, size_t 
 struct engine {
     /* configuration */
     const char         *in_label;    /* file name used in diagnostics */
-    catalogue           cat;
+    const char         *cat_path;    /* catalogue file, read by engine_prepare() */
     int                 have_cat;
-    mlg_catalogue      *mcat;
+    mlg_catalogue      *mcat;        /* the one catalogue (library) */
     size_t              T, N;        /* targets, nodes (catalogue) */
     int32_t            *t2node;      /* target index -> node index */
+    /* Derived from mcat by engine_prepare() for the per-student loops: */
+    int32_t            *node_kind;   /* N: MLG_NODE_* */
+    int32_t            *node_scale;  /* N: index into scales */
+    mlg_scale          *scales;      /* distinct node scales */
+    size_t              n_scales;
+    int32_t            *node_depth;  /* N: longest path up from a root */
+    int32_t            *node_root;   /* N: the root reached by first parents */
+    int64_t            *anc_off;     /* T + 1: CSR offsets into anc */
+    int32_t            *anc;         /* per target: itself and every ancestor, once */
     strtab              tids;        /* evidence id -> target index (+ cache) */
     mlg_scale           scale;
     mlg_method_params   params;
@@ -104,7 +113,8 @@ struct engine {
 /* engine_init(): defaults (ccs4 scale, decaying_average, strict off). */
 void engine_init(engine *e);
 void engine_free(engine *e);
-/* engine_load_catalogue(): load and register the catalogue. exit code. */
+/* engine_load_catalogue(): register the catalogue file; engine_prepare()
+ * reads it (its targets' rounding follows the final method). exit code. */
 int engine_load_catalogue(engine *e, const char *path);
 /* engine_prepare(): after params/scale are final.  exit code. */
 int engine_prepare(engine *e);
@@ -120,6 +130,11 @@ int engine_read_range(engine *e, const char *path, int64_t begin, int64_t end);
 int64_t engine_abs_line(engine *e, int64_t line);
 /* engine_summary(): "read = used + rejected" on stderr; exit code. */
 int engine_summary(engine *e);
+
+/* The label of a node's level on the node's own scale ("N/A" for
+ * MLG_LEVEL_NA); node < 0 means the evidence scale. */
+const char *engine_level_label(const engine *e, int32_t node, int32_t level);
+const char *engine_kind_name(int32_t kind);
 
 /* Name of target t. */
 const char *engine_target_id(const engine *e, int32_t t);

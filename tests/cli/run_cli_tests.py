@@ -432,6 +432,104 @@ def test_malformed():
     case("cat_bad_json", ["compute", IN + "clean.csv", "-c", bad_json], 1, err=["JSON:"])
 
 
+def test_catalogues():
+    """One catalogue: the library's mlg_catalogue answers every id question."""
+    # data/school/catalogue.json with evidence naming items by their CASE
+    # identifier: bare, urn:uuid: and upper case (RFC 4122: case-insensitive)
+    # give exactly the marks of the codes (golden school.csv).
+    with open(os.path.join(ARGS.source, "data/school/catalogue.json")) as f:
+        ident = {i["humanCodingScheme"]: i["identifier"] for i in json.load(f)["CFItems"]}
+    by_id = os.path.join(ARGS.work, "school_by_identifier.csv")
+    with open(os.path.join(ARGS.source, "data/school/evidence.csv")) as f, \
+            open(by_id, "w") as g:
+        for k, line in enumerate(f):
+            p = line.split(",")
+            if k > 0:
+                u = ident[p[1]]
+                p[1] = [u, "urn:uuid:" + u, u.upper()][k % 3]
+            g.write(",".join(p))
+    case("school_by_identifier", ["compute", by_id, "-c", "data/school/catalogue.json"], 0,
+         gold="school.csv", err=["4297 rows read = 4297 used + 0 rejected; 60 students"])
+
+    # A CASE package with a UTF-8 byte-order mark, four levels (MATH ->
+    # 3.OA -> cluster 3.OA.A -> standards), a standard shared by two
+    # parents (3.OA.A.1 under 3.OA.A and POWER), an isChildOf destination
+    # in urn:uuid: form, and mlgNaAllowed as "false"/"no"/"true"/true/0.
+    # Worked by hand with most_recent: S1's 3.OA.A.1 = 4 (09-20 beats
+    # 09-02), 3.OA.A.2 = 3, so 3.OA.A = 3.OA = mean(4, 3) = 3.5 -> level 4
+    # (half up); MATH = mean(3.5) over 3.OA with 3.NBT.A.1 N/A (partial);
+    # POWER = 4; n counts 3.OA.A.1's two rows once at MATH (3 rows).  S3 has
+    # no 3.OA evidence: 3.OA is N/A where mlgNaAllowed "no" forbids it.
+    def clusters(o, e):
+        m = marks(o)
+        want = {("S1", "MATH"): ("composite", "3.5", "4", "3", "partial"),
+                ("S1", "3.OA.A"): ("domain", "3.5", "4", "3", ""),
+                ("S1", "3.OA.A.1"): ("target", "4", "4", "2", ""),
+                ("S1", "POWER"): ("composite", "4", "4", "2", ""),
+                ("S2", "POWER"): ("composite", "", "N/A", "0", "na_not_allowed"),
+                ("S3", "3.OA"): ("domain", "", "N/A", "0", "na_not_allowed"),
+                ("S3", "3.OA.A"): ("domain", "", "N/A", "0", "na"),
+                ("S3", "MATH"): ("composite", "2", "2", "1", "partial|below_na_not_allowed")}
+        for k, (kind, v, lv, n, fl) in want.items():
+            r = m[k]
+            got = (r["kind"], r["value"], r["level"], r["n"], r["flags"])
+            expect(got == (kind, v, lv, n, fl), "%s: %r, want %r" % (k, got, (kind, v, lv, n, fl)))
+        expect(len(m) == 21, "3 students x 7 nodes, got %d" % len(m))
+    case("case_clusters", ["compute", IN + "case_clusters.csv", "-c", IN + "case_clusters.json",
+                           "-m", "most_recent"], 0, check=clusters,
+         err=["5 rows read = 5 used + 0 rejected; 3 students"])
+    # the report indents each level (cluster and standards below it)
+    case("case_clusters_report", ["compute", IN + "case_clusters.csv", "-c",
+                                  IN + "case_clusters.json", "-m", "most_recent", "-f", "report"],
+         0, out_has=["\n      3.OA.A   ", "\n        3.OA.A.1   "])
+
+    # CSV catalogue: several parents with '|', an aliases column, a kind.
+    multi = os.path.join(ARGS.work, "cat_multi.csv")
+    with open(multi, "w") as f:
+        f.write("id,parent,label,rule,weight,na_allowed,aliases\n"
+                "MATH,,Math,mean,1,1,\n"
+                "3.OA,MATH,OA,mean,1,1,\n"
+                "POWER,,Power,mean,1,1,\n"
+                "3.OA.A.1,3.OA|POWER,t1,,1,1,urn:uuid:44444444-4444-4444-8444-444444444444\n"
+                "3.OA.A.2,3.OA,t2,,3,1,\n")
+    ev = "student_id,target_id,assessed_at,score\nS1,44444444-4444-4444-8444-444444444444,2024-09-02,4\nS1,3.OA.A.2,2024-09-03,2\n"
+    # 3.OA = (1*4 + 3*2) / 4 = 2.5 (weights 1 and 3); POWER = 4.
+    case("cat_several_parents", ["compute", "-", "-c", multi, "-m", "most_recent"], 0,
+         stdin=ev.encode(), check=lambda o, e: expect(
+             marks(o)[("S1", "3.OA")]["value"] == "2.5" and
+             marks(o)[("S1", "POWER")]["value"] == "4", o))
+    # a weight of 0 is refused with its line, not silently made 1
+    w0 = os.path.join(ARGS.work, "cat_w0.csv")
+    with open(w0, "w") as f:
+        f.write("id,parent,weight\nD,,1\nt1,D,0\nt2,D,1\n")
+    case("cat_weight_zero", ["compute", "-", "-c", w0], 1, stdin=ev.encode(),
+         err=["cat_w0.csv:3: node 't1': link to parent 'D': link weight 0 is not positive"])
+    # CASE mlgNaAllowed that is not a yes/no word, mlgWeight not a number
+    badna = os.path.join(ARGS.work, "cat_badna.json")
+    with open(badna, "w") as f:
+        f.write('{"CFItems": [{"identifier": "a", "humanCodingScheme": "A", '
+                '"mlgNaAllowed": "maybe"}]}')
+    case("cat_case_bad_na", ["compute", "-", "-c", badna], 1, stdin=ev.encode(),
+         err=["cat_badna.json: CFItems[0] 'A': mlgNaAllowed is not true/false"])
+
+    # explain on a 20,000-level chain: no recursion, bounded indentation
+    # (one line per node; lines past the cap name their depth).
+    chain = os.path.join(ARGS.work, "chain.csv")
+    depth = 20000
+    with open(chain, "w") as f:
+        f.write("id,parent\nN0,\n")
+        for k in range(1, depth):
+            f.write("N%d,N%d\n" % (k, k - 1))
+    chev = "student_id,target_id,assessed_at,score\nS1,N%d,2024-09-02,3\n" % (depth - 1)
+    def chain_ok(o, e):
+        lines = o.splitlines()
+        expect(len(o) < 40 * 1000 * 1000, "explain wrote %d bytes" % len(o))
+        expect("[depth 19998] domain N19998" in o, "depth label missing")
+        expect(max(len(l) - len(l.lstrip()) for l in lines) <= 70, "indentation not capped")
+    case("explain_deep_chain", ["explain", "S1", "-i", "-", "-c", chain], 0,
+         stdin=chev.encode(), check=chain_ok)
+
+
 def test_more_options():
     # --until: later evidence is skipped and counted as such
     case("until", ["compute", IN + "clean.csv", "--until", "2024-09-10", "-m", "most_recent",
@@ -520,7 +618,8 @@ def main():
     ARGS.mlg = os.path.abspath(ARGS.mlg)
     os.makedirs(ARGS.work, exist_ok=True)
     for t in [test_score, test_usage, test_formats, test_oneroster_out,
-              test_explain_check_generate, test_malformed, test_more_options, test_split, test_pipe]:
+              test_explain_check_generate, test_malformed, test_catalogues, test_more_options,
+              test_split, test_pipe]:
         t()
     if FAILS:
         print("%d failed: %s" % (len(FAILS), " ".join(FAILS)))
