@@ -276,6 +276,7 @@ void engine_reject(engine *e, int64_t line, const char *fmt, ...)
             fputc('\n', stderr);
         diag_at(e->in_label, line, "%s", msg);
         diag("--strict: stopping at the first rejected row");
+        (void)engine_summary(e);
         exit(EXIT_DATA);
     }
     if (e->n_shown < SHOW_REJECTS) {
@@ -596,6 +597,7 @@ static int accept_row(engine *e, const char *sid, size_t slen, const ev_t *ev)
                     "grouped by student; sort it (e.g. `sort -t, -k1,1 -s`) or use "
                     "--unsorted (loads the whole file into memory)",
                     e->students.names[s]);
+            e->n_rejected++; /* read, not used: the tally still balances */
             return EXIT_DATA;
         }
         if (!e->unsorted && e->nrows >= CHUNK_ROWS) {
@@ -791,6 +793,15 @@ static int finish(engine *e)
 }
 
 /* ------------------------------------------------------- long CSV -- */
+/* 1 if every field of the record is empty. */
+static int record_empty(const csv_reader *r)
+{
+    for (size_t k = 0; k < r->nfields; k++)
+        if (r->flen[k])
+            return 0;
+    return 1;
+}
+
 static int read_long_csv(engine *e, FILE *f)
 {
     csv_reader r;
@@ -851,7 +862,14 @@ static int read_long_csv(engine *e, FILE *f)
             progress(e);
         if (rc == CSV_IOERR) {
             diag_at(e->in_label, r.line, "read error: %s", strerror(errno));
+            e->n_rejected++; /* the row being read: read, not used */
             ret = EXIT_IO;
+            break;
+        }
+        if (rc == CSV_FATAL) {
+            diag_at(e->in_label, engine_abs_line(e, r.rec_line), "%s", r.reason);
+            e->n_rejected++;
+            ret = EXIT_DATA;
             break;
         }
         if (rc == CSV_BAD) {
@@ -859,7 +877,18 @@ static int read_long_csv(engine *e, FILE *f)
             continue;
         }
         if (r.nfields != ncols) {
-            engine_reject(e, r.rec_line, "expected %zu fields, got %zu", ncols, r.nfields);
+            if (r.nfields == 1 && r.flen[0] == 0) {
+                e->n_skipped++; /* "\"\"" alone: an empty record */
+                continue;
+            }
+            engine_reject(e, r.rec_line, "expected %zu fields, got %zu%s", ncols, r.nfields,
+                          r.rec_end > r.rec_line ? " (the record spans several lines: a stray "
+                                                   "quote?)"
+                                                 : "");
+            continue;
+        }
+        if (record_empty(&r)) {
+            e->n_skipped++; /* a spreadsheet's empty row: ",,,," */
             continue;
         }
         ret = take(e, r.rec_line, r.field[col[C_STUDENT]], r.flen[col[C_STUDENT]],
@@ -871,6 +900,9 @@ static int read_long_csv(engine *e, FILE *f)
         if (ret != EXIT_OK)
             break;
     }
+    /* blank lines: read and skipped */
+    e->n_read += r.blank;
+    e->n_skipped += r.blank;
     csv_close(&r);
     if (ret == EXIT_OK)
         ret = finish(e);

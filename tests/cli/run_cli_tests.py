@@ -364,13 +364,59 @@ def test_malformed():
         "8 rows read = 7 used + 1 rejected"])
     case("huge_line_small_limit", ["compute", IN + "clean.csv", "--max-record", "64"] + CAT, 0,
          check=same_as_clean)
-    # an unterminated quote runs to the end of the file: one rejected record
+    # an unterminated quote: the line where it opened is rejected and reading
+    # resumes on the next line (A9's line 10 is used: most recent 3)
     unterm = os.path.join(ARGS.work, "unterminated.csv")
     with open(unterm, "w") as f:
         f.writelines(lines)
         f.write('A9,"3.OA.A.1,2024-09-02,2\nA9,3.OA.A.1,2024-09-03,3\n')
-    case("unterminated_quote", ["compute", unterm] + CAT, 3, check=same_as_clean, err=[
-        "unterminated.csv:9: unterminated quoted field in field 2",
+    case("unterminated_quote", ["compute", unterm, "-m", "most_recent"] + CAT, 3,
+         check=lambda o, e: expect(marks(o)[("A9", "3.OA.A.1")]["value"] == "3", o), err=[
+             "unterminated.csv:9: unterminated quoted field 2: the quote opened on line 9 is "
+             "never closed; reading resumes on line 10 (row rejected)",
+             "9 rows read = 8 used + 1 rejected"])
+    # the issue's case: a stray quote on line 100 of the 4,298-line sample
+    # loses nothing else (4297 rows = 4296 used + 1 rejected, 60 students)
+    with open(os.path.join(ARGS.source, "data/school/evidence.csv")) as f:
+        school = f.read().splitlines(True)
+    stray = os.path.join(ARGS.work, "stray_quote.csv")
+    with open(stray, "w") as f:
+        f.writelines(school[:99] + ['"' + school[99]] + school[100:])
+    case("stray_quote_sample", ["compute", stray, "-c", "data/school/catalogue.csv"], 3, err=[
+        "stray_quote.csv:100: unterminated quoted field 1: the quote opened on line 100",
+        "4297 rows read = 4296 used + 1 rejected; 60 students"])
+    # the same in a file larger than the read buffer (2 MiB + the record
+    # limit): the reader goes back to line 101 (a regular file can seek)
+    big = os.path.join(ARGS.work, "stray_quote_big.csv")
+    body = school[1:]
+    reps = 3000000 // sum(len(x) for x in body) + 1
+    with open(big, "w") as f:
+        f.write(school[0])
+        f.write('"' + body[0])
+        for k in range(reps):
+            for line in (body[1:] if k == 0 else body):
+                f.write(line.replace("S3", "R%d" % k, 1) if k else line)
+    nbig = 1 + (len(body) - 1) + (reps - 1) * len(body)
+    case("stray_quote_big", ["compute", big, "--threads", "1"], 3, err=[
+        "stray_quote_big.csv:2: unterminated quoted field: the quote opened on line 2 is "
+        "never closed; reading resumes on line 3",
+        "%d rows read = %d used + 1 rejected" % (nbig, nbig - 1)])
+    # ... and on a pipe, which cannot go back: exit 1, the tally balances
+    with open(big, "rb") as f:
+        bigb = f.read()
+    case("stray_quote_pipe", ["compute", "-", "--threads", "1"], 1, stdin=bigb, err=[
+        "<stdin>:2: unterminated quoted field: the quote opened on line 2 is never closed, "
+        "and the input cannot be read again from line 3",
+        "1 rows read = 0 used + 1 rejected"])
+    # an over-long quoted field full of line breaks (issue 14 #8) is one
+    # rejected record, skipped to its closing quote: nothing else lost
+    longq = os.path.join(ARGS.work, "long_quoted.csv")
+    with open(longq, "w") as f:
+        f.write(lines[0] + lines[1])
+        f.write('A1,"' + "x\n" * 614400 + '",2024-09-02,2\n')
+        f.writelines(lines[2:])
+    case("long_quoted_field", ["compute", longq] + CAT, 3, check=same_as_clean, err=[
+        "long_quoted.csv:3: record longer than 1048576 bytes",
         "8 rows read = 7 used + 1 rejected"])
     # --strict: the first reject is fatal
     case("strict", ["compute", IN + "bad_dates.csv", "--strict"] + CAT, 1, err=[
