@@ -598,6 +598,7 @@ static int accept_row(engine *e, const char *sid, size_t slen, const ev_t *ev)
                     "--unsorted (loads the whole file into memory)",
                     e->students.names[s]);
             e->n_rejected++; /* read, not used: the tally still balances */
+            e->n_shown++;
             return EXIT_DATA;
         }
         if (!e->unsorted && e->nrows >= CHUNK_ROWS) {

@@ -389,7 +389,9 @@ int cmd_score(int argc, char **argv)
 /* -------------------------------------------------------------- main -- */
 int main(int argc, char **argv)
 {
-    signal(SIGPIPE, SIG_DFL); /* quiet exit on a closed pipe, like head(1) users expect */
+    /* SIGPIPE keeps the disposition mlg was started with: by default a closed
+     * pipe ends it quietly, like head(1) users expect; when the parent chose
+     * to ignore it, writes fail with EPIPE and check_write_errors() exits 0. */
     if (argc < 2) {
         fputs(usage_main, stderr);
         return EXIT_USAGE;

@@ -418,9 +418,38 @@ def test_malformed():
     case("long_quoted_field", ["compute", longq] + CAT, 3, check=same_as_clean, err=[
         "long_quoted.csv:3: record longer than 1048576 bytes",
         "8 rows read = 7 used + 1 rejected"])
+    # A NUL byte in a field is a reject with a reason (issue 14 #1: the id
+    # "A\0" + "0" was read as "A"; students "A\0B" and "A\0C" merged); the
+    # issue's minimal input, then two students that differ after a NUL.
+    nul = os.path.join(ARGS.work, "nul.csv")
+    with open(nul, "wb") as f:
+        f.write(bytes.fromhex(
+            "73747564656e745f69642c7461726765745f69642c61737365737365645f61742c73636f7265"
+            "0a53312c412c323032342d30392d30322c330a53312c4100302c323032342d30392d30332c340a"))
+        f.write(b"A\x00B,A,2024-09-02,3\nA\x00C,A,2024-09-02,3\n")
+    case("nul_in_field", ["compute", nul], 3, err=[
+        "nul.csv:3: NUL byte in field 2 (not a text file?)",
+        "nul.csv:4: NUL byte in field 1", "nul.csv:5: NUL byte in field 1",
+        "4 rows read = 1 used + 3 rejected; 1 students"])
+    # strict numbers: no hexadecimal (strtod would read 0x3 as 3, 0x1p1 as 2)
+    hexf = os.path.join(ARGS.work, "hex.csv")
+    with open(hexf, "w") as f:
+        f.write(lines[0] + "A1,3.OA.A.1,2024-09-02,0x3\nA1,3.OA.A.1,2024-09-03,0x1p1\n"
+                "A1,3.OA.A.1,2024-09-04,3e0\n")
+    case("hex_scores", ["compute", hexf] + CAT, 3, err=[
+        "hex.csv:2: score '0x3' is not a number", "hex.csv:3: score '0x1p1' is not a number",
+        "3 rows read = 1 used + 2 rejected"])
+    # blank lines and spreadsheet rows of empty fields are read and skipped
+    blank = os.path.join(ARGS.work, "blank_rows.csv")
+    with open(blank, "w") as f:
+        f.write(lines[0] + lines[1] + "\n,,,\n" + "".join(lines[2:5]) + "\r\n,,,\r\n" +
+                "".join(lines[5:]) + "\n")
+    case("blank_rows", ["compute", blank] + CAT, 0, check=same_as_clean,
+         err=["12 rows read = 7 used + 5 skipped + 0 rejected; 3 students"])
     # --strict: the first reject is fatal
     case("strict", ["compute", IN + "bad_dates.csv", "--strict"] + CAT, 1, err=[
-        "bad_dates.csv:3: bad date '2023-02-29'", "--strict: stopping"])
+        "bad_dates.csv:3: bad date '2023-02-29'", "--strict: stopping",
+        "bad_dates.csv: 2 rows read = 1 used + 1 rejected"])
     # --rejects FILE lists every rejected row
     rj = os.path.join(ARGS.work, "rejects.csv")
 
@@ -432,9 +461,11 @@ def test_malformed():
     case("rejects_file", ["compute", IN + "bad_dates.csv", "--rejects", rj] + CAT, 3,
          check=rejects)
     # unsorted input: refused in streaming mode, fine with --unsorted
+    # the tally balances when the run stops: rows 2-3 used, row 4 refused
     case("unsorted_refused", ["compute", IN + "unsorted.csv"] + CAT, 1,
          err=["unsorted.csv:4: student 'A1' appears again after other students",
-              "--unsorted"])
+              "--unsorted", "unsorted.csv: 3 rows read = 2 used + 1 rejected"],
+         err_not=["more rejected rows not shown"])
 
     def unsorted_ok(o, e):
         expect(sorted(o.splitlines()) == sorted(clean.splitlines()), "differs from clean")
@@ -650,6 +681,21 @@ def test_pipe():
         fail("closed_pipe", "rc %s, stderr %r" % (p2.returncode, er))
     else:
         print("ok   closed_pipe")
+    # Started with SIGPIPE ignored (as some services start children), mlg
+    # keeps that choice: the write fails with EPIPE and it exits 0, quietly,
+    # instead of being killed by a signal it was told to ignore.
+    import signal
+    p2 = subprocess.Popen([ARGS.mlg, "generate", "--preset", "small"], cwd=ARGS.source,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          preexec_fn=lambda: signal.signal(signal.SIGPIPE, signal.SIG_IGN))
+    first = p2.stdout.readline()
+    p2.stdout.close()
+    p2.wait(timeout=120)
+    er = p2.stderr.read().decode()
+    if not first or p2.returncode != 0 or "error" in er:
+        fail("sigpipe_ignored", "rc %s, stderr %r" % (p2.returncode, er))
+    else:
+        print("ok   sigpipe_ignored")
 
 
 def main():
