@@ -3,6 +3,7 @@
  * notices, sec. I.F insufficient attendance). */
 #include "cli.h"
 #include "engine.h"
+#include "options.h"
 #include "csv.h"
 
 #include <mlg_policy.h>
@@ -284,23 +285,18 @@ static int cmd_check_main(engine *ep, int argc, char **argv)
 {
     kstate k;
     memset(&k, 0, sizeof k);
-    const char *input = NULL, *cat_path = NULL, *method = "decaying_average", *val;
-    const char *att = NULL, *outp = NULL, *rejects = NULL;
+    const char *input = NULL, *val;
+    const char *att = NULL, *outp = NULL;
     const char *ds[3] = {NULL, NULL, NULL};
     int32_t year = 2018;
-    const char *pkeys[64], *pvals[64];
-    size_t np = 0;
+    ev_opts o;
+    ev_opts_init(&o, "check");
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
+        int r;
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             fputs(usage_check, stdout);
             return EXIT_OK;
-        } else if (opt_val(argc, argv, &i, "--catalogue", &val) ||
-                   opt_val(argc, argv, &i, "-c", &val)) {
-            cat_path = val;
-        } else if (opt_val(argc, argv, &i, "--method", &val) ||
-                   opt_val(argc, argv, &i, "-m", &val)) {
-            method = val;
         } else if (opt_val(argc, argv, &i, "--start", &val)) {
             ds[0] = val;
         } else if (opt_val(argc, argv, &i, "--mid", &val) ||
@@ -315,28 +311,9 @@ static int cmd_check_main(engine *ep, int argc, char **argv)
         } else if (opt_val(argc, argv, &i, "--output", &val) ||
                    opt_val(argc, argv, &i, "-o", &val)) {
             outp = val;
-        } else if (opt_val(argc, argv, &i, "--rejects", &val)) {
-            rejects = val;
-        } else if (opt_val(argc, argv, &i, "--scale", &val)) {
-            if (mlg_scale_from_name(val, &ep->scale) != MLG_OK) {
-                diag("unknown scale '%s'", val);
+        } else if ((r = ev_option(ep, &o, argc, argv, &i)) != 0) {
+            if (r < 0)
                 return EXIT_USAGE;
-            }
-        } else if (!strcmp(a, "--strict")) {
-            ep->strict = 1;
-        } else if (!strcmp(a, "--unsorted")) {
-            ep->unsorted = 1;
-        } else if (a[0] == '-' && a[1] == '-' && a[2]) {
-            const char *key = method_param_key(a);
-            if (!key || np == 64 || i + 1 >= argc) {
-                diag("unknown option or missing value: %s (see mlg check --help)", a);
-                return EXIT_USAGE;
-            }
-            pkeys[np] = key;
-            pvals[np++] = argv[++i];
-        } else if (a[0] == '-' && a[1]) {
-            diag("unknown option %s (see mlg check --help)", a);
-            return EXIT_USAGE;
         } else if (!input) {
             input = a;
         } else {
@@ -344,6 +321,7 @@ static int cmd_check_main(engine *ep, int argc, char **argv)
             return EXIT_USAGE;
         }
     }
+    const char *cat_path = o.cat_path, *rejects = o.rejects;
     if (!input)
         input = "-";
     if (!cat_path || !ds[0] || !ds[1] || !ds[2]) {
@@ -367,12 +345,7 @@ static int cmd_check_main(engine *ep, int argc, char **argv)
         diag("--policy-year: 2018, 2019 or 2020 (Attachment B)");
         return EXIT_USAGE;
     }
-    if (method_or_preset(method, &ep->params) != 0)
-        return EXIT_USAGE;
-    for (size_t q = 0; q < np; q++)
-        if (method_param(&ep->params, pkeys[q], pvals[q]) < 0)
-            return EXIT_USAGE;
-    int rc = engine_load_catalogue(ep, cat_path);
+    int rc = ev_opts_apply(ep, &o);
     if (rc == EXIT_OK)
         rc = engine_prepare(ep);
     if (rc != EXIT_OK)

@@ -1,5 +1,6 @@
 /* compute.c -- `mlg compute`: evidence + catalogue -> marks. */
 #include "cli.h"
+#include "options.h"
 #include "engine.h"
 
 #include <errno.h>
@@ -374,6 +375,7 @@ static int read_split(engine *ep, cstate *c, const char *input, const char *cat_
         j->e.max_record = ep->max_record;
         j->e.day_max = ep->day_max;
         j->e.rejects = ep->rejects;
+        j->e.duplicates = ep->duplicates;
         j->e.on_student = ep->on_student;
         j->c = *c;
         j->c.first = w == 0 ? c->first : 0;
@@ -440,6 +442,7 @@ static int read_split(engine *ep, cstate *c, const char *input, const char *cat_
         ep->n_used += job[w].e.n_used;
         ep->n_rejected += job[w].e.n_rejected;
         ep->n_skipped += job[w].e.n_skipped;
+        ep->n_duplicates += job[w].e.n_duplicates;
         ep->n_shown += job[w].e.n_shown;
         ep->n_students_done += job[w].e.n_students_done;
         c->marks += job[w].c.marks;
@@ -464,29 +467,16 @@ static int cmd_compute_main(engine *ep, int argc, char **argv)
     c.kinds = 0xF; /* every MLG_NODE_* kind */
     c.first = 1;
     c.method = "decaying_average";
-    const char *input = NULL, *cat_path = NULL, *rejects = NULL, *val;
-    const char *pkeys[64], *pvals[64];
-    size_t np = 0;
-    int progress = isatty(2) ? 1 : 0;
+    const char *input = NULL, *val;
+    ev_opts o;
+    ev_opts_init(&o, "compute");
     int64_t split_min = -1; /* off unless --parallel */
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
+        int r;
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             fputs(usage_compute, stdout);
             return EXIT_OK;
-        } else if (opt_val(argc, argv, &i, "--catalogue", &val) ||
-                   opt_val(argc, argv, &i, "--catalog", &val) ||
-                   opt_val(argc, argv, &i, "-c", &val)) {
-            cat_path = val;
-        } else if (opt_val(argc, argv, &i, "--method", &val) ||
-                   opt_val(argc, argv, &i, "--preset", &val) ||
-                   opt_val(argc, argv, &i, "-m", &val)) {
-            c.method = val;
-        } else if (opt_val(argc, argv, &i, "--scale", &val)) {
-            if (mlg_scale_from_name(val, &ep->scale) != MLG_OK) {
-                diag("unknown scale '%s' (ccs4, tk, eld4, tk_eld, behavior)", val);
-                return EXIT_USAGE;
-            }
         } else if (opt_val(argc, argv, &i, "--format", &val) ||
                    opt_val(argc, argv, &i, "-f", &val)) {
             c.format = !strcmp(val, "csv")         ? FMT_CSV
@@ -508,64 +498,17 @@ static int cmd_compute_main(engine *ep, int argc, char **argv)
                 diag("--kinds: want a list of target, domain, subject, composite");
                 return EXIT_USAGE;
             }
-        } else if (opt_val(argc, argv, &i, "--until", &val)) {
-            if (parse_date(val, strlen(val), &ep->day_max) != 0) {
-                diag("--until: '%s' is not a date YYYY-MM-DD", val);
-                return EXIT_USAGE;
-            }
-        } else if (opt_val(argc, argv, &i, "--rejects", &val)) {
-            rejects = val;
-        } else if (!strcmp(a, "--strict")) {
-            ep->strict = 1;
-        } else if (!strcmp(a, "--unsorted")) {
-            ep->unsorted = 1;
-        } else if (!strcmp(a, "--progress")) {
-            progress = 1;
-        } else if (!strcmp(a, "--no-progress")) {
-            progress = 0;
         } else if (!strcmp(a, "--no-neutralise") || !strcmp(a, "--no-neutralize")) {
             c.neutralise = 0;
-        } else if (!strcmp(a, "--keep-deleted")) {
-            ep->oneroster_keep_deleted = 1;
-        } else if (!strcmp(a, "--skip-exempt")) {
-            ep->oneroster_exempt = 0;
-        } else if (opt_val(argc, argv, &i, "--threads", &val)) {
-            char *end;
-            long t = strtol(val, &end, 10);
-            if (*end || t < 0 || t > 1024) {
-                diag("--threads: want a count 0..1024, got '%s'", val);
-                return EXIT_USAGE;
-            }
-            ep->threads = (int32_t)t;
         } else if (!strcmp(a, "--parallel")) {
             if (split_min < 0)
                 split_min = (int64_t)64 << 20;
         } else if (opt_val(argc, argv, &i, "--split-min-bytes", &val)) {
             /* undocumented: lets the tests exercise the parallel reader */
             split_min = strtoll(val, NULL, 10);
-        } else if (opt_val(argc, argv, &i, "--max-record", &val)) {
-            char *end;
-            long long m = strtoll(val, &end, 10);
-            if (*end || m < 64 || m > (1LL << 30)) {
-                diag("--max-record: want 64..1073741824 bytes, got '%s'", val);
+        } else if ((r = ev_option(ep, &o, argc, argv, &i)) != 0) {
+            if (r < 0)
                 return EXIT_USAGE;
-            }
-            ep->max_record = (size_t)m;
-        } else if (a[0] == '-' && a[1] == '-' && a[2]) {
-            const char *key = method_param_key(a);
-            if (!key || np == 64) {
-                diag("unknown option %s (see mlg compute --help)", a);
-                return EXIT_USAGE;
-            }
-            if (i + 1 >= argc) {
-                diag("option %s needs a value", a);
-                return EXIT_USAGE;
-            }
-            pkeys[np] = key;
-            pvals[np++] = argv[++i];
-        } else if (a[0] == '-' && a[1]) {
-            diag("unknown option %s (see mlg compute --help)", a);
-            return EXIT_USAGE;
         } else if (!input) {
             input = a;
         } else {
@@ -575,20 +518,14 @@ static int cmd_compute_main(engine *ep, int argc, char **argv)
     }
     if (!input)
         input = "-";
-    if (method_or_preset(c.method, &ep->params) != 0)
-        return EXIT_USAGE;
-    for (size_t k = 0; k < np; k++)
-        if (method_param(&ep->params, pkeys[k], pvals[k]) < 0)
-            return EXIT_USAGE;
+    c.method = o.method;
+    const char *cat_path = o.cat_path, *rejects = o.rejects;
+    int rc0 = ev_opts_apply(ep, &o);
+    if (rc0 != EXIT_OK)
+        return rc0;
     if (c.format == FMT_ONEROSTER && (!c.out_path || !strcmp(c.out_path, "-"))) {
         diag("--format oneroster writes a directory: give it with -o DIR");
         return EXIT_USAGE;
-    }
-    ep->progress = progress;
-    if (cat_path) {
-        int rc = engine_load_catalogue(ep, cat_path);
-        if (rc != EXIT_OK)
-            return rc;
     }
     int rc = engine_prepare(ep);
     if (rc != EXIT_OK)

@@ -357,6 +357,59 @@ static void ev_sort(ev_t *a, size_t n, ev_t *tmp)
         }                                                          \
     } while (0)
 
+static int same_row(const ev_t *a, const ev_t *b)
+{
+    return a->student == b->student && a->target == b->target && a->day == b->day &&
+           a->status == b->status && a->weight == b->weight && a->extra == b->extra &&
+           (a->score == b->score || (isnan(a->score) && isnan(b->score)));
+}
+
+/* Remove the exact duplicates from rows[0..n) (sorted so that equal rows are
+ * in one run of equal student, target and day), keeping the first of each;
+ * --duplicates warn counts a copy as skipped, error as rejected.  Returns
+ * the new row count. */
+static size_t drop_duplicates(engine *e, ev_t *rows, size_t n)
+{
+    size_t w = 0;   /* rows kept so far (rows[0..w) is the output) */
+    size_t run = 0; /* first kept row with the key of rows[q] */
+    for (size_t q = 0; q < n; q++) {
+        /* rows[q - 1] is intact here: writes go to w <= q - 1 only as
+         * copies of the row at q - 1 itself */
+        if (q == 0 || rows[q].day != rows[q - 1].day || rows[q].target != rows[q - 1].target ||
+            rows[q].student != rows[q - 1].student) {
+            run = w;
+        } else {
+            size_t d = run;
+            while (d < w && !same_row(&rows[d], &rows[q]))
+                d++;
+            if (d < w) {
+                e->n_used--;
+                if (e->duplicates == DUP_ERROR) {
+                    engine_reject(e, rows[q].line, "duplicate of line %lld (--duplicates error)",
+                                  (long long)engine_abs_line(e, rows[d].line));
+                    continue;
+                }
+                e->n_skipped++;
+                e->n_duplicates++;
+                if (e->n_duplicates <= SHOW_REJECTS) {
+                    if (e->progress_shown) {
+                        fputc('\n', stderr);
+                        e->progress_shown = 0;
+                    }
+                    diag_at(e->in_label, engine_abs_line(e, rows[q].line),
+                            "duplicate of line %lld: skipped (see --duplicates)",
+                            (long long)engine_abs_line(e, rows[d].line));
+                }
+                continue;
+            }
+        }
+        if (w != q)
+            rows[w] = rows[q];
+        w++;
+    }
+    return w;
+}
+
 /* Compute the students whose rows are rows[0..n) (grouped by student). */
 static int process(engine *e, ev_t *rows, size_t n)
 {
@@ -416,6 +469,10 @@ static int process(engine *e, ev_t *rows, size_t n)
         i = j;
     }
     free(tmp);
+    /* 1b. exact duplicates: rows of one student and target on one day are
+     * now adjacent, in input order */
+    if (e->dedup_rows && e->duplicates != DUP_KEEP)
+        n = drop_duplicates(e, rows, n);
     /* 2. groups (one per student x target) in CSR form */
     size_t cap_rows_needed = n;
     size_t ng = 0;
@@ -686,6 +743,7 @@ static int take(engine *e, int64_t line, const char *sid, size_t slen, const cha
 {
     ev_t ev;
     ev.line = line;
+    ev.extra = e->row_extra;
     ev.weight = 1.0;
     ev.status = MLG_EVIDENCE_COUNTED;
     if (slen == 0) {
@@ -805,6 +863,7 @@ static int record_empty(const csv_reader *r)
 
 static int read_long_csv(engine *e, FILE *f)
 {
+    e->dedup_rows = 1;
     csv_reader r;
     if (csv_open(&r, f, e->max_record) != 0)
         return EXIT_NOMEM;
@@ -847,6 +906,15 @@ static int read_long_csv(engine *e, FILE *f)
         }
     }
     size_t ncols = r.nfields;
+    /* columns the evidence does not use (an assignment id, a comment) */
+    size_t *extra = xmalloc((ncols ? ncols : 1) * sizeof *extra), n_extra = 0;
+    for (size_t k = 0; k < ncols; k++) {
+        int used = 0;
+        for (int c = 0; c < C_N; c++)
+            used |= col[c] == (int)k;
+        if (!used)
+            extra[n_extra++] = k;
+    }
     int ret = EXIT_OK;
     int show = e->progress;
     if (e->range_begin > 0) {
@@ -892,6 +960,18 @@ static int read_long_csv(engine *e, FILE *f)
             e->n_skipped++; /* a spreadsheet's empty row: ",,,," */
             continue;
         }
+        if (n_extra) {
+            /* FNV-1a over the columns not read, each with its length */
+            uint64_t h = 1469598103934665603ull;
+            for (size_t q = 0; q < n_extra; q++) {
+                size_t k = extra[q], len = r.flen[k];
+                for (size_t b = 0; b < sizeof len; b++)
+                    h = (h ^ ((len >> (8 * b)) & 0xFF)) * 1099511628211ull;
+                for (size_t b = 0; b < len; b++)
+                    h = (h ^ (unsigned char)r.field[k][b]) * 1099511628211ull;
+            }
+            e->row_extra = h;
+        }
         ret = take(e, r.rec_line, r.field[col[C_STUDENT]], r.flen[col[C_STUDENT]],
                    r.field[col[C_TARGET]], r.flen[col[C_TARGET]], r.field[col[C_DATE]],
                    r.flen[col[C_DATE]], r.field[col[C_SCORE]], r.flen[col[C_SCORE]],
@@ -901,6 +981,7 @@ static int read_long_csv(engine *e, FILE *f)
         if (ret != EXIT_OK)
             break;
     }
+    free(extra);
     /* blank lines: read and skipped */
     e->n_read += r.blank;
     e->n_skipped += r.blank;
@@ -1205,6 +1286,8 @@ int engine_summary(engine *e)
 {
     if (e->progress_shown)
         fputc('\n', stderr);
+    if (e->n_duplicates > SHOW_REJECTS)
+        diag("%lld more duplicate rows skipped, not shown", (long long)(e->n_duplicates - SHOW_REJECTS));
     if (e->n_rejected > e->n_shown)
         diag("%lld more rejected rows not shown%s", (long long)(e->n_rejected - e->n_shown),
              e->rejects ? " (all are in the --rejects file)" : " (use --rejects FILE)");

@@ -19,7 +19,15 @@ typedef struct ev_t {
     double  score;    /* NaN for excused/missing rows without a score */
     double  weight;   /* 1 when the column is absent */
     int64_t line;     /* input line (diagnostics, explain) */
+    uint64_t extra;   /* hash of the columns not read (0 if none): rows
+                         that differ there are not duplicates */
 } ev_t;
+
+/* --duplicates: what an exact duplicate evidence row (same student, target,
+ * date, score, weight and status as an earlier row) does. */
+#define DUP_WARN  0 /* default: keep the first, skip the copy with a warning */
+#define DUP_ERROR 1 /* reject the copy */
+#define DUP_KEEP  2 /* use both */
 
 #define FMT_CSV       0
 #define FMT_JSON      1
@@ -61,6 +69,10 @@ struct engine {
     int                 unsorted;
     int                 progress;
     size_t              max_record;
+    int                 duplicates;         /* DUP_*: exact duplicate rows */
+    int                 dedup_rows;         /* long CSV: look for them */
+    uint64_t            row_extra;          /* extra-column hash of the row
+                                               being taken */
     int                 oneroster_keep_deleted;
     int                 oneroster_exempt;   /* 1: exempt rows excused; 0: skipped */
     const char         *only_student;       /* explain: keep only this one */
@@ -76,6 +88,7 @@ struct engine {
     size_t              cur_len;     /* strlen of its id */
     int                 any_weight, any_status;
     int64_t             n_read, n_used, n_rejected, n_skipped, n_shown;
+    int64_t             n_duplicates;       /* skipped as duplicates */
     int64_t             n_students_done;
     double              t0, t_last;
     int                 progress_shown;

@@ -1,6 +1,7 @@
 /* explain.c -- `mlg explain STUDENT [TARGET]`: from a mark down to evidence. */
 #include "cli.h"
 #include "engine.h"
+#include "options.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -246,46 +247,21 @@ static int cmd_explain_main(engine *ep, int argc, char **argv)
 {
     xstate x;
     memset(&x, 0, sizeof x);
-    const char *input = "-", *cat_path = NULL, *method = "decaying_average", *val;
-    const char *pkeys[64], *pvals[64];
-    size_t np = 0;
+    const char *input = "-", *val;
+    ev_opts o;
+    ev_opts_init(&o, "explain");
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
+        int r;
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             fputs(usage_explain, stdout);
             return EXIT_OK;
         } else if (opt_val(argc, argv, &i, "--input", &val) ||
                    opt_val(argc, argv, &i, "-i", &val)) {
             input = val;
-        } else if (opt_val(argc, argv, &i, "--catalogue", &val) ||
-                   opt_val(argc, argv, &i, "-c", &val)) {
-            cat_path = val;
-        } else if (opt_val(argc, argv, &i, "--method", &val) ||
-                   opt_val(argc, argv, &i, "-m", &val)) {
-            method = val;
-        } else if (opt_val(argc, argv, &i, "--scale", &val)) {
-            if (mlg_scale_from_name(val, &ep->scale) != MLG_OK) {
-                diag("unknown scale '%s'", val);
+        } else if ((r = ev_option(ep, &o, argc, argv, &i)) != 0) {
+            if (r < 0)
                 return EXIT_USAGE;
-            }
-        } else if (opt_val(argc, argv, &i, "--until", &val)) {
-            if (parse_date(val, strlen(val), &ep->day_max) != 0) {
-                diag("--until: '%s' is not a date YYYY-MM-DD", val);
-                return EXIT_USAGE;
-            }
-        } else if (!strcmp(a, "--unsorted")) {
-            ep->unsorted = 1;
-        } else if (a[0] == '-' && a[1] == '-' && a[2]) {
-            const char *key = method_param_key(a);
-            if (!key || np == 64 || i + 1 >= argc) {
-                diag("unknown option or missing value: %s (see mlg explain --help)", a);
-                return EXIT_USAGE;
-            }
-            pkeys[np] = key;
-            pvals[np++] = argv[++i];
-        } else if (a[0] == '-' && a[1]) {
-            diag("unknown option %s (see mlg explain --help)", a);
-            return EXIT_USAGE;
         } else if (!x.student) {
             x.student = a;
         } else if (!x.node_id) {
@@ -299,16 +275,9 @@ static int cmd_explain_main(engine *ep, int argc, char **argv)
         fputs(usage_explain, stderr);
         return EXIT_USAGE;
     }
-    if (method_or_preset(method, &ep->params) != 0)
-        return EXIT_USAGE;
-    for (size_t k = 0; k < np; k++)
-        if (method_param(&ep->params, pkeys[k], pvals[k]) < 0)
-            return EXIT_USAGE;
-    if (cat_path) {
-        int rc = engine_load_catalogue(ep, cat_path);
-        if (rc != EXIT_OK)
-            return rc;
-    }
+    int rc0 = ev_opts_apply(ep, &o);
+    if (rc0 != EXIT_OK)
+        return rc0;
     int rc = engine_prepare(ep);
     if (rc != EXIT_OK)
         return rc;

@@ -299,8 +299,15 @@ def test_explain_check_generate():
                err=["seed 20180803"])
     if out is not None:
         n = len(out.splitlines()) - 1
-        case("generate_then_compute", ["compute", "-"], 0, stdin=out.encode(),
-             err=["%d rows read = %d used + 0 rejected" % (n, n)])
+        # the generator repeats some (student, target, day, score) rows:
+        # kept with --duplicates keep; by default each copy is skipped and
+        # counted (the count of exact repeats, worked out here in Python)
+        rows = out.splitlines()[1:]
+        dups = len(rows) - len(set(rows))
+        case("generate_then_compute", ["compute", "-", "--duplicates", "keep"], 0,
+             stdin=out.encode(), err=["%d rows read = %d used + 0 rejected" % (n, n)])
+        case("generate_duplicates", ["compute", "-"], 0, stdin=out.encode(),
+             err=["%d rows read = %d used + %d skipped + 0 rejected" % (n, n - dups, dups)])
         case("generate_same_bytes", ["generate", "--preset", "tiny"], 0,
              check=lambda o, e: expect(o == out, "generator output differs between runs"))
 
@@ -446,6 +453,33 @@ def test_malformed():
                 "".join(lines[5:]) + "\n")
     case("blank_rows", ["compute", blank] + CAT, 0, check=same_as_clean,
          err=["12 rows read = 7 used + 5 skipped + 0 rejected; 3 students"])
+    # --duplicates: an exact copy of an earlier row (every column equal,
+    # numbers compared as numbers: "2" and "2.0") is skipped with a warning
+    # by default, rejected with error, used twice with keep.  Rows that
+    # differ in a column mlg does not read (an assignment id) are not copies.
+    dup = os.path.join(ARGS.work, "dup.csv")
+    with open(dup, "w") as f:
+        f.write("student_id,target_id,assessed_at,score,assignment\n"
+                "A1,3.OA.A.1,2024-09-02,2,quiz1\n"
+                "A1,3.OA.A.1,2024-09-02,2.0,quiz1\n"
+                "A1,3.OA.A.1,2024-09-02,2,quiz2\n"
+                "A1,3.OA.A.1,2024-09-03,4,quiz3\n"
+                "A2,3.OA.A.1,2024-09-02,3,quiz1\n"
+                "A2,3.OA.A.1,2024-09-02,3,quiz1\n")
+    # mean of A1's scores: warn 2,2,4 -> 2.666667; keep 2,2,2,4 -> 2.5
+    mean = lambda v: (lambda o, e: expect(marks(o)[("A1", "3.OA.A.1")]["value"] == v, o))
+    case("duplicates_warn", ["compute", dup, "-m", "mean"] + CAT, 0, check=mean("2.666667"),
+         err=["dup.csv:3: duplicate of line 2: skipped (see --duplicates)",
+              "dup.csv:7: duplicate of line 6: skipped",
+              "6 rows read = 4 used + 2 skipped + 0 rejected"])
+    case("duplicates_error", ["compute", dup, "-m", "mean", "--duplicates", "error"] + CAT, 3,
+         check=mean("2.666667"),
+         err=["dup.csv:3: duplicate of line 2 (--duplicates error) (row rejected)",
+              "6 rows read = 4 used + 2 rejected"])
+    case("duplicates_keep", ["compute", dup, "-m", "mean", "--duplicates=keep"] + CAT, 0,
+         check=mean("2.5"), err=["6 rows read = 6 used + 0 rejected"])
+    case("duplicates_bad", ["compute", dup, "--duplicates", "drop"] + CAT, 2,
+         err=["--duplicates: want error, warn or keep, got 'drop'"])
     # --strict: the first reject is fatal
     case("strict", ["compute", IN + "bad_dates.csv", "--strict"] + CAT, 1, err=[
         "bad_dates.csv:3: bad date '2023-02-29'", "--strict: stopping",

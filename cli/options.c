@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* options.c -- the options shared by compute, check and explain. */
+#include "options.h"
+
+#include "cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+void ev_opts_init(ev_opts *o, const char *cmd)
+{
+    memset(o, 0, sizeof *o);
+    o->cmd = cmd;
+    o->method = "decaying_average";
+    o->progress = -1;
+}
+
+static int bad(const ev_opts *o, const char *fmt, const char *what)
+{
+    char msg[512];
+    snprintf(msg, sizeof msg, fmt, what);
+    diag("%s (see mlg %s --help)", msg, o->cmd);
+    return -1;
+}
+
+int ev_option(engine *e, ev_opts *o, int argc, char **argv, int *i)
+{
+    const char *a = argv[*i], *val;
+    if (a[0] != '-' || a[1] == '\0')
+        return 0;
+    if (opt_val(argc, argv, i, "--catalogue", &val) || opt_val(argc, argv, i, "--catalog", &val) ||
+        opt_val(argc, argv, i, "-c", &val)) {
+        o->cat_path = val;
+    } else if (opt_val(argc, argv, i, "--method", &val) ||
+               opt_val(argc, argv, i, "--preset", &val) || opt_val(argc, argv, i, "-m", &val)) {
+        o->method = val;
+    } else if (opt_val(argc, argv, i, "--scale", &val)) {
+        if (mlg_scale_from_name(val, &e->scale) != MLG_OK)
+            return bad(o, "unknown scale '%s' (ccs4, tk, eld4, tk_eld, behavior)", val);
+    } else if (opt_val(argc, argv, i, "--until", &val)) {
+        if (parse_date(val, strlen(val), &e->day_max) != 0)
+            return bad(o, "--until: '%s' is not a date YYYY-MM-DD", val);
+    } else if (opt_val(argc, argv, i, "--rejects", &val)) {
+        o->rejects = val;
+    } else if (opt_val(argc, argv, i, "--duplicates", &val)) {
+        if (!strcmp(val, "error"))
+            e->duplicates = DUP_ERROR;
+        else if (!strcmp(val, "warn"))
+            e->duplicates = DUP_WARN;
+        else if (!strcmp(val, "keep"))
+            e->duplicates = DUP_KEEP;
+        else
+            return bad(o, "--duplicates: want error, warn or keep, got '%s'", val);
+    } else if (!strcmp(a, "--strict")) {
+        e->strict = 1;
+    } else if (!strcmp(a, "--unsorted")) {
+        e->unsorted = 1;
+    } else if (!strcmp(a, "--progress")) {
+        o->progress = 1;
+    } else if (!strcmp(a, "--no-progress")) {
+        o->progress = 0;
+    } else if (!strcmp(a, "--keep-deleted")) {
+        e->oneroster_keep_deleted = 1;
+    } else if (!strcmp(a, "--skip-exempt")) {
+        e->oneroster_exempt = 0;
+    } else if (opt_val(argc, argv, i, "--threads", &val)) {
+        char *end;
+        long t = strtol(val, &end, 10);
+        if (!val[0] || *end || t < 0 || t > 1024)
+            return bad(o, "--threads: want a count 0..1024, got '%s'", val);
+        e->threads = (int32_t)t;
+    } else if (opt_val(argc, argv, i, "--max-record", &val)) {
+        char *end;
+        long long m = strtoll(val, &end, 10);
+        if (!val[0] || *end || m < 64 || m > (1LL << 30))
+            return bad(o, "--max-record: want 64..1073741824 bytes, got '%s'", val);
+        e->max_record = (size_t)m;
+    } else if (a[1] == '-' && a[2]) {
+        const char *key = method_param_key(a);
+        if (!key)
+            return bad(o, "unknown option %s", a);
+        if (o->np == 64)
+            return bad(o, "too many method parameters at %s", a);
+        if (*i + 1 >= argc)
+            return bad(o, "option %s needs a value", a);
+        o->pkeys[o->np] = key;
+        o->pvals[o->np++] = argv[++*i];
+    } else {
+        return bad(o, "unknown option %s", a);
+    }
+    return 1;
+}
+
+int ev_opts_apply(engine *e, ev_opts *o)
+{
+    if (method_or_preset(o->method, &e->params) != 0)
+        return EXIT_USAGE;
+    for (size_t k = 0; k < o->np; k++)
+        if (method_param(&e->params, o->pkeys[k], o->pvals[k]) < 0)
+            return EXIT_USAGE;
+    e->progress = o->progress >= 0 ? o->progress : isatty(2);
+    if (o->cat_path)
+        return engine_load_catalogue(e, o->cat_path);
+    return EXIT_OK;
+}
