@@ -262,15 +262,13 @@ int64_t engine_abs_line(engine *e, int64_t line)
     return line + e->line_base;
 }
 
-void engine_reject(engine *e, int64_t line, const char *fmt, ...)
+static void reject_v(engine *e, int counted, int64_t line, const char *fmt, va_list ap)
 {
     char msg[512];
-    va_list ap;
-    va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
     line = engine_abs_line(e, line);
-    e->n_rejected++;
+    if (counted)
+        e->n_rejected++;
     if (e->strict) {
         if (e->progress_shown)
             fputc('\n', stderr);
@@ -299,6 +297,26 @@ void engine_reject(engine *e, int64_t line, const char *fmt, ...)
         out_flush(&o);
         out_free(&o);
     }
+}
+
+void engine_reject(engine *e, int64_t line, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    reject_v(e, 1, line, fmt, ap);
+    va_end(ap);
+}
+
+/* A rejected piece of a row counted elsewhere (one objective of a OneRoster
+ * result): the message and the --rejects line, no count. */
+static void reject_part(engine *e, int64_t line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void reject_part(engine *e, int64_t line, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    reject_v(e, 0, line, fmt, ap);
+    va_end(ap);
 }
 
 static void progress(engine *e)
@@ -408,6 +426,44 @@ static size_t drop_duplicates(engine *e, ev_t *rows, size_t n)
         w++;
     }
     return w;
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Count rows of failed series as rejected, one per input line whose every
+ * row failed: a OneRoster result feeding two objectives is one input row
+ * (counted once), and it stays used when one of its objectives computed. */
+static void count_failed_lines(engine *e, const ev_t *rows, size_t n, int64_t *failed,
+                               size_t n_failed)
+{
+    if (n_failed == 0)
+        return;
+    int64_t *all = xmalloc(n * sizeof *all);
+    for (size_t i = 0; i < n; i++)
+        all[i] = rows[i].line;
+    qsort(all, n, sizeof *all, cmp_i64);
+    qsort(failed, n_failed, sizeof *failed, cmp_i64);
+    size_t a = 0;
+    for (size_t f = 0; f < n_failed;) {
+        size_t g = f;
+        while (g < n_failed && failed[g] == failed[f])
+            g++;
+        while (a < n && all[a] < failed[f])
+            a++;
+        size_t b = a;
+        while (b < n && all[b] == failed[f])
+            b++;
+        if (g - f == b - a) { /* every row of this line failed */
+            e->n_used--;
+            e->n_rejected++;
+        }
+        f = g;
+    }
+    free(all);
 }
 
 /* Compute the students whose rows are rows[0..n) (grouped by student). */
@@ -526,6 +582,8 @@ static int process(engine *e, ev_t *rows, size_t n)
         diag("internal: mlg_batch_compute: %s", err.message);
         return EXIT_INTERNAL;
     }
+    int64_t *failed = NULL; /* input lines of the rows of failed series */
+    size_t n_failed = 0, cap_failed = 0;
     if (rc != MLG_OK) {
         /* A data error (e.g. power law of a score <= 0): recompute each group
          * alone so only the failing series are rejected, never a neighbour. */
@@ -544,16 +602,18 @@ static int process(engine *e, ev_t *rows, size_t n)
                 continue;
             }
             for (size_t i = o; i < o + m; i++) {
-                e->n_used--; /* re-counted as rejected */
-                engine_reject(e, rows[i].line, "student '%s', target '%s': %s: %s",
-                              engine_student_id(e, rows[i].student),
-                              engine_target_id(e, rows[i].target), mlg_errname(rc1),
-                              e1.message);
+                reject_part(e, rows[i].line, "student '%s', target '%s': %s: %s",
+                            engine_student_id(e, rows[i].student),
+                            engine_target_id(e, rows[i].target), mlg_errname(rc1), e1.message);
+                GROW(failed, cap_failed, n_failed + 1);
+                failed[n_failed++] = rows[i].line;
             }
             e->g_value[k] = NAN;
             e->g_level[k] = MLG_LEVEL_NA;
             e->g_count[k] = 0;
         }
+        count_failed_lines(e, rows, n, failed, n_failed);
+        free(failed);
     }
     /* 4. per student: target arrays (+ roll-up) and the callback */
     size_t T = e->have_cat ? e->T : e->tids.n;
@@ -996,6 +1056,7 @@ static int read_long_csv(engine *e, FILE *f)
 typedef struct multimap {
     strtab   keys;
     int32_t *head;  /* per key: first entry or -1 */
+    int32_t *tail;  /* per key: last entry (appends in O(1)) */
     size_t   hcap;
     int32_t *next;
     char   **val;
@@ -1016,6 +1077,7 @@ static void mm_free(multimap *m)
     free(m->val);
     free(m->next);
     free(m->head);
+    free(m->tail);
 }
 
 static void mm_add(multimap *m, const char *k, const char *v)
@@ -1028,22 +1090,20 @@ static void mm_add(multimap *m, const char *k, const char *v)
         while ((size_t)ki >= m->hcap)
             m->hcap *= 2;
         m->head = xrealloc(m->head, m->hcap * sizeof *m->head);
+        m->tail = xrealloc(m->tail, m->hcap * sizeof *m->tail);
         for (size_t i = old; i < m->hcap; i++)
-            m->head[i] = -1;
+            m->head[i] = m->tail[i] = -1;
     }
     GROW(m->val, m->cap, m->n + 1);
     m->next = xrealloc(m->next, m->cap * sizeof *m->next);
     m->val[m->n] = xstrdup(v);
     /* append at the tail to keep file order */
     m->next[m->n] = -1;
-    if (m->head[ki] < 0) {
+    if (m->head[ki] < 0)
         m->head[ki] = (int32_t)m->n;
-    } else {
-        int32_t p = m->head[ki];
-        while (m->next[p] >= 0)
-            p = m->next[p];
-        m->next[p] = (int32_t)m->n;
-    }
+    else
+        m->next[m->tail[ki]] = (int32_t)m->n;
+    m->tail[ki] = (int32_t)m->n;
     m->n++;
 }
 
@@ -1228,7 +1288,9 @@ static int read_oneroster(engine *e, const char *dir)
             }
             if (bad)
                 continue;
-            int64_t before_rej = e->n_rejected, before_used = e->n_used;
+            int64_t before_rej = e->n_rejected, before_used = e->n_used,
+                    before_skip = e->n_skipped;
+            size_t before_rows = e->nrows;
             for (int32_t k = lo; k >= 0 && e->n_rejected == before_rej; k = src->next[k]) {
                 const char *sc = r.field[c_sc];
                 ret = take(e, r.rec_line, r.field[c_stu], r.flen[c_stu], src->val[k],
@@ -1237,11 +1299,21 @@ static int read_oneroster(engine *e, const char *dir)
                 if (ret != EXIT_OK)
                     break;
             }
-            /* a result counts once, however many objectives it feeds */
-            if (e->n_rejected == before_rej)
-                e->n_used = before_used + 1;
-            else
-                e->n_used = before_used; /* (rows already appended stay: same data) */
+            /* a result counts once, however many objectives it feeds:
+             * rejected (and none of its rows kept), skipped by --until, or
+             * used */
+            int used = e->n_used > before_used, until = e->n_skipped > before_skip;
+            e->n_used = before_used;
+            e->n_skipped = before_skip;
+            if (e->n_rejected != before_rej) {
+                e->n_rejected = before_rej + 1;
+                e->nrows = before_rows; /* all or nothing (rows are only
+                                           appended here: unsorted mode) */
+            } else if (!used && until) {
+                e->n_skipped++;
+            } else {
+                e->n_used++;
+            }
         }
         if (f)
             csv_close(&r);

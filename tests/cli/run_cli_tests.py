@@ -28,9 +28,9 @@ ZOEY = ["data/zoey/evidence.csv", "-c", "data/zoey/catalogue.csv"]
 CAT = ["-c", IN + "cat_small.csv"]
 
 
-def run(args, stdin=None, env=None):
+def run(args, stdin=None, env=None, timeout=120):
     p = subprocess.run([ARGS.mlg] + args, cwd=ARGS.source, input=stdin,
-                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, timeout=120)
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, timeout=timeout)
     return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
 
 
@@ -65,11 +65,17 @@ def golden(name, text):
 
 
 def case(name, args, code, gold=None, err=(), out_has=(), stdin=None, check=None,
-         err_not=()):
-    """One command: exit status, golden stdout, stderr substrings."""
+         err_not=(), timeout=120):
+    """One command: exit status, golden stdout, stderr substrings.  A short
+    timeout marks a case that was quadratic once (a generous bound, tens of
+    times the linear run time, far below the quadratic one)."""
     if ARGS.k and ARGS.k not in name:
         return None
-    rc, out, er = run(args, stdin)
+    try:
+        rc, out, er = run(args, stdin, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        fail(name, "no answer within %d s" % timeout)
+        return None
     ok = True
     if rc != code:
         fail(name, "exit status %d, want %d; stderr:\n%s" % (rc, code, er))
@@ -526,6 +532,48 @@ def test_malformed():
              "results.csv:9: score 'five' is not a number",
              "results.csv:10: unknown scoreStatus 'sort of graded'",
              "9 rows read = 4 used + 1 skipped + 4 rejected"])
+    # OneRoster row accounting (issue 14 #7): a result counts once however
+    # many objectives it feeds.  LI3 feeds 3.OA.A.3 and 3.NBT.A.1.
+    ora = os.path.join(ARGS.work, "or_acct")
+    os.makedirs(ora, exist_ok=True)
+    with open(os.path.join(ora, "lineItemLearningObjectiveIds.csv"), "w") as f:
+        f.write("lineItemSourcedId,source,learningObjectiveId\n"
+                "LI1,case,3.OA.A.1\nLI3,case,3.OA.A.3\nLI3,case,3.NBT.A.1\n"
+                "LI13,case,3.OA.A.1\nLI13,case,3.OA.A.3\n")
+    with open(os.path.join(ora, "results.csv"), "w") as f:
+        f.write("sourcedId,status,dateLastModified,lineItemSourcedId,studentSourcedId,"
+                "scoreStatus,score,textScore,scoreDate,comment\n"
+                "R1,active,2024-10-01T00:00:00Z,LI3,A1,fully graded,3,,2024-09-02,\n"
+                "R2,active,2024-10-01T00:00:00Z,LI3,A1,fully graded,2,,2024-09-20,\n"
+                "R3,active,2024-10-01T00:00:00Z,LI1,A1,fully graded,1,,2024-09-21,\n"
+                "R4,active,2024-10-01T00:00:00Z,LI13,A2,fully graded,3,,2024-09-02,\n"
+                "R5,active,2024-10-01T00:00:00Z,LI1,A2,fully graded,1,,2024-09-03,\n"
+                "R6,active,2024-10-01T00:00:00Z,LI3,A3,fully graded,1,,2024-09-02,\n")
+    # --until 2024-09-10: R1, R4, R5, R6 used; R2 and R3 skipped once each
+    # (was "6 rows read = 6 used + 3 skipped": R2 counted per objective)
+    case("oneroster_until", ["compute", ora, "--until", "2024-09-10"] + CAT, 0,
+         err=["results.csv: 6 rows read = 4 used + 2 skipped + 0 rejected"])
+    # power_law with --log_shift -1 cannot take a score of 1 (log 0), so
+    # every series holding a 1 fails: A1's 3.OA.A.1 (R3), A2's 3.OA.A.1 (R4
+    # and R5), A3's 3.OA.A.3 and 3.NBT.A.1 (R6 twice).  R3, R5 and R6 are
+    # rejected once each; R4 still computes 3.OA.A.3 and stays used, as do
+    # R1 and R2 (was 1 used + 5 rejected).
+    case("oneroster_series_error", ["compute", ora, "-m", "power_law", "--log_shift", "-1"]
+         + CAT, 3, err=["results.csv:4: student 'A1', target '3.OA.A.1'",
+                        "results.csv: 6 rows read = 3 used + 3 rejected"])
+    # 200,000 objectives on one line item: linear (appending to the
+    # objective list walked it to the tail: ~50 s before, 0.2 s now)
+    big_li = os.path.join(ARGS.work, "or_wide")
+    os.makedirs(big_li, exist_ok=True)
+    with open(os.path.join(big_li, "lineItemLearningObjectiveIds.csv"), "w") as f:
+        f.write("lineItemSourcedId,source,learningObjectiveId\n")
+        f.write("".join("LI1,case,T%d\n" % k for k in range(200000)))
+    with open(os.path.join(big_li, "results.csv"), "w") as f:
+        f.write("sourcedId,status,dateLastModified,lineItemSourcedId,studentSourcedId,"
+                "scoreStatus,score,textScore,scoreDate,comment\n"
+                "R1,active,2024-10-01T00:00:00Z,LI1,A1,fully graded,3,,2024-09-02,\n")
+    case("oneroster_wide_line_item", ["compute", big_li, "-o", os.devnull], 0, timeout=20,
+         err=["results.csv: 1 rows read = 1 used + 0 rejected"])
     # catalogue errors
     case("cat_duplicate", ["compute", IN + "clean.csv", "-c", IN + "cat_dup.csv"], 1,
          err=["cat_dup.csv:4: duplicate id '3.OA.A.1'"])
@@ -623,6 +671,14 @@ def test_catalogues():
     case("cat_case_bad_na", ["compute", "-", "-c", badna], 1, stdin=ev.encode(),
          err=["cat_badna.json: CFItems[0] 'A': mlgNaAllowed is not true/false"])
 
+    # -f report with a 100,000-target catalogue: each mark finds its node
+    # directly (it searched the whole catalogue per mark: 10^10 steps)
+    wide = os.path.join(ARGS.work, "wide_cat.csv")
+    with open(wide, "w") as f:
+        f.write("id,parent\nROOT,\n" + "".join("T%d,ROOT\n" % k for k in range(100000)))
+    case("report_wide_catalogue", ["compute", "-", "-c", wide, "-f", "report"], 0, timeout=20,
+         stdin=b"student_id,target_id,assessed_at,score\nS1,T99999,2024-09-02,3\n",
+         out_has=["\n    T99999 "])
     # explain on a 20,000-level chain: no recursion, bounded indentation
     # (one line per node; lines past the cap name their depth).
     chain = os.path.join(ARGS.work, "chain.csv")
