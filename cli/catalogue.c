@@ -8,6 +8,7 @@
 #include "catalogue.h"
 
 #include "csv.h"
+#include "options.h"
 #include "strtab.h"
 #include "util.h"
 
@@ -127,13 +128,13 @@ static int build(const spec *s, const int32_t *kinds, const mlg_scale *scale,
         mlg_scale own;
         const mlg_scale *sc = scale;
         if (kinds && n->scale && n->scale[0]) {
-            if (mlg_scale_from_name(n->scale, &own) != MLG_OK) {
+            if (scale_parse(n->scale, &own) != 0) {
                 node_diag(s, i, "unknown scale '%s'%s", n->scale,
-                          " (ccs4, tk, eld4, tk_eld, behavior)");
+                          " (ccs4, tk, eld4, tk_eld, behavior, or values such as 1=B,2=P,3=A)");
                 mlg_catalogue_free(c);
                 return EXIT_DATA;
             }
-            if (kind == MLG_NODE_TARGET && strcmp(own.id, scale->id) != 0) {
+            if (kind == MLG_NODE_TARGET && !scale_same(&own, scale)) {
                 node_diag(s, i, "a target's scale '%s' must be the evidence scale '%s' (--scale)",
                           own.id, scale->id);
                 mlg_catalogue_free(c);

@@ -336,6 +336,7 @@ static int read_split(engine *ep, cstate *c, const char *input, const char *cat_
     struct stat st;
     if (!strcmp(input, "-") || stat(input, &st) != 0 || !S_ISREG(st.st_mode) ||
         split_min < 0 || st.st_size < split_min || ep->unsorted || ep->threads == 1 ||
+        (ep->delim && ep->delim != ',') ||
         !(c->format == FMT_CSV || c->format == FMT_JSONL || c->format == FMT_TEXT))
         return -1;
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
@@ -349,6 +350,18 @@ static int read_split(engine *ep, cstate *c, const char *input, const char *cat_
     FILE *f = fopen(input, "rb");
     if (!f)
         return -1;
+    {
+        /* the cuts look for ',' in UTF-8: only a comma-separated header,
+         * and no UTF-16 (it is converted first) */
+        char head[4096];
+        size_t got = fread(head, 1, sizeof head, f);
+        const char *nl = memchr(head, '\n', got);
+        if (!nl || (!ep->delim && !memchr(head, ',', (size_t)(nl - head))) ||
+            (got >= 2 && ((unsigned char)head[0] == 0xFF || (unsigned char)head[0] == 0xFE))) {
+            fclose(f);
+            return -1;
+        }
+    }
     cut[0] = 0;
     int k = 1;
     for (int w = 1; w < nw; w++) {
@@ -376,6 +389,9 @@ static int read_split(engine *ep, cstate *c, const char *input, const char *cat_
         j->e.day_max = ep->day_max;
         j->e.rejects = ep->rejects;
         j->e.duplicates = ep->duplicates;
+        j->e.delim = ep->delim;
+        for (int q = 0; q < 6; q++)
+            j->e.col_name[q] = ep->col_name[q] ? xstrdup(ep->col_name[q]) : NULL;
         j->e.on_student = ep->on_student;
         j->c = *c;
         j->c.first = w == 0 ? c->first : 0;

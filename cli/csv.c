@@ -22,6 +22,7 @@ int csv_open(csv_reader *r, FILE *f, size_t max_record)
     r->line = 1;
     r->limit = -1;
     r->pos0 = (int64_t)ftello(f);
+    r->delim = ',';
     return 0;
 }
 
@@ -150,7 +151,7 @@ static int skip_record(csv_reader *r)
                 q_nl_abs = -1;
                 q_nl = 0;
                 fstart = 0;
-            } else if (c == ',') {
+            } else if (c == r->delim) {
                 fstart = 1;
             } else if (c == '\n') {
                 r->start += i + 1;
@@ -199,7 +200,7 @@ static int split_simple(csv_reader *r, char *p, char *e)
 {
     size_t n = 0;
     for (;;) {
-        char *c = memchr(p, ',', (size_t)(e - p));
+        char *c = memchr(p, r->delim, (size_t)(e - p));
         char *fe = c ? c : e;
         if (n == CSV_MAX_FIELDS) {
             snprintf(r->reason, sizeof r->reason, "more than %d fields", CSV_MAX_FIELDS);
@@ -249,13 +250,13 @@ static int split_quoted(csv_reader *r, char *p, char *e)
             }
             if (p < e && *p == '\r' && p + 1 == e)
                 p++;
-            if (p < e && *p != ',') {
+            if (p < e && *p != r->delim) {
                 snprintf(r->reason, sizeof r->reason,
                          "unexpected text after the closing quote of field %zu", n + 1);
                 return CSV_BAD;
             }
         } else {
-            while (p < e && *p != ',') {
+            while (p < e && *p != r->delim) {
                 if (*p == '"') {
                     snprintf(r->reason, sizeof r->reason,
                              "quote inside unquoted field %zu (quote the whole field and "
@@ -321,7 +322,7 @@ static int scan_quoted(const csv_reader *r, size_t *end, size_t *qoff, size_t *q
             fstart = 0;
             *qoff = i;
             *qfield = field;
-        } else if (c == ',') {
+        } else if (c == r->delim) {
             fstart = 1;
             field++;
         } else if (c == '\n') {
@@ -351,9 +352,26 @@ static int check_nul(csv_reader *r, const char *p, const char *e)
         return CSV_OK;
     size_t field = 1;
     for (const char *q = p; q < z; q++)
-        field += *q == ',';
+        field += *q == r->delim;
     snprintf(r->reason, sizeof r->reason, "NUL byte in field %zu (not a text file?)", field);
     return CSV_BAD;
+}
+
+/* The delimiter of the first line (the header): ',' when it has one,
+ * else a tab, else ';', else ','. */
+static char detect_delim(const csv_reader *r)
+{
+    const char *p = r->buf + r->start;
+    size_t n = r->len - r->start;
+    const char *nl = memchr(p, '\n', n);
+    size_t m = nl ? (size_t)(nl - p) : n;
+    if (memchr(p, ',', m))
+        return ',';
+    if (memchr(p, '\t', m))
+        return '\t';
+    if (memchr(p, ';', m))
+        return ';';
+    return ',';
 }
 
 int csv_next(csv_reader *r)
@@ -366,6 +384,8 @@ int csv_next(csv_reader *r)
             if (r->start >= r->len && r->eof)
                 return CSV_EOF;
         }
+        if (r->delim == 0)
+            r->delim = detect_delim(r);
         char *p = r->buf + r->start;
         size_t avail = r->len - r->start;
         char *nl = memchr(p, '\n', avail);

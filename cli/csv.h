@@ -44,6 +44,9 @@ typedef struct csv_reader {
                              inside quotes) */
     int64_t  blank;       /* blank lines skipped so far */
     int64_t  pos0;        /* file offset of buf[0] (-1: unknown, cannot seek) */
+    char     delim;       /* field separator (default ','); set 0 before the
+                             first csv_next() to take the header's: ',' if
+                             it has one, else a tab, else ';' */
     size_t   nfields;
     char    *field[CSV_MAX_FIELDS];
     size_t   flen[CSV_MAX_FIELDS];

@@ -4,6 +4,7 @@
 #include "engine.h"
 
 #include "csv.h"
+#include "options.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -77,6 +78,8 @@ void engine_free(engine *e)
     free(e->inv);
     free(e->last_buf);
     free(e->label_owned);
+    for (int c = 0; c < 6; c++)
+        free(e->col_name[c]);
 }
 
 const char *engine_target_id(const engine *e, int32_t t)
@@ -137,7 +140,7 @@ static void derive(engine *e)
             e->node_root[k] = (int32_t)k;
         }
         size_t q = 0;
-        while (q < e->n_scales && memcmp(&e->scales[q], &sc, sizeof sc) != 0)
+        while (q < e->n_scales && !scale_same(&e->scales[q], &sc))
             q++;
         if (q == e->n_scales) {
             e->scales = xrealloc(e->scales, (q + 1) * sizeof *e->scales);
@@ -927,6 +930,7 @@ static int read_long_csv(engine *e, FILE *f)
     csv_reader r;
     if (csv_open(&r, f, e->max_record) != 0)
         return EXIT_NOMEM;
+    r.delim = e->delim;
     if (e->range_begin == 0 && e->range_end >= 0)
         r.limit = e->range_end;
     int rc = csv_next(&r);
@@ -949,18 +953,24 @@ static int read_long_csv(engine *e, FILE *f)
         col[c] = -1;
     for (size_t k = 0; k < r.nfields; k++)
         for (int c = 0; c < C_N; c++)
-            if (strcmp(r.field[k], names[c]) == 0)
+            if (strcmp(r.field[k], e->col_name[c] ? e->col_name[c] : names[c]) == 0)
                 col[c] = (int)k;
-    if (col[C_DATE] < 0)
+    if (col[C_DATE] < 0 && !e->col_name[C_DATE])
         for (size_t k = 0; k < r.nfields; k++)
             if (!strcmp(r.field[k], "date") || !strcmp(r.field[k], "day"))
                 col[C_DATE] = (int)k;
-    for (int c = 0; c < 4; c++) {
-        if (col[c] < 0) {
-            diag_at(e->in_label, r.rec_line,
-                    "header has no column '%s' (want student_id,target_id,assessed_at,score"
-                    "[,weight,status])",
-                    names[c]);
+    for (int c = 0; c < C_N; c++) {
+        if (col[c] < 0 && (c < 4 || e->col_name[c])) {
+            if (e->col_name[c])
+                diag_at(e->in_label, r.rec_line,
+                        "header has no column '%s' (named for %s by --columns)",
+                        e->col_name[c], names[c]);
+            else
+                diag_at(e->in_label, r.rec_line,
+                        "header has no column '%s' (want student_id,target_id,assessed_at,"
+                        "score[,weight,status], or map yours with --columns "
+                        "student_id=...,target_id=...)",
+                        names[c]);
             csv_close(&r);
             return EXIT_DATA;
         }
@@ -1328,6 +1338,73 @@ static int read_oneroster(engine *e, const char *dir)
     return ret;
 }
 
+/* UTF-16 input with a byte-order mark (what spreadsheet programs save as
+ * "Unicode text"): the rest of f converted to UTF-8 in a temporary file.
+ * big: 1 for FE FF.  NULL after a diagnostic on bad UTF-16. */
+static FILE *utf16_to_utf8(engine *e, FILE *f, int big)
+{
+    FILE *t = tmpfile();
+    if (!t) {
+        diag("cannot create a temporary file: %s", strerror(errno));
+        return NULL;
+    }
+    int64_t unit = 1; /* after the BOM */
+    for (;;) {
+        int a = getc(f);
+        if (a == EOF)
+            break;
+        int b = getc(f);
+        if (b == EOF) {
+            diag_at(e->in_label, 0, "UTF-16 input ends in half a character (byte %lld)",
+                    (long long)(2 * unit));
+            fclose(t);
+            return NULL;
+        }
+        uint32_t c = big ? (uint32_t)(a << 8 | b) : (uint32_t)(b << 8 | a);
+        if (c >= 0xD800 && c <= 0xDBFF) {
+            int a2 = getc(f), b2 = getc(f);
+            uint32_t lo = a2 == EOF || b2 == EOF ? 0
+                          : big ? (uint32_t)(a2 << 8 | b2) : (uint32_t)(b2 << 8 | a2);
+            if (lo < 0xDC00 || lo > 0xDFFF) {
+                diag_at(e->in_label, 0, "invalid UTF-16: unpaired surrogate at byte %lld",
+                        (long long)(2 * unit));
+                fclose(t);
+                return NULL;
+            }
+            c = 0x10000 + ((c - 0xD800) << 10) + (lo - 0xDC00);
+            unit++;
+        } else if (c >= 0xDC00 && c <= 0xDFFF) {
+            diag_at(e->in_label, 0, "invalid UTF-16: unpaired surrogate at byte %lld",
+                    (long long)(2 * unit));
+            fclose(t);
+            return NULL;
+        }
+        unit++;
+        if (c < 0x80) {
+            putc((int)c, t);
+        } else if (c < 0x800) {
+            putc((int)(0xC0 | c >> 6), t);
+            putc((int)(0x80 | (c & 0x3F)), t);
+        } else if (c < 0x10000) {
+            putc((int)(0xE0 | c >> 12), t);
+            putc((int)(0x80 | ((c >> 6) & 0x3F)), t);
+            putc((int)(0x80 | (c & 0x3F)), t);
+        } else {
+            putc((int)(0xF0 | c >> 18), t);
+            putc((int)(0x80 | ((c >> 12) & 0x3F)), t);
+            putc((int)(0x80 | ((c >> 6) & 0x3F)), t);
+            putc((int)(0x80 | (c & 0x3F)), t);
+        }
+    }
+    if (ferror(f) || ferror(t) || fflush(t) != 0) {
+        diag_at(e->in_label, 0, "read error: %s", strerror(errno));
+        fclose(t);
+        return NULL;
+    }
+    rewind(t);
+    return t;
+}
+
 int engine_read(engine *e, const char *path)
 {
     struct stat st;
@@ -1336,7 +1413,27 @@ int engine_read(engine *e, const char *path)
         return read_oneroster(e, path);
     e->in_label = strcmp(path, "-") == 0 ? "<stdin>" : path;
     FILE *f = open_in(path);
-    int rc = read_long_csv(e, f);
+    /* a UTF-16 byte-order mark? (glibc takes back two bytes on any stream) */
+    int b0 = getc(f), b1 = b0 == EOF ? EOF : getc(f);
+    int u16 = (b0 == 0xFF && b1 == 0xFE) ? 1 : (b0 == 0xFE && b1 == 0xFF) ? 2 : 0;
+    if (!u16) {
+        if (b1 != EOF)
+            ungetc(b1, f);
+        if (b0 != EOF)
+            ungetc(b0, f);
+    }
+    FILE *in = f;
+    if (u16) {
+        in = utf16_to_utf8(e, f, u16 == 2);
+        if (!in) {
+            if (f != stdin)
+                fclose(f);
+            return EXIT_DATA;
+        }
+    }
+    int rc = read_long_csv(e, in);
+    if (in != f)
+        fclose(in);
     if (f != stdin)
         fclose(f);
     return rc;

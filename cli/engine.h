@@ -71,6 +71,11 @@ struct engine {
     size_t              max_record;
     int                 duplicates;         /* DUP_*: exact duplicate rows */
     int                 dedup_rows;         /* long CSV: look for them */
+    char                delim;              /* long CSV separator; 0 = the header's */
+    char               *col_name[6];        /* --columns: header names of
+                                               student_id, target_id,
+                                               assessed_at, score, weight,
+                                               status (NULL = those names) */
     uint64_t            row_extra;          /* extra-column hash of the row
                                                being taken */
     int                 oneroster_keep_deleted;

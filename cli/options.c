@@ -24,6 +24,83 @@ static int bad(const ev_opts *o, const char *fmt, const char *what)
     return -1;
 }
 
+int scale_parse(const char *text, mlg_scale *out)
+{
+    if (mlg_scale_from_name(text, out) == MLG_OK)
+        return 0;
+    double v[MLG_SCALE_MAX_LEVELS];
+    char lab[MLG_SCALE_MAX_LEVELS][MLG_LABEL_SIZE];
+    size_t n = 0;
+    char *d = xstrdup(text), *save = NULL;
+    int ok = 1;
+    for (char *t = strtok_r(d, ",", &save); t && ok; t = strtok_r(NULL, ",", &save)) {
+        if (n == MLG_SCALE_MAX_LEVELS) {
+            ok = 0;
+            break;
+        }
+        char *eq = strchr(t, '=');
+        if (eq)
+            *eq = '\0';
+        if (parse_double(t, strlen(t), &v[n]) != 0 ||
+            (eq && (!eq[1] || strlen(eq + 1) >= MLG_LABEL_SIZE))) {
+            ok = 0;
+            break;
+        }
+        snprintf(lab[n], sizeof lab[n], "%s", eq ? eq + 1 : "");
+        n++;
+    }
+    free(d);
+    mlg_scale s;
+    if (!ok || n == 0 || mlg_scale_init(&s, n, v) != MLG_OK)
+        return -1;
+    for (size_t k = 0; k < n; k++)
+        if (lab[k][0])
+            memcpy(s.label[k], lab[k], sizeof lab[k]);
+    if (mlg_scale_validate(&s) != MLG_OK)
+        return -1;
+    *out = s;
+    return 0;
+}
+
+int scale_same(const mlg_scale *a, const mlg_scale *b)
+{
+    if (a->n_levels != b->n_levels || a->score_min != b->score_min ||
+        a->score_max != b->score_max || a->na_allowed != b->na_allowed || strcmp(a->id, b->id))
+        return 0;
+    for (int32_t k = 0; k < a->n_levels; k++)
+        if (a->value[k] != b->value[k] || a->cut[k] != b->cut[k] ||
+            strcmp(a->label[k], b->label[k]) != 0)
+            return 0;
+    return 1;
+}
+
+/* --columns student_id=Student ID,target_id=Standard,... */
+static int parse_columns(engine *e, const char *text)
+{
+    static const char *names[6] = {"student_id", "target_id", "assessed_at",
+                                   "score",      "weight",    "status"};
+    char *d = xstrdup(text), *save = NULL;
+    int bad_pair = 0;
+    for (char *t = strtok_r(d, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        char *eq = strchr(t, '=');
+        int c = -1;
+        if (eq) {
+            *eq = '\0';
+            for (int k = 0; k < 6; k++)
+                if (!strcmp(t, names[k]))
+                    c = k;
+        }
+        if (c < 0 || !eq[1]) {
+            bad_pair = 1;
+            break;
+        }
+        free(e->col_name[c]);
+        e->col_name[c] = xstrdup(eq + 1);
+    }
+    free(d);
+    return bad_pair ? -1 : 0;
+}
+
 int ev_option(engine *e, ev_opts *o, int argc, char **argv, int *i)
 {
     const char *a = argv[*i], *val;
@@ -36,8 +113,10 @@ int ev_option(engine *e, ev_opts *o, int argc, char **argv, int *i)
                opt_val(argc, argv, i, "--preset", &val) || opt_val(argc, argv, i, "-m", &val)) {
         o->method = val;
     } else if (opt_val(argc, argv, i, "--scale", &val)) {
-        if (mlg_scale_from_name(val, &e->scale) != MLG_OK)
-            return bad(o, "unknown scale '%s' (ccs4, tk, eld4, tk_eld, behavior)", val);
+        if (scale_parse(val, &e->scale) != 0)
+            return bad(o, "unknown scale '%s' (ccs4, tk, eld4, tk_eld, behavior, or ascending "
+                          "level values such as 1,2,3,4 or 1=B,2=D,3=P,4=A)",
+                       val);
     } else if (opt_val(argc, argv, i, "--until", &val)) {
         if (parse_date(val, strlen(val), &e->day_max) != 0)
             return bad(o, "--until: '%s' is not a date YYYY-MM-DD", val);
@@ -52,6 +131,21 @@ int ev_option(engine *e, ev_opts *o, int argc, char **argv, int *i)
             e->duplicates = DUP_KEEP;
         else
             return bad(o, "--duplicates: want error, warn or keep, got '%s'", val);
+    } else if (opt_val(argc, argv, i, "--delimiter", &val) ||
+               opt_val(argc, argv, i, "-d", &val)) {
+        if (!strcmp(val, "tab") || !strcmp(val, "\\t") || !strcmp(val, "\t"))
+            e->delim = '\t';
+        else if (!strcmp(val, "auto"))
+            e->delim = 0;
+        else if (strlen(val) == 1 && strchr(",;|", val[0]))
+            e->delim = val[0];
+        else
+            return bad(o, "--delimiter: want , ; | tab or auto, got '%s'", val);
+    } else if (opt_val(argc, argv, i, "--columns", &val)) {
+        if (parse_columns(e, val) != 0)
+            return bad(o, "--columns: want NAME=HEADER pairs separated by commas, NAME one of "
+                          "student_id, target_id, assessed_at, score, weight, status; got '%s'",
+                       val);
     } else if (!strcmp(a, "--strict")) {
         e->strict = 1;
     } else if (!strcmp(a, "--unsorted")) {

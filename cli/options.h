@@ -26,6 +26,17 @@ void ev_opts_init(ev_opts *o, const char *cmd);
  * options: an unknown "--KEY VALUE" is taken as a method parameter. */
 int ev_option(engine *e, ev_opts *o, int argc, char **argv, int *i);
 
+/* scale_parse(): a built-in scale name (ccs4, tk, eld4, tk_eld, behavior)
+ * or a custom scale written as its level values in ascending order, each
+ * optionally with a label: "0,1,2,3" or "1=B,2=D,3=P,4=A" (mlg_scale_init():
+ * scores from the lowest to the highest value, cuts at the midpoints).
+ * 0 ok, -1 bad text (out untouched). */
+int scale_parse(const char *text, mlg_scale *out);
+
+/* scale_same(): 1 if a and b have the same levels (values, cuts, labels)
+ * and score range. */
+int scale_same(const mlg_scale *a, const mlg_scale *b);
+
 /* ev_opts_apply(): the method or preset, then the method parameters, then
  * the catalogue file (read by engine_prepare()).  Returns an exit code. */
 int ev_opts_apply(engine *e, ev_opts *o);

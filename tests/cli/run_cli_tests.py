@@ -697,6 +697,72 @@ def test_catalogues():
          stdin=chev.encode(), check=chain_ok)
 
 
+def test_everyday():
+    """Spreadsheet exports: column mapping, delimiters, BOM, UTF-16, scales."""
+    # clean.csv's rows as a spreadsheet saves them: its own header names, a
+    # ';' separator, a teacher column, blank and empty rows.  Same marks.
+    with open(os.path.join(ARGS.source, IN + "clean.csv")) as f:
+        rows = [l.rstrip("\n").split(",") for l in f][1:]
+    text = "Student ID;Standard;Date;Score;Teacher\n" + "".join(
+        ";".join(r + ["Smith"]) + "\n" + ("\n;;;;\n" if k == 2 else "")
+        for k, r in enumerate(rows))
+    cols = ["--columns", "student_id=Student ID,target_id=Standard,assessed_at=Date,score=Score"]
+    clean = run(["compute", IN + "clean.csv"] + CAT)[1]
+
+    def same(o, e):
+        expect(o == clean, "marks differ from clean.csv's")
+    sheet = os.path.join(ARGS.work, "sheet.csv")
+    with open(sheet, "w") as f:
+        f.write(text)
+    case("sheet_semicolon_columns", ["compute", sheet] + cols + CAT, 0, check=same,
+         err=["9 rows read = 7 used + 2 skipped + 0 rejected; 3 students"])
+    case("sheet_no_columns", ["compute", sheet] + CAT, 1, err=[
+        "sheet.csv:1: header has no column 'student_id' (want student_id,target_id,"
+        "assessed_at,score[,weight,status], or map yours with --columns"])
+    case("sheet_columns_bad", ["compute", sheet, "--columns", "pupil=Student ID"] + CAT, 2,
+         err=["--columns: want NAME=HEADER pairs"])
+    case("sheet_columns_missing", ["compute", sheet, "--columns", "weight=Points"] + cols
+         + CAT, 1, err=["header has no column 'Points' (named for weight by --columns)"])
+    # UTF-16 with a byte-order mark, little- and big-endian ("Unicode text")
+    for enc, bom in (("utf-16-le", b"\xff\xfe"), ("utf-16-be", b"\xfe\xff")):
+        u = os.path.join(ARGS.work, "sheet_%s.csv" % enc)
+        with open(u, "wb") as f:
+            f.write(bom + text.encode(enc))
+        case("sheet_" + enc, ["compute", u] + cols + CAT, 0, check=same,
+             err=["9 rows read = 7 used + 2 skipped + 0 rejected"])
+    bad16 = os.path.join(ARGS.work, "bad16.csv")
+    with open(bad16, "wb") as f:
+        f.write(b"\xff\xfe" + "student_id,".encode("utf-16-le") + b"\x00\xdc")
+    case("utf16_unpaired", ["compute", bad16] + CAT, 1,
+         err=["bad16.csv: invalid UTF-16: unpaired surrogate at byte 24"])
+    # a UTF-8 byte-order mark and tabs, given explicitly
+    tabs = os.path.join(ARGS.work, "tabs.tsv")
+    with open(tabs, "wb") as f:
+        f.write(b"\xef\xbb\xbf" + text.replace(";", "\t").encode())
+    case("sheet_tab_bom", ["compute", tabs, "--delimiter", "tab"] + cols + CAT, 0, check=same)
+    case("delimiter_bad", ["compute", tabs, "--delimiter", "::"] + CAT, 2,
+         err=["--delimiter: want , ; | tab or auto, got '::'"])
+    # a custom scale: values 0..5 labelled N B D P A X; the mean of 0 and 5
+    # is 2.5, which rounds half up to 3 = "P"
+    ev = b"student_id,target_id,assessed_at,score\nA1,T1,2024-09-02,0\nA1,T1,2024-09-03,5\n"
+    case("custom_scale", ["compute", "-", "-m", "mean", "--scale", "0=N,1=B,2=D,3=P,4=A,5=X"],
+         0, stdin=ev, out_has=["A1,T1,target,,2.5,P,2,"])
+    case("custom_scale_bad", ["compute", "-", "--scale", "3,2"], 2, stdin=ev,
+         err=["unknown scale '3,2'"])
+    # a catalogue node with its own scale: the composite reads on tk (E B D I)
+    sc = os.path.join(ARGS.work, "cat_scale.csv")
+    with open(sc, "w") as f:
+        f.write("id,parent,scale\nALL,,tk\nT1,ALL,\n")
+    case("catalogue_node_scale", ["compute", "-", "-c", sc, "-m", "mean"], 0, stdin=ev.replace(
+        b",0\n", b",2\n").replace(b",5\n", b",4\n"), out_has=["A1,ALL,composite,,3,D,2,",
+                                                          "A1,T1,target,,3,3,2,"])
+    sct = os.path.join(ARGS.work, "cat_scale_t.csv")
+    with open(sct, "w") as f:
+        f.write("id,parent,scale\nALL,,\nT1,ALL,eld4\n")
+    case("catalogue_target_scale", ["compute", "-", "-c", sct], 1, stdin=ev, err=[
+        "cat_scale_t.csv:3: node 'T1': a target's scale 'eld4' must be the evidence scale"])
+
+
 def test_more_options():
     # --until: later evidence is skipped and counted as such
     case("until", ["compute", IN + "clean.csv", "--until", "2024-09-10", "-m", "most_recent",
@@ -800,7 +866,8 @@ def main():
     ARGS.mlg = os.path.abspath(ARGS.mlg)
     os.makedirs(ARGS.work, exist_ok=True)
     for t in [test_score, test_usage, test_formats, test_oneroster_out,
-              test_explain_check_generate, test_malformed, test_catalogues, test_more_options,
+              test_explain_check_generate, test_malformed, test_catalogues, test_everyday,
+              test_more_options,
               test_split, test_pipe]:
         t()
     if FAILS:
