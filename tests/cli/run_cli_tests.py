@@ -527,11 +527,43 @@ def test_malformed():
     # OneRoster input with deleted, exempt and bad rows
     case("oneroster_bad", ["compute", IN + "oneroster_bad"] + CAT + ["--kinds", "target"], 3,
          gold="oneroster_bad.csv", err=[
-             "results.csv:6: result 'R5' has no learning objective",
+             "results.csv:6: lineItemSourcedId 'LI9' is not in lineItems.csv",
              "results.csv:7: unknown target '9.ZZ.9'",
              "results.csv:9: score 'five' is not a number",
              "results.csv:10: unknown scoreStatus 'sort of graded'",
              "9 rows read = 4 used + 1 skipped + 4 rejected"])
+    # A OneRoster 1.2 set with manifest, users, classes, enrollments, 1.2
+    # columns, CASE GUIDs (bare and urn:uuid:) against the CASE package, and
+    # per-objective scores.  Worked by hand (most_recent): S1's R1 feeds
+    # 3.OA.A.1 with its own score 4 and 3.OA.A.2 with 2 (not the result's
+    # 3); R2 (LI2 -> 3.OA.A.1, score 2, 09-10) is more recent, so 3.OA.A.1 =
+    # 2 and 3.OA.A = mean(2, 2) = 2.  S2: R6 gives 3 on 09-02, R5 is
+    # missing=true on 09-10: with --missing lowest it counts as level 1.
+    # R1 again is a duplicate sourcedId (skipped), S9 is not a user, S3 is a
+    # teacher of C1 (not enrolled as a student), 'archived' is no status,
+    # missing 'maybe' no boolean; RL3 is a broken mapping row, ignored.
+    orf = IN + "oneroster_full"
+    def full(o, e):
+        m = marks(o)
+        want = {("S1", "3.OA.A.1"): "2", ("S1", "3.OA.A.2"): "2", ("S1", "3.OA.A"): "2",
+                ("S2", "3.OA.A.1"): "1"}
+        for k, v in want.items():
+            expect(m[k]["value"] == v, "%s = %r, want %s" % (k, m[k]["value"], v))
+        expect(not any(k[0] in ("S3", "S9") for k in m), "rejected students have marks")
+    case("oneroster_full", ["compute", orf, "-c", IN + "case_clusters.json", "-m", "most_recent",
+                            "--missing", "lowest"], 3, check=full, err=[
+        "resultLearningObjectiveIds.csv:4: wrong number of fields (mapping row ignored)",
+        "results.csv:4: sourcedId 'R1' again (first on line 2): skipped (see --duplicates)",
+        "results.csv:5: studentSourcedId 'S9' is not in users.csv (row rejected)",
+        "results.csv:6: student 'S3' is not enrolled in class 'C1' (enrollments.csv)",
+        "results.csv:8: status 'archived' is not active or tobedeleted",
+        "results.csv:10: missing 'maybe' is not true or false",
+        "1 mapping rows ignored",
+        "results.csv: 9 rows read = 4 used + 1 skipped + 4 rejected; 2 students"])
+    case("oneroster_dup_error", ["compute", orf, "-c", IN + "case_clusters.json",
+                                 "--duplicates", "error"], 3,
+         err=["results.csv:4: sourcedId 'R1' again (first on line 2) (row rejected)",
+              "9 rows read = 4 used + 5 rejected"])
     # OneRoster row accounting (issue 14 #7): a result counts once however
     # many objectives it feeds.  LI3 feeds 3.OA.A.3 and 3.NBT.A.1.
     ora = os.path.join(ARGS.work, "or_acct")
