@@ -1,5 +1,6 @@
 /* compute.c -- `mlg compute`: evidence + catalogue -> marks. */
 #include "cli.h"
+#include "oneroster.h"
 #include "options.h"
 #include "engine.h"
 
@@ -69,6 +70,10 @@ typedef struct cstate {
     int64_t  marks;
     const char *method;
     const char *out_path;
+    /* oneroster: */
+    char     now[32];    /* dateLastModified */
+    or_refs  refs;       /* class, school, category, session ids */
+    int32_t  max_day;    /* latest evidence day: the line items' dates */
 } cstate;
 
 
@@ -154,34 +159,44 @@ static void write_mark(engine *e, cstate *c, const char *student, const char *id
             out_ch(o, '\n');
         break;
     case FMT_ONEROSTER: {
-        char date[16];
+        /* results.csv and resultLearningObjectiveIds.csv rows in OneRoster
+         * 1.2.1 column order (oneroster-1.2-case-1.1.md sec. 1.4) */
+        char date[16], rid[256], lid[256];
         day_to_iso(last_day, date);
-        /* sourcedId: student:node, unique per result */
-        size_t sl = strlen(student) + strlen(id) + 2;
-        char *sid = xmalloc(sl);
-        snprintf(sid, sl, "%s:%s", student, id);
-        out_csv(o, sid, c->neutralise);
+        if (last_day > c->max_day)
+            c->max_day = last_day;
+        or_guid(rid, student, id); /* stable: the same student and node */
+        or_guid(lid, id, NULL);
+        out_str(o, rid);
         out_str(o, ",active,");
-        out_str(o, date);
-        out_str(o, "T00:00:00Z,");
-        out_csv(o, id, c->neutralise);
+        out_str(o, c->now);
+        out_ch(o, ',');
+        out_str(o, lid);
         out_ch(o, ',');
         out_csv(o, student, c->neutralise);
-        out_ch(o, ',');
-        out_str(o, level == MLG_LEVEL_NA ? "exempt," : "fully graded,");
+        out_str(o, level == MLG_LEVEL_NA ? ",exempt," : ",fully graded,");
         out_num(o, value, dec);
-        out_ch(o, ',');
-        out_csv(o, engine_level_label(e, node, level), 0);
         out_ch(o, ',');
         out_str(o, date);
         out_ch(o, ',');
         out_csv(o, fbuf, 0);
-        out_ch(o, '\n');
-        out_csv(&c->lo, sid, c->neutralise);
-        out_str(&c->lo, ",local,");
+        out_ch(o, ',');
+        out_csv(o, engine_level_label(e, node, level), 0);
+        out_ch(o, ',');
+        out_csv(o, c->refs.class_id, 0);
+        out_str(o, ",,,,\n");
+        out_str(&c->lo, rid);
+        out_str(&c->lo, ",active,");
+        out_str(&c->lo, c->now);
+        out_ch(&c->lo, ',');
+        out_str(&c->lo, rid);
+        out_str(&c->lo, ",unknown,");
         out_csv(&c->lo, id, c->neutralise);
+        out_ch(&c->lo, ',');
+        out_num(&c->lo, value, dec);
+        out_ch(&c->lo, ',');
+        out_csv(&c->lo, engine_level_label(e, node, level), 0);
         out_ch(&c->lo, '\n');
-        free(sid);
         break;
     }
     case FMT_TEXT: {
@@ -244,6 +259,72 @@ static void on_student(engine *e, int32_t s, const ev_t *rows, size_t nrows, con
         out_ch(&c->out, '\n');
     if (c->out.err)
         check_write_errors(&c->out, c->out_path ? c->out_path : "stdout");
+}
+
+/* lineItems.csv and lineItemLearningObjectiveIds.csv (one line item per
+ * reported node, dated with the latest evidence) and manifest.csv. */
+static void write_line_items(engine *ep, cstate *c)
+{
+    char p[4096], p2[4096], date[16], lid[256];
+    snprintf(p, sizeof p, "%s/lineItems.csv", c->out_path);
+    snprintf(p2, sizeof p2, "%s/lineItemLearningObjectiveIds.csv", c->out_path);
+    day_to_iso(c->max_day == INT32_MIN ? 0 : c->max_day, date);
+    out_t li, ll;
+    out_init(&li, open_out(p));
+    out_init(&ll, open_out(p2));
+    out_str(&li, "sourcedId,status,dateLastModified,title,description,assignDate,dueDate,"
+                 "classSourcedId,categorySourcedId,academicSessionSourcedId,resultValueMin,"
+                 "resultValueMax,schoolSourcedId\n");
+    out_str(&ll, "sourcedId,status,dateLastModified,lineItemSourcedId,source,"
+                 "learningObjectiveId\n");
+    size_t nn = ep->have_cat ? ep->N : ep->tids.n;
+    for (size_t k = 0; k < nn; k++) {
+        int kind = ep->have_cat ? ep->node_kind[k] : MLG_NODE_TARGET;
+        if (!(c->kinds & (1 << kind)))
+            continue;
+        const char *id = ep->have_cat ? mlg_catalogue_node_id(ep->mcat, k) : ep->tids.names[k];
+        const char *label = ep->have_cat ? mlg_catalogue_node_label(ep->mcat, k) : "";
+        const mlg_scale *sc = ep->have_cat ? &ep->scales[ep->node_scale[k]] : &ep->scale;
+        or_guid(lid, id, NULL);
+        out_str(&li, lid);
+        out_str(&li, ",active,");
+        out_str(&li, c->now);
+        out_ch(&li, ',');
+        out_csv(&li, label[0] ? label : id, c->neutralise);
+        out_ch(&li, ',');
+        out_str(&li, engine_kind_name(kind));
+        for (int d = 0; d < 2; d++) {
+            out_ch(&li, ',');
+            out_str(&li, date);
+        }
+        const char *refs[3] = {c->refs.class_id, c->refs.category_id, c->refs.session_id};
+        for (int q = 0; q < 3; q++) {
+            out_ch(&li, ',');
+            out_csv(&li, refs[q], 0);
+        }
+        out_ch(&li, ',');
+        out_num(&li, sc->score_min, 6);
+        out_ch(&li, ',');
+        out_num(&li, sc->score_max, 6);
+        out_ch(&li, ',');
+        out_csv(&li, c->refs.school_id, 0);
+        out_ch(&li, '\n');
+        out_str(&ll, lid);
+        out_str(&ll, ",active,");
+        out_str(&ll, c->now);
+        out_ch(&ll, ',');
+        out_str(&ll, lid);
+        out_str(&ll, ",unknown,");
+        out_csv(&ll, id, c->neutralise);
+        out_ch(&ll, '\n');
+    }
+    check_write_errors(&li, p);
+    check_write_errors(&ll, p2);
+    fclose(li.f);
+    fclose(ll.f);
+    out_free(&li);
+    out_free(&ll);
+    or_write_manifest(c->out_path);
 }
 
 static int parse_kinds(const char *s)
@@ -483,6 +564,12 @@ static int cmd_compute_main(engine *ep, int argc, char **argv)
     c.kinds = 0xF; /* every MLG_NODE_* kind */
     c.first = 1;
     c.method = "decaying_average";
+    c.max_day = INT32_MIN;
+    c.refs.class_id = "mlg-class";
+    c.refs.school_id = "mlg-school";
+    c.refs.category_id = "mlg-category";
+    c.refs.session_id = "mlg-session";
+    or_timestamp(c.now);
     const char *input = NULL, *val;
     ev_opts o;
     ev_opts_init(&o, "compute");
@@ -514,6 +601,14 @@ static int cmd_compute_main(engine *ep, int argc, char **argv)
                 diag("--kinds: want a list of target, domain, subject, composite");
                 return EXIT_USAGE;
             }
+        } else if (opt_val(argc, argv, &i, "--class-id", &val)) {
+            c.refs.class_id = val;
+        } else if (opt_val(argc, argv, &i, "--school-id", &val)) {
+            c.refs.school_id = val;
+        } else if (opt_val(argc, argv, &i, "--category-id", &val)) {
+            c.refs.category_id = val;
+        } else if (opt_val(argc, argv, &i, "--session-id", &val)) {
+            c.refs.session_id = val;
         } else if (!strcmp(a, "--no-neutralise") || !strcmp(a, "--no-neutralize")) {
             c.neutralise = 0;
         } else if (!strcmp(a, "--parallel")) {
@@ -566,7 +661,8 @@ static int cmd_compute_main(engine *ep, int argc, char **argv)
         snprintf(p, sizeof p, "%s/resultLearningObjectiveIds.csv", c.out_path);
         FILE *lf = open_out(p);
         out_init(&c.lo, lf);
-        out_str(&c.lo, "resultSourcedId,source,learningObjectiveId\n");
+        out_str(&c.lo, "sourcedId,status,dateLastModified,resultSourcedId,source,"
+                       "learningObjectiveId,score,textScore\n");
     } else {
         of = open_out(c.out_path);
     }
@@ -582,7 +678,8 @@ static int cmd_compute_main(engine *ep, int argc, char **argv)
         break;
     case FMT_ONEROSTER:
         out_str(&c.out, "sourcedId,status,dateLastModified,lineItemSourcedId,"
-                        "studentSourcedId,scoreStatus,score,textScore,scoreDate,comment\n");
+                        "studentSourcedId,scoreStatus,score,scoreDate,comment,textScore,"
+                        "classSourcedId,inProgress,incomplete,late,missing\n");
         break;
     case FMT_TEXT:
         out_str(&c.out, "Progress report: method ");
@@ -612,34 +709,7 @@ static int cmd_compute_main(engine *ep, int argc, char **argv)
         check_write_errors(&c.lo, "resultLearningObjectiveIds.csv");
         fclose(c.lo.f);
         out_free(&c.lo);
-        /* lineItems.csv: one line item per reported node */
-        char p[4096];
-        snprintf(p, sizeof p, "%s/lineItems.csv", c.out_path);
-        out_t li;
-        out_init(&li, open_out(p));
-        out_str(&li, "sourcedId,status,dateLastModified,title,description,resultValueMin,"
-                     "resultValueMax\n");
-        size_t nn = ep->have_cat ? ep->N : ep->tids.n;
-        for (size_t k = 0; k < nn; k++) {
-            int kind = ep->have_cat ? ep->node_kind[k] : MLG_NODE_TARGET;
-            if (!(c.kinds & (1 << kind)))
-                continue;
-            const char *id = ep->have_cat ? mlg_catalogue_node_id(ep->mcat, k) : ep->tids.names[k];
-            const char *label = ep->have_cat ? mlg_catalogue_node_label(ep->mcat, k) : "";
-            out_csv(&li, id, c.neutralise);
-            out_str(&li, ",active,1970-01-01T00:00:00Z,");
-            out_csv(&li, label[0] ? label : id, c.neutralise);
-            out_ch(&li, ',');
-            out_str(&li, engine_kind_name(kind));
-            out_ch(&li, ',');
-            out_num(&li, ep->scale.score_min, 6);
-            out_ch(&li, ',');
-            out_num(&li, ep->scale.score_max, 6);
-            out_ch(&li, '\n');
-        }
-        check_write_errors(&li, p);
-        fclose(li.f);
-        out_free(&li);
+        write_line_items(ep, &c);
     }
     if (of != stdout)
         fclose(of);

@@ -65,14 +65,14 @@ def golden(name, text):
 
 
 def case(name, args, code, gold=None, err=(), out_has=(), stdin=None, check=None,
-         err_not=(), timeout=120):
+         err_not=(), timeout=120, env=None):
     """One command: exit status, golden stdout, stderr substrings.  A short
     timeout marks a case that was quadratic once (a generous bound, tens of
     times the linear run time, far below the quadratic one)."""
     if ARGS.k and ARGS.k not in name:
         return None
     try:
-        rc, out, er = run(args, stdin, timeout=timeout)
+        rc, out, er = run(args, stdin, env=env, timeout=timeout)
     except subprocess.TimeoutExpired:
         fail(name, "no answer within %d s" % timeout)
         return None
@@ -244,12 +244,57 @@ def test_oneroster_out():
     d = os.path.join(ARGS.work, "or_zoey")
     shutil.rmtree(d, ignore_errors=True)
 
+    # OneRoster 1.2.1 (oneroster-1.2-case-1.1.md sec. 1.3-1.4): a delta set
+    # with manifest.csv, every column of each file in the binding's order,
+    # the required cells filled, GUID-shaped sourcedIds and DateTimes.
+    # SOURCE_DATE_EPOCH fixes dateLastModified (1730000000 =
+    # 2024-10-27T03:33:20Z); without it the time is now.
+    sde = dict(os.environ, SOURCE_DATE_EPOCH="1730000000")
+    cols = {"results.csv": ("sourcedId,status,dateLastModified,lineItemSourcedId,"
+                            "studentSourcedId,scoreStatus,score,scoreDate,comment,textScore,"
+                            "classSourcedId,inProgress,incomplete,late,missing",
+                            ["lineItemSourcedId", "studentSourcedId", "scoreStatus",
+                             "scoreDate"]),
+            "lineItems.csv": ("sourcedId,status,dateLastModified,title,description,assignDate,"
+                              "dueDate,classSourcedId,categorySourcedId,"
+                              "academicSessionSourcedId,resultValueMin,resultValueMax,"
+                              "schoolSourcedId",
+                              ["title", "assignDate", "dueDate", "classSourcedId",
+                               "categorySourcedId", "academicSessionSourcedId",
+                               "schoolSourcedId"]),
+            "resultLearningObjectiveIds.csv": ("sourcedId,status,dateLastModified,"
+                                               "resultSourcedId,source,learningObjectiveId,"
+                                               "score,textScore",
+                                               ["resultSourcedId", "source",
+                                                "learningObjectiveId"]),
+            "lineItemLearningObjectiveIds.csv": ("sourcedId,status,dateLastModified,"
+                                                 "lineItemSourcedId,source,learningObjectiveId",
+                                                 ["lineItemSourcedId", "source",
+                                                  "learningObjectiveId"])}
+    import re
+    guid = re.compile(r"^[0-9A-Za-z.\-_/@]{1,255}$")
+    stamp = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
+
     def files(o, e):
-        for fn in ["results.csv", "resultLearningObjectiveIds.csv", "lineItems.csv"]:
+        for fn, (head, req) in cols.items():
             with open(os.path.join(d, fn)) as f:
-                expect(golden("or_zoey_" + fn, f.read()), fn)
+                text = f.read()
+            expect(golden("or_zoey_" + fn, text), fn)
+            expect(text.splitlines()[0] == head, "%s header" % fn)
+            for r in csv.DictReader(io.StringIO(text)):
+                expect(guid.match(r["sourcedId"]), "%s sourcedId %r" % (fn, r["sourcedId"]))
+                expect(r["status"] == "active" and stamp.match(r["dateLastModified"]),
+                       "%s: delta rows need status and a DateTime" % fn)
+                for c in req:
+                    expect(r[c], "%s: required %s empty" % (fn, c))
+        with open(os.path.join(d, "manifest.csv")) as f:
+            man = dict(csv.reader(f))
+        expect(man["manifest.version"] == "1.0" and man["oneroster.version"] == "1.2", man)
+        expect(len([k for k in man if k.startswith("file.")]) == 21, "21 file.* rows")
+        for fn in cols:
+            expect(man["file." + fn[:-4]] == "delta", fn)
     case("oneroster_out", ["compute"] + ZOEY + ["-m", "most_recent", "-f", "oneroster",
-                                                "-o", d], 0, check=files)
+                                                "-o", d], 0, check=files, env=sde)
     # Round trip: export the school's target marks, import them again with
     # most_recent (one result per student and target): the same values.
     d2 = os.path.join(ARGS.work, "or_school")
@@ -268,6 +313,28 @@ def test_oneroster_out():
     if first is not None and orig is not None:
         case("roundtrip_import", ["compute", d2, "-c", "data/school/catalogue.csv",
                                   "-m", "most_recent", "--kinds", "target"], 0, check=same)
+    # Student ids a GUID cannot hold verbatim ("Ana Lopez", "B:2") and a CASE
+    # catalogue: sourcedIds are encoded (Ana@20Lopez/3.OA.A.1), the student
+    # reference is kept, and the set reads back with the same target marks.
+    ev = ("student_id,target_id,assessed_at,score\n"
+          "Ana Lopez,3.OA.A.1,2024-09-02,2\nAna Lopez,3.OA.A.2,2024-09-03,4\n"
+          "B:2,3.NBT.A.1,2024-09-05,3\n").encode()
+    d3 = os.path.join(ARGS.work, "or_case")
+    shutil.rmtree(d3, ignore_errors=True)
+    catj = ["-c", IN + "case_clusters.json", "--kinds", "target", "-m", "most_recent"]
+    orig3 = case("roundtrip_case_orig", ["compute", "-"] + catj, 0, stdin=ev)
+    case("roundtrip_case_export", ["compute", "-", "-f", "oneroster", "-o", d3] + catj, 0,
+         stdin=ev, check=lambda o, e: expect("Ana@20Lopez/3.OA.A.1" in open(
+             os.path.join(d3, "results.csv")).read(), "encoded sourcedId"))
+    if orig3 is not None:
+        def same3(o, e):
+            a, b = marks(orig3), marks(o)
+            expect(set(a) == set(b), "different (student, target) sets")
+            for k in a:
+                expect((a[k]["value"], a[k]["level"]) == (b[k]["value"], b[k]["level"]),
+                       "%s: %r vs %r" % (k, a[k], b[k]))
+        case("roundtrip_case_import", ["compute", d3] + catj, 0, check=same3,
+             err=["results.csv: 6 rows read = 6 used + 0 rejected; 2 students"])
 
 
 def test_explain_check_generate():
