@@ -3,6 +3,7 @@
  * mlg_rollup_run(), then hand each student to a callback. */
 #include "engine.h"
 
+#include "bundle.h"
 #include "csv.h"
 #include "options.h"
 
@@ -1154,6 +1155,8 @@ static int load_map(engine *e, const char *dir, const char *file, const char *kc
     FILE *f = fopen(path, "rb");
     if (!f)
         return EXIT_OK;
+    if (e->or_shown) /* name files inside a bundle as BUNDLE.zip:FILE */
+        snprintf(path, sizeof path, "%s:%s", e->or_shown, file);
     *present = 1;
     csv_reader r;
     if (csv_open(&r, f, e->max_record) != 0) {
@@ -1241,14 +1244,37 @@ static int read_oneroster(engine *e, const char *dir)
     if (ret == EXIT_OK)
         ret = load_map(e, dir, "enrollments.csv", "userSourcedId", "classSourcedId", NULL,
                        "role", "student", &mm[M_ENROL], &present[M_ENROL], &n_bad);
+    multimap man; /* manifest.csv: propertyName -> value */
+    int man_present = 0;
+    mm_init(&man);
+    if (ret == EXIT_OK)
+        ret = load_map(e, dir, "manifest.csv", "propertyName", "value", NULL, NULL, NULL, &man,
+                       &man_present, &n_bad);
+    if (ret == EXIT_OK && man_present) {
+        int32_t v = mm_first(&man, "oneroster.version");
+        if (v < 0 || strncmp(man.val[v], "1.2", 3) != 0)
+            diag("%s: manifest.csv: oneroster.version is %s%s%s, not 1.2: read as 1.2",
+                 e->or_shown ? e->or_shown : dir, v < 0 ? "missing" : "'",
+                 v < 0 ? "" : man.val[v], v < 0 ? "" : "'");
+        int32_t r = mm_first(&man, "file.results");
+        if (r >= 0 && !strcmp(man.val[r], "absent")) {
+            diag("%s: manifest.csv: file.results is absent: no results to read",
+                 e->or_shown ? e->or_shown : dir);
+            ret = EXIT_DATA;
+        }
+    }
+    mm_free(&man);
     if (ret == EXIT_OK && !present[M_LI_LO] && !present[M_RES_LO]) {
         diag("%s: neither lineItemLearningObjectiveIds.csv nor resultLearningObjectiveIds.csv: "
-             "cannot tell which learning target a result is evidence for", dir);
+             "cannot tell which learning target a result is evidence for",
+             e->or_shown ? e->or_shown : dir);
         ret = EXIT_DATA;
     }
     char path[4096];
     snprintf(path, sizeof path, "%s/results.csv", dir);
     FILE *f = ret == EXIT_OK ? fopen(path, "rb") : NULL;
+    if (e->or_shown)
+        snprintf(path, sizeof path, "%s:results.csv", e->or_shown);
     if (ret == EXIT_OK && !f) {
         diag("%s: cannot open: %s", path, strerror(errno));
         ret = EXIT_IO;
@@ -1440,7 +1466,8 @@ static int read_oneroster(engine *e, const char *dir)
     for (int k = 0; k < M_N; k++)
         mm_free(&mm[k]);
     if (n_bad)
-        diag("%s: %lld mapping rows ignored (see above)", dir, (long long)n_bad);
+        diag("%s: %lld mapping rows ignored (see above)", e->or_shown ? e->or_shown : dir,
+             (long long)n_bad);
     if (ret == EXIT_OK)
         ret = finish(e);
     return ret;
@@ -1519,6 +1546,16 @@ int engine_read(engine *e, const char *path)
     e->t0 = e->t_last = now_seconds();
     if (strcmp(path, "-") != 0 && stat(path, &st) == 0 && S_ISDIR(st.st_mode))
         return read_oneroster(e, path);
+    if (bundle_is_zip(path)) {
+        char dir[4096];
+        int rc = bundle_extract(path, dir, sizeof dir);
+        if (rc != EXIT_OK)
+            return rc;
+        e->or_shown = path;
+        rc = read_oneroster(e, dir);
+        bundle_remove(dir);
+        return rc;
+    }
     e->in_label = strcmp(path, "-") == 0 ? "<stdin>" : path;
     FILE *f = open_in(path);
     /* a UTF-16 byte-order mark? (glibc takes back two bytes on any stream) */

@@ -79,6 +79,7 @@ struct engine {
     uint64_t            row_extra;          /* extra-column hash of the row
                                                being taken */
     int                 oneroster_keep_deleted;
+    const char         *or_shown;           /* a .zip bundle's name, for diagnostics */
     int                 oneroster_exempt;   /* 1: exempt rows excused; 0: skipped */
     const char         *only_student;       /* explain: keep only this one */
     int32_t             day_max;            /* drop evidence after this day */

@@ -627,6 +627,33 @@ def test_malformed():
         "results.csv:10: missing 'maybe' is not true or false",
         "1 mapping rows ignored",
         "results.csv: 9 rows read = 4 used + 1 skipped + 4 rejected; 2 students"])
+    # the same set as one .zip bundle (OneRoster 1.2.1 sec. 2.2): the same
+    # marks; a folder entry is left out with a message; files are named
+    # BUNDLE.zip:FILE
+    import zipfile
+    bz = os.path.join(ARGS.work, "full.zip")
+    with zipfile.ZipFile(bz, "w", zipfile.ZIP_DEFLATED) as z:
+        for fn in sorted(os.listdir(os.path.join(ARGS.source, orf))):
+            z.write(os.path.join(ARGS.source, orf, fn), fn)
+        z.writestr("docs/readme.txt", "not a OneRoster file")
+    dir_out = run(["compute", orf, "-c", IN + "case_clusters.json", "-m", "most_recent"])[1]
+    case("oneroster_zip", ["compute", bz, "-c", IN + "case_clusters.json", "-m", "most_recent"],
+         3, check=lambda o, e: expect(o == dir_out, "zip and directory differ"), err=[
+             "full.zip: entry 'docs/readme.txt' left out",
+             "full.zip:results.csv:5: studentSourcedId 'S9' is not in users.csv",
+             "full.zip:results.csv: 9 rows read = 4 used + 1 skipped + 4 rejected"])
+    badz = os.path.join(ARGS.work, "bad.zip")
+    with open(badz, "wb") as f:
+        f.write(b"PK\x03\x04" + b"\x00" * 40)
+    case("oneroster_zip_bad", ["compute", badz], 1, err=["bad.zip: not a readable zip bundle"])
+    # manifest.csv: another version is read as 1.2 with a warning
+    man = os.path.join(ARGS.work, "or_v11")
+    shutil.rmtree(man, ignore_errors=True)
+    shutil.copytree(os.path.join(ARGS.source, orf), man)
+    with open(os.path.join(man, "manifest.csv"), "w") as f:
+        f.write("propertyName,value\nmanifest.version,1.0\noneroster.version,1.1\n")
+    case("oneroster_manifest_version", ["compute", man, "-c", IN + "case_clusters.json"], 3,
+         err=["or_v11: manifest.csv: oneroster.version is '1.1', not 1.2: read as 1.2"])
     case("oneroster_dup_error", ["compute", orf, "-c", IN + "case_clusters.json",
                                  "--duplicates", "error"], 3,
          err=["results.csv:4: sourcedId 'R1' again (first on line 2) (row rejected)",
