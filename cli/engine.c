@@ -323,14 +323,25 @@ static void reject_part(engine *e, int64_t line, const char *fmt, ...)
     va_end(ap);
 }
 
-static void progress(engine *e)
+/* The progress line on stderr: rows and rate, and when the input's size is
+ * known (a regular file) the share read and the time left at this rate.
+ * done/total are bytes (total <= 0: unknown). */
+static void progress(engine *e, int64_t done, int64_t total, int force)
 {
     double t = now_seconds();
-    if (t - e->t_last < 0.5)
+    if (t - e->t_last < 0.5 && !force)
         return;
     e->t_last = t;
-    fprintf(stderr, "\rmlg: %s: %lld rows, %.2f M rows/s   ", e->in_label, (long long)e->n_read,
-            e->n_read / (t - e->t0) / 1e6);
+    double el = t - e->t0 > 1e-9 ? t - e->t0 : 1e-9;
+    if (total > 0 && done > 0 && done <= total) {
+        double left = el * (double)(total - done) / (double)done;
+        fprintf(stderr, "\rmlg: %s: %3.0f%%, %lld rows, %.2f M rows/s, ETA %.0fs   ",
+                e->in_label, 100.0 * (double)done / (double)total, (long long)e->n_read,
+                e->n_read / el / 1e6, left);
+    } else {
+        fprintf(stderr, "\rmlg: %s: %lld rows, %.2f M rows/s   ", e->in_label,
+                (long long)e->n_read, e->n_read / el / 1e6);
+    }
     e->progress_shown = 1;
 }
 
@@ -988,6 +999,12 @@ static int read_long_csv(engine *e, FILE *f)
     }
     int ret = EXIT_OK;
     int show = e->progress;
+    int64_t total = -1, base = 0; /* input bytes, when known */
+    struct stat st;
+    if (show && fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode)) {
+        base = e->range_begin > 0 ? e->range_begin : 0;
+        total = (e->range_end >= 0 ? e->range_end : (int64_t)st.st_size) - base;
+    }
     if (e->range_begin > 0) {
         if (fseeko(f, (off_t)e->range_begin, SEEK_SET) != 0) {
             diag_at(e->in_label, 0, "cannot seek: %s", strerror(errno));
@@ -999,7 +1016,7 @@ static int read_long_csv(engine *e, FILE *f)
     while ((rc = csv_next(&r)) != CSV_EOF) {
         e->n_read++;
         if (show && (e->n_read & 0xFFFF) == 0)
-            progress(e);
+            progress(e, r.pos0 >= 0 ? r.pos0 + (int64_t)r.start - base : -1, total, 0);
         if (rc == CSV_IOERR) {
             diag_at(e->in_label, r.line, "read error: %s", strerror(errno));
             e->n_rejected++; /* the row being read: read, not used */
@@ -1052,6 +1069,8 @@ static int read_long_csv(engine *e, FILE *f)
         if (ret != EXIT_OK)
             break;
     }
+    if (show && ret == EXIT_OK)
+        progress(e, total, total, 1); /* the last state: 100% */
     free(extra);
     /* blank lines: read and skipped */
     e->n_read += r.blank;

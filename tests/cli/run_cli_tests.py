@@ -889,6 +889,20 @@ def test_everyday():
         "cat_scale_t.csv:3: node 'T1': a target's scale 'eld4' must be the evidence scale"])
 
 
+def test_progress():
+    # --progress (default: only when stderr is a terminal): percent, rows,
+    # rate and time left when the input size is known; the run's last state
+    # is always shown, so even a short file ends with 100%.
+    case("progress_file", ["compute", IN + "clean.csv", "--progress"] + CAT, 0,
+         err=["clean.csv: 100%, 7 rows,", "ETA 0s"])
+    # a pipe has no size: rows and rate only
+    with open(os.path.join(ARGS.source, IN + "clean.csv"), "rb") as f:
+        data = f.read()
+    case("progress_pipe", ["compute", "-", "--progress"] + CAT, 0, stdin=data,
+         err=["<stdin>: 7 rows,"], err_not=["%"])
+    case("progress_off", ["compute", IN + "clean.csv"] + CAT, 0, err_not=["100%"])
+
+
 def test_more_options():
     # --until: later evidence is skipped and counted as such
     case("until", ["compute", IN + "clean.csv", "--until", "2024-09-10", "-m", "most_recent",
@@ -993,7 +1007,7 @@ def main():
     os.makedirs(ARGS.work, exist_ok=True)
     for t in [test_score, test_usage, test_formats, test_oneroster_out,
               test_explain_check_generate, test_malformed, test_catalogues, test_everyday,
-              test_more_options,
+              test_progress, test_more_options,
               test_split, test_pipe]:
         t()
     if FAILS:
