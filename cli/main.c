@@ -1,4 +1,5 @@
-/* main.c -- the mlg command: dispatch, shared option helpers, `mlg score`. */
+/* main.c -- the mlg command: dispatch, method helpers, `mlg score`.  The
+ * option parser shared by the subcommands is in options.c. */
 #include "cli.h"
 
 #include <errno.h>
@@ -39,26 +40,6 @@ const char *method_param_key(const char *arg)
         if (!strcmp(arg + 2, g_method_param_keys[k]))
             return g_method_param_keys[k];
     return NULL;
-}
-
-int opt_val(int argc, char **argv, int *i, const char *name, const char **val)
-{
-    const char *a = argv[*i];
-    size_t n = strlen(name);
-    if (strncmp(a, name, n) != 0)
-        return 0;
-    if (a[n] == '=') {
-        *val = a + n + 1;
-        return 1;
-    }
-    if (a[n] != '\0')
-        return 0;
-    if (*i + 1 >= argc) {
-        diag("option %s needs a value (see --help)", name);
-        exit(EXIT_USAGE);
-    }
-    *val = argv[++*i];
-    return 1;
 }
 
 FILE *open_in(const char *path)

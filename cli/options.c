@@ -8,6 +8,26 @@
 #include <string.h>
 #include <unistd.h>
 
+int opt_val(int argc, char **argv, int *i, const char *name, const char **val)
+{
+    const char *a = argv[*i];
+    size_t n = strlen(name);
+    if (strncmp(a, name, n) != 0)
+        return 0;
+    if (a[n] == '=') {
+        *val = a + n + 1;
+        return 1;
+    }
+    if (a[n] != '\0')
+        return 0;
+    if (*i + 1 >= argc) {
+        diag("option %s needs a value (see --help)", name);
+        exit(EXIT_USAGE);
+    }
+    *val = argv[++*i];
+    return 1;
+}
+
 void ev_opts_init(ev_opts *o, const char *cmd)
 {
     memset(o, 0, sizeof *o);
