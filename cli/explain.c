@@ -164,8 +164,15 @@ static size_t explain_one(engine *e, size_t node, const ev_t *rows, size_t nrows
     return cap;
 }
 
+/* Levels below the explained node that are expanded: each node's
+ * explanation runs the student's roll-up (linear in the catalogue), so a
+ * chain of thousands of levels would take quadratic time; deeper nodes are
+ * named with the command that explains them. */
+#define EXPLAIN_MAX_DEPTH 32
+
 /* Explain node and everything below it, depth first in child order, with
- * an explicit stack (no recursion: the depth of a catalogue is unbounded). */
+ * an explicit stack (no recursion: the depth of a catalogue is unbounded),
+ * down to EXPLAIN_MAX_DEPTH levels. */
 static void explain_node(engine *e, size_t node, const ev_t *rows, size_t nrows,
                          const double *tv, int indent)
 {
@@ -176,6 +183,15 @@ static void explain_node(engine *e, size_t node, const ev_t *rows, size_t nrows,
     while (top > 0) {
         frame f = stack[--top];
         int64_t in = indent + 4 * f.depth;
+        if (f.depth > EXPLAIN_MAX_DEPTH) {
+            printf("%*s[depth %lld] %s: not expanded (more than %d levels down); explain it "
+                   "with: mlg explain %s %s\n",
+                   (int)(in < EXPLAIN_MAX_INDENT ? in : EXPLAIN_MAX_INDENT), "",
+                   (long long)f.depth, mlg_catalogue_node_id(e->mcat, f.node),
+                   EXPLAIN_MAX_DEPTH, ((const xstate *)e->user)->student,
+                   mlg_catalogue_node_id(e->mcat, f.node));
+            continue;
+        }
         mlg_rollup_child *ch = NULL;
         size_t n = explain_one(e, f.node, rows, nrows, tv,
                                in < EXPLAIN_MAX_INDENT ? (int)in : EXPLAIN_MAX_INDENT, f.depth,

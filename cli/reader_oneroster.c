@@ -53,9 +53,12 @@ static void mm_add(multimap *m, const char *k, const char *v, const char *v2)
         for (size_t i = old; i < m->hcap; i++)
             m->head[i] = m->tail[i] = -1;
     }
+    size_t cap0 = m->cap;
     GROW(m->val, m->cap, m->n + 1);
-    m->next = xrealloc(m->next, m->cap * sizeof *m->next);
-    m->val2 = xrealloc(m->val2, m->cap * sizeof *m->val2);
+    if (m->cap != cap0) { /* grow the parallel arrays only with val */
+        m->next = xrealloc(m->next, m->cap * sizeof *m->next);
+        m->val2 = xrealloc(m->val2, m->cap * sizeof *m->val2);
+    }
     m->val[m->n] = xstrdup(v);
     m->val2[m->n] = v2 && v2[0] ? xstrdup(v2) : NULL;
     /* append at the tail to keep file order */
