@@ -704,13 +704,13 @@ def test_malformed():
     case("cat_duplicate", ["compute", IN + "clean.csv", "-c", IN + "cat_dup.csv"], 1,
          err=["cat_dup.csv:4: duplicate id '3.OA.A.1'"])
     case("cat_unknown_parent", ["compute", IN + "clean.csv", "-c", IN + "cat_parent.csv"], 1,
-         err=["node '3.OA.A.1': unknown parent '3.XX'"])
+         err=["cat_parent.csv:3: node '3.OA.A.1': unknown parent '3.XX'"])
     case("cat_cycle", ["compute", IN + "clean.csv", "-c", IN + "cat_cycle.csv"], 1,
-         err=["cycle"])
+         err=["cat_cycle.csv:3: node 'B': its parent links form a cycle"])
     case("cat_bad_rule", ["compute", IN + "clean.csv", "-c", IN + "cat_badrule.csv"], 1,
-         err=["rule 'average_please'"])
+         err=["cat_badrule.csv:2: node 'MATH': rule 'average_please': unknown rule"])
     case("cat_missing", ["compute", IN + "clean.csv", "-c", IN + "nope.csv"], 4,
-         err=["nope.csv: cannot open"])
+         err=["nope.csv: cannot open: No such file or directory"])
     bad_json = os.path.join(ARGS.work, "bad.json")
     with open(bad_json, "w") as f:
         f.write('{"CFItems": [ {"identifier": "x"} ,, ]}')
