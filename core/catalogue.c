@@ -534,13 +534,9 @@ static int64_t alias_lookup(const mlg_catalogue *c, const char *a)
 static int lookup(const mlg_catalogue *c, const char *cid, const char *sid,
                   size_t *node)
 {
+    if (c->hcap == 0) /* no node yet, so no alias either */
+        return MLG_ENOTFOUND;
     const int64_t a = alias_lookup(c, cid);
-    if (c->hcap == 0) {
-        if (a < 0)
-            return MLG_ENOTFOUND;
-        *node = (size_t)a;
-        return MLG_OK;
-    }
     size_t h = (size_t)hash_str(sid) & (c->hcap - 1);
     int64_t found = -1;
     int64_t n_found = 0;

@@ -968,6 +968,26 @@ static void test_case_identifiers(void **state)
     /* not a UUID: case is kept */
     assert_int_equal(mlg_catalogue_find(c, "rf.3.3", &n), MLG_ENOTFOUND);
     /* finalised: no more aliases */
+    mlg_catalogue *big = new_cat();
+    add(big, "D", MLG_NODE_DOMAIN);
+    char a[32];
+    for (int k = 0; k < 100; k++) { /* the alias table grows past 16 and 64 */
+        snprintf(a, sizeof a, "T%d", k);
+        add(big, a, MLG_NODE_TARGET);
+        link_(big, "D", a);
+        snprintf(a, sizeof a, "alias-%d", k);
+        char id[32];
+        snprintf(id, sizeof id, "T%d", k);
+        assert_int_equal(mlg_catalogue_alias(big, id, a, NULL), MLG_OK);
+    }
+    assert_int_equal(mlg_catalogue_finalize(big, NULL), MLG_OK);
+    for (int k = 0; k < 100; k++) {
+        snprintf(a, sizeof a, "alias-%d", k);
+        assert_int_equal(mlg_catalogue_find_target(big, a, &t), MLG_OK);
+        assert_int_equal(t, (size_t)k);
+    }
+    mlg_catalogue_free(big);
+
     assert_int_equal(mlg_catalogue_alias(c, "RF.3.3", "x", NULL), MLG_EINVAL);
     mlg_catalogue_free(c);
 }
