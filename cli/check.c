@@ -28,8 +28,10 @@ static const char usage_check[] =
     "with ELA/English are ELA, MATH/Math are Math, ALD/ELD are ALD, others are\n"
     "'other' areas.\n"
     "\n"
-    "options: -c/--catalogue (required), -m/--method, --PARAM VALUE, --scale,\n"
-    "--unsorted, --rejects FILE, --strict, -o FILE, --policy-year (default 2018),\n"
+    "options: -c/--catalogue (required), -o FILE, --policy-year (default 2018),\n"
+    "and the evidence options of mlg compute (-m/--method, --PARAM VALUE,\n"
+    "--scale, --until, --unsorted, --rejects FILE, --strict, --duplicates,\n"
+    "--columns, --delimiter, --progress, ...),\n"
     "-h/--help.  Exit status 0 (also when students are flagged), 1 bad data,\n"
     "2 usage, 3 rows rejected.\n";
 

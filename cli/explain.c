@@ -17,8 +17,10 @@ static const char usage_explain[] =
     "weight, whether it counted and its share of the value.\n"
     "\n"
     "options: -i, --input EVIDENCE (long CSV or OneRoster directory; default\n"
-    "stdin), -c/--catalogue, -m/--method, --PARAM VALUE, --scale, --until, as\n"
-    "for mlg compute; -h, --help.\n";
+    "stdin), and the evidence options of mlg compute (-c/--catalogue,\n"
+    "-m/--method, --PARAM VALUE, --scale, --until, --duplicates, --columns,\n"
+    "--delimiter, ...); -h, --help.  32 levels below ID are expanded; deeper\n"
+    "nodes are named with the command that explains them.\n";
 
 static const char *why_name(int32_t r)
 {
