@@ -217,9 +217,16 @@ def test_formats():
         with open(os.path.join(ARGS.source, "tests/cli/golden/school.csv")) as f:
             want = f.read()
         expect(sorted(o.splitlines()) == sorted(want.splitlines()), "differs from school.csv")
+    # (its objectives are CASE identifiers in urn:uuid: form, source=case, as
+    # the OneRoster 1.2 CSV binding asks: read with the CASE package)
     case("school_oneroster_in", ["compute", "data/school/oneroster", "-c",
-                                 "data/school/catalogue.csv"], 0, check=same_as_school,
+                                 "data/school/catalogue.json"], 0, check=same_as_school,
          err=["results.csv: 4297 rows read = 4297 used + 0 rejected"])
+    # the codes-only CSV catalogue knows no identifiers: every result unknown
+    case("school_oneroster_codes_only", ["compute", "data/school/oneroster", "-c",
+                                         "data/school/catalogue.csv"], 3,
+         err=["results.csv:2: unknown target 'urn:uuid:fda56f57-ac8c-5d0f-876c-f91c96a393c2'",
+              "results.csv: 4297 rows read = 0 used + 4297 rejected"])
     # stdin
     with open(os.path.join(ARGS.source, "data/zoey/evidence.csv"), "rb") as f:
         z = f.read()
