@@ -260,6 +260,7 @@ static int load_csv(spec *s, FILE *f)
     csv_reader r;
     if (csv_open(&r, f, CSV_DEFAULT_MAX_RECORD) != 0)
         return EXIT_NOMEM;
+    r.delim = 0; /* the header's: ',' else tab else ';' */
     int rc = csv_next(&r);
     if (rc != CSV_OK) {
         if (rc == CSV_IOERR)
@@ -300,6 +301,11 @@ static int load_csv(spec *s, FILE *f)
             ret = EXIT_DATA;
             break;
         }
+        int empty = 1; /* a spreadsheet's empty row: skipped */
+        for (size_t k = 0; k < r.nfields; k++)
+            empty &= r.flen[k] == 0;
+        if (empty)
+            continue;
         if (r.nfields != ncols) {
             diag_at(s->path, r.rec_line, "expected %zu fields, got %zu", ncols, r.nfields);
             ret = EXIT_DATA;

@@ -790,6 +790,13 @@ def test_catalogues():
          stdin=ev.encode(), check=lambda o, e: expect(
              marks(o)[("S1", "3.OA")]["value"] == "2.5" and
              marks(o)[("S1", "POWER")]["value"] == "4", o))
+    # a spreadsheet's catalogue: ';' separated, empty rows skipped
+    semi = os.path.join(ARGS.work, "cat_semi.csv")
+    with open(multi) as f, open(semi, "w") as g:
+        g.write(f.read().replace(",", ";") + ";;;;;;\n\n")
+    case("cat_semicolon", ["compute", "-", "-c", semi, "-m", "most_recent"], 0,
+         stdin=ev.encode(), check=lambda o, e: expect(
+             marks(o)[("S1", "3.OA")]["value"] == "2.5", o))
     # a weight of 0 is refused with its line, not silently made 1
     w0 = os.path.join(ARGS.work, "cat_w0.csv")
     with open(w0, "w") as f:
