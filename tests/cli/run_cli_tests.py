@@ -870,6 +870,14 @@ def test_everyday():
          err=["--columns: want NAME=HEADER pairs"])
     case("sheet_columns_missing", ["compute", sheet, "--columns", "weight=Points"] + cols
          + CAT, 1, err=["header has no column 'Points' (named for weight by --columns)"])
+    # one option parser: explain and check take the same evidence options
+    case("sheet_explain", ["explain", "A1", "3.OA.A.1", "-i", sheet] + cols + CAT, 0,
+         out_has=["target 3.OA.A.1 OA target 1: level"])
+    case("sheet_check", ["check", sheet, "--start", "2024-08-15", "--mid", "2024-10-01",
+                         "--end", "2024-12-15"] + cols + CAT, 0,
+         err=["9 rows read = 7 used + 2 skipped + 0 rejected"])
+    case("explain_duplicates_bad", ["explain", "A1", "-i", sheet, "--duplicates", "x"], 2,
+         err=["--duplicates: want error, warn or keep, got 'x' (see mlg explain --help)"])
     # UTF-16 with a byte-order mark, little- and big-endian ("Unicode text")
     for enc, bom in (("utf-16-le", b"\xff\xfe"), ("utf-16-be", b"\xfe\xff")):
         u = os.path.join(ARGS.work, "sheet_%s.csv" % enc)
