@@ -108,6 +108,21 @@ static void flags_text(char *buf, size_t size, int32_t f)
     }
 }
 
+/* ",source,learningObjectiveId" of a OneRoster objective: "case" and the
+ * CASE identifier as urn:uuid: when the node has one (OneRoster 1.2.1: a
+ * CASE id is a UUID URN), else "unknown" and the node id. */
+static void out_lo_id(const engine *e, out_t *o, int32_t node, const char *id, int neutralise)
+{
+    const char *a = node >= 0 ? mlg_catalogue_node_alias(e->mcat, (size_t)node, 0) : NULL;
+    if (a && strlen(a) == 36 && a[8] == '-' && a[13] == '-' && a[18] == '-' && a[23] == '-') {
+        out_str(o, ",case,urn:uuid:");
+        out_str(o, a);
+    } else {
+        out_str(o, ",unknown,");
+        out_csv(o, id, neutralise);
+    }
+}
+
 /* One mark; node is the catalogue node (-1 without a catalogue). */
 static void write_mark(engine *e, cstate *c, const char *student, const char *id,
                        const char *label, int32_t kind, int32_t node, double value,
@@ -202,8 +217,7 @@ static void write_mark(engine *e, cstate *c, const char *student, const char *id
         out_str(&c->lo, c->now);
         out_ch(&c->lo, ',');
         out_str(&c->lo, rid);
-        out_str(&c->lo, ",unknown,");
-        out_csv(&c->lo, id, c->neutralise);
+        out_lo_id(e, &c->lo, node, id, c->neutralise);
         out_ch(&c->lo, ',');
         out_num(&c->lo, value, dec);
         out_ch(&c->lo, ',');
@@ -326,8 +340,7 @@ static void write_line_items(engine *ep, cstate *c)
         out_str(&ll, c->now);
         out_ch(&ll, ',');
         out_str(&ll, lid);
-        out_str(&ll, ",unknown,");
-        out_csv(&ll, id, c->neutralise);
+        out_lo_id(ep, &ll, ep->have_cat ? (int32_t)k : -1, id, c->neutralise);
         out_ch(&ll, '\n');
     }
     check_write_errors(&li, p);

@@ -431,8 +431,11 @@ static void drop_final(mlg_catalogue *c)
     free(c->fast);
     free(c->par_off);
     free(c->par_idx);
+    free(c->alias_off);
+    free(c->alias_by_node);
     c->fast = NULL;
     c->par_off = c->par_idx = NULL;
+    c->alias_off = c->alias_by_node = NULL;
     c->target_node = c->child_off = c->child_idx = c->order = NULL;
     c->child_w = NULL;
     c->n_targets = 0;
@@ -1009,6 +1012,22 @@ int mlg_catalogue_finalize(mlg_catalogue *cat, mlg_errinfo *err)
         memcpy(f->value, n->scale.value, sizeof f->value);
         memcpy(f->cut, n->scale.cut, sizeof f->cut);
     }
+    /* aliases by node (a stable counting sort: call order per node) */
+    cat->alias_off = calloc(N + 1, sizeof *cat->alias_off);
+    cat->alias_by_node = malloc((cat->n_alias ? cat->n_alias : 1) *
+                                sizeof *cat->alias_by_node);
+    if (!cat->alias_off || !cat->alias_by_node) {
+        status = mlg__fail(err, MLG_ENOMEM, -1, -1, "out of memory");
+        goto done;
+    }
+    for (size_t k = 0; k < cat->n_alias; k++)
+        cat->alias_off[cat->alias_node[k] + 1]++;
+    for (size_t i = 0; i < N; i++)
+        cat->alias_off[i + 1] += cat->alias_off[i];
+    for (size_t i = 0; i < N; i++)
+        mark[i] = cat->alias_off[i];
+    for (size_t k = 0; k < cat->n_alias; k++)
+        cat->alias_by_node[mark[cat->alias_node[k]]++] = (int64_t)k;
     cat->n_targets = T;
     cat->finalised = 1;
 
@@ -1125,6 +1144,17 @@ int mlg_catalogue_node_parents(const mlg_catalogue *cat, size_t node,
         for (size_t j = 0; j < n; j++)
             parent[j] = cat->par_idx[a + (int64_t)j];
     return MLG_OK;
+}
+
+const char *mlg_catalogue_node_alias(const mlg_catalogue *cat, size_t node,
+                                     size_t k)
+{
+    if (!cat || !cat->finalised || node >= cat->n_nodes)
+        return NULL;
+    const int64_t a = cat->alias_off[node], b = cat->alias_off[node + 1];
+    if ((int64_t)k >= b - a)
+        return NULL;
+    return cat->alias_key[cat->alias_by_node[a + (int64_t)k]];
 }
 
 int mlg_catalogue_node_targets(const mlg_catalogue *cat, size_t node,

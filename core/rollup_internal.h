@@ -64,6 +64,8 @@ struct mlg_catalogue {
     int64_t *order;        /* N: topological order, children first */
     int64_t *par_off;      /* N + 1: CSR offsets into par_idx */
     int64_t *par_idx;      /* links: parent node, in link order per child */
+    int64_t *alias_off;    /* N + 1: CSR offsets into alias_by_node */
+    int64_t *alias_by_node; /* aliases (indices into alias_key) by node */
     size_t max_children;   /* largest number of children of one node */
     mlg__fast *fast;       /* N: packed copies of scale and rule */
 };

@@ -341,6 +341,13 @@ MLG_API int mlg_catalogue_node_parents(const mlg_catalogue *cat, size_t node,
                                        size_t cap, int64_t *parent,
                                        size_t *n_out);
 
+/* mlg_catalogue_node_alias(): the k-th alias (0-based, in the order of the
+ * mlg_catalogue_alias() calls) of node `node`, canonical (a CASE identifier
+ * as a bare lower-case UUID), owned by the catalogue; NULL if cat is NULL,
+ * not finalised, node >= N or k >= the node's number of aliases.  O(1). */
+MLG_API const char *mlg_catalogue_node_alias(const mlg_catalogue *cat,
+                                             size_t node, size_t k);
+
 /* mlg_catalogue_node_targets(): the target indices (ascending) of every
  * target at or below node `node` (a target lists itself), for per-subject
  * evidence counts.  Size query and errors as mlg_catalogue_node_children().

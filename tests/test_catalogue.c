@@ -965,6 +965,13 @@ static void test_case_identifiers(void **state)
     assert_int_equal(t, 1);
     assert_string_equal(mlg_catalogue_node_id(c, 2),
                         "09df292c-2a25-5d55-86f1-0f570c6a57c3");
+    /* aliases by node, canonical, in call order */
+    assert_string_equal(mlg_catalogue_node_alias(c, 1, 0),
+                        "fda56f57-ac8c-5d0f-876c-f91c96a393c2");
+    assert_null(mlg_catalogue_node_alias(c, 1, 1));
+    assert_null(mlg_catalogue_node_alias(c, 0, 0));
+    assert_null(mlg_catalogue_node_alias(c, 3, 0));
+    assert_null(mlg_catalogue_node_alias(NULL, 1, 0));
     /* not a UUID: case is kept */
     assert_int_equal(mlg_catalogue_find(c, "rf.3.3", &n), MLG_ENOTFOUND);
     /* finalised: no more aliases */

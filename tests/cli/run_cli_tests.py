@@ -330,9 +330,13 @@ def test_oneroster_out():
     shutil.rmtree(d3, ignore_errors=True)
     catj = ["-c", IN + "case_clusters.json", "--kinds", "target", "-m", "most_recent"]
     orig3 = case("roundtrip_case_orig", ["compute", "-"] + catj, 0, stdin=ev)
+    # (objectives of a CASE catalogue are written as source case with the
+    # item's identifier as a UUID URN: 3.OA.A.1 is 44444444-...)
     case("roundtrip_case_export", ["compute", "-", "-f", "oneroster", "-o", d3] + catj, 0,
          stdin=ev, check=lambda o, e: expect("Ana@20Lopez/3.OA.A.1" in open(
-             os.path.join(d3, "results.csv")).read(), "encoded sourcedId"))
+             os.path.join(d3, "results.csv")).read() and
+             ",case,urn:uuid:44444444-4444-4444-8444-444444444444\n" in open(
+             os.path.join(d3, "lineItemLearningObjectiveIds.csv")).read(), "ids"))
     if orig3 is not None:
         def same3(o, e):
             a, b = marks(orig3), marks(o)

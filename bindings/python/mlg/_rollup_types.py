@@ -155,6 +155,7 @@ def _prototypes(ErrInfo, Scale):
         "mlg_catalogue_target_count": (c_size_t, [c_void_p]),
         "mlg_catalogue_node_id": (c_char_p, [c_void_p, c_size_t]),
         "mlg_catalogue_node_label": (c_char_p, [c_void_p, c_size_t]),
+        "mlg_catalogue_node_alias": (c_char_p, [c_void_p, c_size_t, c_size_t]),
         "mlg_catalogue_node_info": (c_int, [c_void_p, c_size_t,
                                             _P(NodeInfo)]),
         "mlg_catalogue_node_scale": (c_int, [c_void_p, c_size_t, _P(Scale)]),
