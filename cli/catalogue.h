@@ -1,42 +1,29 @@
-/* catalogue.h -- learning-target catalogues for the mlg command: a CSV
- * (id,parent,label,rule,weight,na_allowed) or a CASE 1.1 CFPackage JSON. */
+/* catalogue.h -- read a learning-target catalogue file (CSV or CASE 1.1
+ * CFPackage JSON) into the library's mlg_catalogue.  The command keeps no
+ * catalogue model of its own: every question about nodes, ids, aliases,
+ * kinds, parents and scales is asked of the mlg_catalogue built here. */
 #ifndef MLG_CLI_CATALOGUE_H
 #define MLG_CLI_CATALOGUE_H
 
-#include <stddef.h>
-#include <stdint.h>
+#include <mlg.h>
+#include <mlg_rollup.h>
 
-#include "strtab.h"
-
-#define KIND_TARGET    0
-#define KIND_DOMAIN    1
-#define KIND_COMPOSITE 2
-
-typedef struct cat_node {
-    char   *id;
-    char   *parent;     /* "" for a root */
-    char   *label;
-    char   *rule;       /* "" = the default rule */
-    double  weight;     /* weight among its siblings (default 1) */
-    int32_t na_allowed; /* -1 unset (default), 0 or 1 */
-    int32_t parent_idx; /* -1 for a root */
-    int32_t kind;       /* KIND_* */
-    int32_t n_children;
-    int32_t depth;
-} cat_node;
-
-typedef struct catalogue {
-    size_t    n;
-    cat_node *node;     /* in file order */
-    strtab    ids;      /* id (and CASE identifier aliases) -> node index */
-    size_t    n_targets;
-} catalogue;
-
-/* catalogue_load(): read a CSV or (when the file starts with '{' or the
- * name ends in .json) a CASE CFPackage.  Prints diagnostics and returns
- * EXIT_OK or an exit code. */
-int catalogue_load(const char *path, catalogue *cat);
-void catalogue_free(catalogue *cat);
-const char *kind_name(int32_t kind);
+/* catalogue_load(): read `path` (a CASE CFPackage when the file starts with
+ * '{' after an optional UTF-8 byte-order mark or the name ends in .json,
+ * else CSV) and build a finalised catalogue in *out.  Kinds follow the
+ * links (MLG_NODE_AUTO) unless a CSV `kind` column names them; nodes
+ * without their own scale get `scale`; targets level their values with the
+ * method's rounding and decimals (`params`).  Nodes whose file declares no
+ * na_allowed take BUL-2332.7 sec. II.A's value for their subject
+ * (mlg_policy_subject_guess(), mlg_bulletin_subject_na_allowed(); nodes of
+ * no known subject, and targets, allow N/A); a scale without N/A (TK) makes
+ * every node above the targets na_allowed 0.  With `policy` non-NULL, a
+ * domain, subject or composite without a rule of its own takes the
+ * policy's rule for its kind (mlg_policy_rule()).  Prints diagnostics
+ * naming the file and line (or CASE item) and returns EXIT_OK or an exit
+ * code. */
+struct mlg_policy;
+int catalogue_load(const char *path, const mlg_scale *scale, const mlg_method_params *params,
+                   const struct mlg_policy *policy, mlg_catalogue **out);
 
 #endif

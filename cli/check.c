@@ -3,6 +3,7 @@
  * notices, sec. I.F insufficient attendance). */
 #include "cli.h"
 #include "engine.h"
+#include "options.h"
 #include "csv.h"
 #include "attendance.h"
 
@@ -48,12 +49,14 @@ static const char usage_check[] =
     "with ELA/English are ELA, MATH/Math are Math, ALD/ELD are ALD, others are\n"
     "'other' areas.\n"
     "\n"
-    "options: -c/--catalogue (required), -m/--method, --PARAM VALUE, --scale,\n"
-    "--unsorted, --rejects FILE, --strict, -o FILE, --policy FILE|NAME (default\n"
+    "options: -c/--catalogue (required), -o FILE, --policy FILE|NAME (default\n"
     "lausd-bul-2332.7; its method applies when -m is not given),\n"
     "--policy-year 2018|2019|2020 (default: the policy's Attachment B year),\n"
     "--period NAME (a dated period of the policy's periods.dates),\n"
-    "--year-start DATE,\n"
+    "--year-start DATE, --attendance FILE, and the evidence options of mlg\n"
+    "compute (-m/--method, --PARAM VALUE, --scale, --until, --unsorted,\n"
+    "--rejects FILE, --strict, --duplicates, --columns, --delimiter,\n"
+    "--progress, ...),\n"
     "-h/--help.  Exit status 0 (also when students are flagged), 1 bad data,\n"
     "2 usage, 3 rows rejected.\n";
 
@@ -79,9 +82,9 @@ typedef struct kstate {
     int64_t             flagged;
 } kstate;
 
-static int32_t subject_of(const cat_node *nd)
+static int32_t subject_of(const char *id, const char *label)
 {
-    const char *s[2] = {nd->id, nd->label};
+    const char *s[2] = {id, label};
     for (int k = 0; k < 2; k++) {
         if (!strncmp(s[k], "ELA", 3) || !strncmp(s[k], "English", 7))
             return MLG_SUBJECT_ELA;
@@ -94,15 +97,30 @@ static int32_t subject_of(const cat_node *nd)
 }
 
 /* One of the three ELA areas the Attachment B ELA row names. */
-static int ela_named_area(const cat_node *nd)
+static int ela_named_area(const char *id, const char *label)
 {
     static const char *const suffix[] = {".RF", ".MM", ".WR"};
     static const char *const words[] = {"Foundational", "Making Meaning", "Writing"};
-    const size_t il = strlen(nd->id);
+    const size_t il = strlen(id);
     for (int i = 0; i < 3; i++)
-        if ((il >= 3 && !strcmp(nd->id + il - 3, suffix[i])) || strstr(nd->label, words[i]))
+        if ((il >= 3 && !strcmp(id + il - 3, suffix[i])) || strstr(label, words[i]))
             return 1;
     return 0;
+}
+
+/* Node q's first parent in the catalogue, or -1 for a root. */
+static int32_t first_parent(const engine *e, size_t q)
+{
+    size_t np = 0;
+    (void)mlg_catalogue_node_parents(e->mcat, q, 0, NULL, &np); /* a size query */
+    if (np == 0)
+        return -1;
+    int64_t *par = xmalloc(np * sizeof *par);
+    int32_t p = -1;
+    if (mlg_catalogue_node_parents(e->mcat, q, np, par, &np) == MLG_OK && np > 0)
+        p = (int32_t)par[0];
+    free(par);
+    return p;
 }
 
 static void row(kstate *k, const char *student, const char *check, const char *area,
@@ -229,23 +247,23 @@ static void on_student(engine *e, int32_t s, const ev_t *rows, size_t n, const d
     if (rc == MLG_OK) {
         for (size_t r = 0; r < k->n_roots; r++) {
             int32_t c = cat[r];
-            const cat_node *nd = &e->cat.node[k->roots[r]];
+            const char *root_id = mlg_catalogue_node_id(e->mcat, (size_t)k->roots[r]);
             if (fl[r] & MLG_ENTRY_SHORT_MIDPOINT) {
                 snprintf(detail, sizeof detail, "%lld marks by the midpoint, %d required",
                          (long long)bym[r], k->mins.req_midpoint[c]);
-                row(k, sid, "entry_short_midpoint", nd->id, detail);
+                row(k, sid, "entry_short_midpoint", root_id, detail);
             }
             if (fl[r] & MLG_ENTRY_SHORT_END) {
                 snprintf(detail, sizeof detail, "%lld marks by the end, %d required",
                          (long long)bye[r], k->mins.req_end[c]);
-                row(k, sid, "entry_short_end", nd->id, detail);
+                row(k, sid, "entry_short_end", root_id, detail);
             }
             /* Sec. VII.F: six per subject area recommended (advice). */
             if (r < k->n_subjects && bye[r] < k->set.entry_recommended) {
                 snprintf(detail, sizeof detail,
                          "%lld marks by the end, %d per subject area recommended (sec. VII.F)",
                          (long long)bye[r], (int)k->set.entry_recommended);
-                row(k, sid, "entry_recommended", nd->id, detail);
+                row(k, sid, "entry_recommended", root_id, detail);
             }
         }
     } else {
@@ -257,7 +275,8 @@ static void on_student(engine *e, int32_t s, const ev_t *rows, size_t n, const d
     if (mlg_evidence_sufficiency(ng, off, day, st, &k->period, k->set.evidence_min,
                                  k->set.evidence_span, sf, &sum, &err) == MLG_OK) {
         for (size_t q = 0; q < ng; q++) {
-            const char *tid = e->cat.node[e->t2node[rows[off[q]].target]].id;
+            const char *tid =
+                mlg_catalogue_node_id(e->mcat, (size_t)e->t2node[rows[off[q]].target]);
             if (sf[q] & MLG_SUFFICIENCY_FEW) {
                 snprintf(detail, sizeof detail,
                          "fewer than %d assessments in the period (sec. VII.E: multiple)",
@@ -287,7 +306,7 @@ static void on_student(engine *e, int32_t s, const ev_t *rows, size_t n, const d
     if (mlg_notice_list(1, e->N, mid, thr, e->N, ss, aa, &need, &err) == MLG_OK) {
         for (size_t q = 0; q < need; q++) {
             snprintf(detail, sizeof detail, "level %g at the midpoint", mid[aa[q]]);
-            row(k, sid, "warning_notice", e->cat.node[aa[q]].id, detail);
+            row(k, sid, "warning_notice", mlg_catalogue_node_id(e->mcat, (size_t)aa[q]), detail);
         }
         size_t need2 = 0;
         int64_t *s2 = xmalloc(e->N * sizeof *s2), *a2 = xmalloc(e->N * sizeof *a2);
@@ -297,7 +316,8 @@ static void on_student(engine *e, int32_t s, const ev_t *rows, size_t n, const d
                 snprintf(detail, sizeof detail,
                          "level %g at the end, not at risk at the midpoint: send a notice now",
                          end[a2[q]]);
-                row(k, sid, "warning_notice_late", e->cat.node[a2[q]].id, detail);
+                row(k, sid, "warning_notice_late", mlg_catalogue_node_id(e->mcat, (size_t)a2[q]),
+                    detail);
             }
         }
         free(s2);
@@ -327,7 +347,7 @@ static void on_student(engine *e, int32_t s, const ev_t *rows, size_t n, const d
         marks_until(e, rows, n, k->year_start, k->period.end, yv, NULL, ylev);
         for (size_t q = 0; q < e->N; q++)
             if (k->cov_group[q] >= 0 && ylev[q] == MLG_LEVEL_NA)
-                row(k, sid, "year_not_graded", e->cat.node[q].id,
+                row(k, sid, "year_not_graded", mlg_catalogue_node_id(e->mcat, q),
                     "no mark this school year: by the final period each math domain, "
                     "practice and arts discipline is graded (sec. II.A * and **)");
         free(yv);
@@ -394,25 +414,18 @@ static int cmd_check_main(engine *ep, int argc, char **argv)
 {
     kstate k;
     memset(&k, 0, sizeof k);
-    const char *input = NULL, *cat_path = NULL, *method = "decaying_average", *val;
-    const char *att = NULL, *outp = NULL, *rejects = NULL;
+    const char *input = NULL, *val;
+    const char *att = NULL, *outp = NULL;
     const char *ds[3] = {NULL, NULL, NULL};
     const char *year_arg = NULL, *policy_arg = NULL, *ys = NULL, *period_name = NULL;
-    int method_given = 0;
-    const char *pkeys[64], *pvals[64];
-    size_t np = 0;
+    ev_opts o;
+    ev_opts_init(&o, "check");
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
+        int r;
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             fputs(usage_check, stdout);
             return EXIT_OK;
-        } else if (opt_val(argc, argv, &i, "--catalogue", &val) ||
-                   opt_val(argc, argv, &i, "-c", &val)) {
-            cat_path = val;
-        } else if (opt_val(argc, argv, &i, "--method", &val) ||
-                   opt_val(argc, argv, &i, "-m", &val)) {
-            method = val;
-            method_given = 1;
         } else if (opt_val(argc, argv, &i, "--policy", &val)) {
             policy_arg = val;
         } else if (opt_val(argc, argv, &i, "--start", &val)) {
@@ -433,28 +446,9 @@ static int cmd_check_main(engine *ep, int argc, char **argv)
         } else if (opt_val(argc, argv, &i, "--output", &val) ||
                    opt_val(argc, argv, &i, "-o", &val)) {
             outp = val;
-        } else if (opt_val(argc, argv, &i, "--rejects", &val)) {
-            rejects = val;
-        } else if (opt_val(argc, argv, &i, "--scale", &val)) {
-            if (mlg_scale_from_name(val, &ep->scale) != MLG_OK) {
-                diag("unknown scale '%s'", val);
+        } else if ((r = ev_option(ep, &o, argc, argv, &i)) != 0) {
+            if (r < 0)
                 return EXIT_USAGE;
-            }
-        } else if (!strcmp(a, "--strict")) {
-            ep->strict = 1;
-        } else if (!strcmp(a, "--unsorted")) {
-            ep->unsorted = 1;
-        } else if (a[0] == '-' && a[1] == '-' && a[2]) {
-            const char *key = method_param_key(a);
-            if (!key || np == 64 || i + 1 >= argc) {
-                diag("unknown option or missing value: %s (see mlg check --help)", a);
-                return EXIT_USAGE;
-            }
-            pkeys[np] = key;
-            pvals[np++] = argv[++i];
-        } else if (a[0] == '-' && a[1]) {
-            diag("unknown option %s (see mlg check --help)", a);
-            return EXIT_USAGE;
         } else if (!input) {
             input = a;
         } else {
@@ -462,6 +456,7 @@ static int cmd_check_main(engine *ep, int argc, char **argv)
             return EXIT_USAGE;
         }
     }
+    const char *cat_path = o.cat_path, *rejects = o.rejects;
     if (!input)
         input = "-";
     int rc = cli_policy_load(policy_arg, &k.pol);
@@ -529,16 +524,8 @@ static int cmd_check_main(engine *ep, int argc, char **argv)
         diag("--policy-year '%s': 2018, 2019 or 2020 (Attachment B)", year_arg ? year_arg : "");
         return EXIT_USAGE;
     }
-    if (!method_given && policy_arg) {
-        mlg_policy_method(k.pol, &ep->params);
-    } else if (method_or_preset(method, &ep->params) != 0) {
-        return EXIT_USAGE;
-    }
-    for (size_t q = 0; q < np; q++)
-        if (method_param(&ep->params, pkeys[q], pvals[q]) < 0) {
-            return EXIT_USAGE;
-        }
-    rc = engine_load_catalogue(ep, cat_path);
+    o.policy = policy_arg ? k.pol : NULL; /* its method unless -m */
+    rc = ev_opts_apply(ep, &o);
     if (rc == EXIT_OK)
         rc = engine_prepare(ep);
     if (rc == EXIT_OK && att)
@@ -551,11 +538,10 @@ static int cmd_check_main(engine *ep, int argc, char **argv)
     k.node_root = xmalloc(ep->N * sizeof *k.node_root);
     k.roots = xmalloc(ep->N * sizeof *k.roots);
     for (size_t q = 0; q < ep->N; q++) {
-        int32_t r = (int32_t)q;
-        while (ep->cat.node[r].parent_idx >= 0)
-            r = ep->cat.node[r].parent_idx;
+        int32_t r = ep->node_root[q]; /* the root reached by first parents */
         k.node_root[q] = r;
-        k.root_cat[q] = subject_of(&ep->cat.node[r]);
+        k.root_cat[q] = subject_of(mlg_catalogue_node_id(ep->mcat, (size_t)r),
+                                   mlg_catalogue_node_label(ep->mcat, (size_t)r));
         if (r == (int32_t)q)
             k.roots[k.n_roots++] = r;
     }
@@ -568,17 +554,22 @@ static int cmd_check_main(engine *ep, int argc, char **argv)
     k.node_slot = xmalloc((ep->N ? ep->N : 1) * sizeof *k.node_slot);
     for (size_t r = 0; r < k.n_roots; r++)
         k.slot_cat[r] = k.root_cat[k.roots[r]];
+    /* first parents, and ids and labels, of the library's catalogue */
+    int32_t *par = xmalloc((ep->N ? ep->N : 1) * sizeof *par);
+    for (size_t q = 0; q < ep->N; q++)
+        par[q] = first_parent(ep, q);
+#define NID(q) mlg_catalogue_node_id(ep->mcat, (size_t)(q))
+#define NLABEL(q) mlg_catalogue_node_label(ep->mcat, (size_t)(q))
     for (size_t q = 0; q < ep->N; q++) {
-        const cat_node *nd = &ep->cat.node[q];
-        if (k.root_cat[q] != MLG_SUBJECT_ELA || nd->kind != KIND_DOMAIN ||
-            nd->parent_idx < 0 || ela_named_area(nd))
+        if (k.root_cat[q] != MLG_SUBJECT_ELA || ep->node_kind[q] != MLG_NODE_DOMAIN ||
+            par[q] < 0 || ela_named_area(NID(q), NLABEL(q)))
             continue;
         k.slot_cat[k.n_roots] = MLG_SUBJECT_OTHER;
         k.roots[k.n_roots++] = (int32_t)q;
     }
     for (size_t q = 0; q < ep->N; q++) {
         int32_t slot = -1;
-        for (int32_t a = (int32_t)q; a >= 0 && slot < 0; a = ep->cat.node[a].parent_idx)
+        for (int32_t a = (int32_t)q; a >= 0 && slot < 0; a = par[a])
             for (size_t r = k.n_subjects; r < k.n_roots; r++)
                 if (k.roots[r] == a)
                     slot = (int32_t)r;
@@ -592,32 +583,33 @@ static int cmd_check_main(engine *ep, int argc, char **argv)
      * Mathematical Practices (id ending ".MP" or a label with "Practice"). */
     k.cov_group = xmalloc((ep->N ? ep->N : 1) * sizeof *k.cov_group);
     for (size_t q = 0; q < ep->N; q++) {
-        const cat_node *nd = &ep->cat.node[q];
         k.cov_group[q] = -1;
-        if (k.root_cat[q] != MLG_SUBJECT_MATH || nd->parent_idx < 0)
+        if (k.root_cat[q] != MLG_SUBJECT_MATH || par[q] < 0)
             continue;
-        const cat_node *pa = &ep->cat.node[nd->parent_idx];
-        const size_t il = strlen(nd->id), pl = strlen(pa->id);
-        const int mp = (il >= 3 && !strcmp(nd->id + il - 3, ".MP")) ||
-                       strstr(nd->label, "Practice") != NULL;
-        const int pmp = (pl >= 3 && !strcmp(pa->id + pl - 3, ".MP")) ||
-                        strstr(pa->label, "Practice") != NULL;
-        if (nd->kind == KIND_DOMAIN && !mp)
+        const char *id = NID(q), *pid = NID(par[q]);
+        const size_t il = strlen(id), pl = strlen(pid);
+        const int mp = (il >= 3 && !strcmp(id + il - 3, ".MP")) ||
+                       strstr(NLABEL(q), "Practice") != NULL;
+        const int pmp = (pl >= 3 && !strcmp(pid + pl - 3, ".MP")) ||
+                        strstr(NLABEL(par[q]), "Practice") != NULL;
+        if (ep->node_kind[q] == MLG_NODE_DOMAIN && !mp)
             k.cov_group[q] = 0;
-        else if (nd->kind == KIND_TARGET && pmp)
+        else if (ep->node_kind[q] == MLG_NODE_TARGET && pmp)
             k.cov_group[q] = 1;
     }
     /* The arts disciplines (2): domains of the Visual and Performing Arts. */
     for (size_t q = 0; q < ep->N; q++) {
-        const cat_node *nd = &ep->cat.node[q];
-        const cat_node *rt = &ep->cat.node[k.node_root[q]];
+        const int32_t rt = k.node_root[q];
         const char *code = NULL;
-        if (nd->kind == KIND_DOMAIN && nd->parent_idx >= 0 &&
-            mlg_policy_subject_guess(rt->id, rt->label, nd->id, nd->label, NULL, NULL,
+        if (ep->node_kind[q] == MLG_NODE_DOMAIN && par[q] >= 0 &&
+            mlg_policy_subject_guess(NID(rt), NLABEL(rt), NID(q), NLABEL(q), NULL, NULL,
                                      MLG_NODE_DOMAIN, &code) == MLG_OK &&
             !strcmp(code, "vapa_discipline"))
             k.cov_group[q] = 2;
     }
+#undef NID
+#undef NLABEL
+    free(par);
     if (rejects) {
         ep->rejects = fopen(rejects, "wb");
         if (!ep->rejects) {

@@ -18,11 +18,6 @@ int cmd_policy(int argc, char **argv);
  * printed on error). */
 struct mlg_policy;
 int cli_policy_load(const char *arg, struct mlg_policy **out);
-/* policy_cmd.c: give every catalogue node without a declared na_allowed
- * the sec. II.A table's value for its subject (mlg_policy_subject_guess());
- * nodes of no known subject, and targets, stay undeclared (N/A allowed). */
-struct catalogue;
-void cli_na_defaults(struct catalogue *cat);
 
 /* Shared: apply a method name or preset name to *p.  0 ok, else prints a
  * usage diagnostic and returns -1. */

@@ -1,5 +1,7 @@
 /* compute.c -- `mlg compute`: evidence + catalogue -> marks. */
 #include "cli.h"
+#include "oneroster.h"
+#include "options.h"
 #include "engine.h"
 #include "attendance.h"
 
@@ -20,13 +22,23 @@ static const char usage_compute[] =
     "method, then domains and composites with the catalogue's roll-up rules.\n"
     "\n"
     "EVIDENCE is a long CSV (header student_id,target_id,assessed_at,score and\n"
-    "optionally weight,status; - or nothing = stdin) or a OneRoster 1.2 CSV\n"
-    "directory (results.csv plus resultLearningObjectiveIds.csv and/or\n"
-    "lineItemLearningObjectiveIds.csv, lineItems.csv for due dates).\n"
-    "\n"
+    "optionally weight,status,kind; - or nothing = stdin; UTF-8 or UTF-16 with a\n"
+    "BOM) or a OneRoster 1.2 CSV set, as a directory or a .zip bundle\n"
+    "(results.csv plus resultLearningObjectiveIds.csv and/or\n"
+    "lineItemLearningObjectiveIds.csv; lineItems, users, classes, enrollments\n"
+    "and manifest.csv are checked).  A score may be a level label of the scale\n"
+    "(tk: E B D I, behavior: C S R, tk_eld: B M L); there a status E or M that\n"
+    "is also a level is refused (write excused or missing).  kind is mark\n"
+    "(default) or level: a current proficiency level supersedes the target's\n"
+    "earlier evidence.\n"
+    "\n";
+/* The options, a second string: ISO C asks compilers for 4095 bytes. */
+static const char usage_compute_options[] =
     "options:\n"
     "  -c, --catalogue FILE  targets/domains/composites: CSV id,parent,label,rule,\n"
-    "                        weight,na_allowed or a CASE 1.1 CFPackage (.json).\n"
+    "                        weight,na_allowed[,kind,scale,aliases] (parent a|b:\n"
+    "                        several) or a CASE 1.1 CFPackage (.json); evidence\n"
+    "                        may name an item by code or identifier (urn:uuid:).\n"
     "                        Without one, every target id is accepted and only\n"
     "                        target marks are written\n"
     "      --attendance FILE  student_id,days_enrolled[,override]: students with\n"
@@ -40,12 +52,20 @@ static const char usage_compute[] =
     "  --PARAM VALUE         method parameter: --n --tie --missing --weight\n"
     "                        --mastery --half_life_days --as_of --rounding\n"
     "                        --decimals --log_shift\n"
-    "  --scale NAME          ccs4 (default), tk, eld4, tk_eld, behavior\n"
+    "  --scale NAME          ccs4 (default), tk, eld4, tk_eld, behavior, or custom\n"
+    "                        level values: 1,2,3,4 or 0=N,1=B,2=D,3=P\n"
+    "  --columns MAP         header names: student_id=Student ID,target_id=...\n"
+    "                        (also assessed_at, score, weight, status, kind)\n"
+    "  -d, --delimiter C     , ; | tab or auto (default: the header's)\n"
+    "  --duplicates MODE     exact duplicate rows: warn (default: skip, counted),\n"
+    "                        error (reject) or keep (use both)\n"
     "  -f, --format FMT      csv (default), json, jsonl, report (text for people),\n"
-    "                        oneroster (results.csv + resultLearningObjectiveIds.csv\n"
-    "                        + lineItems.csv into the directory given by -o)\n"
+    "                        oneroster (a OneRoster 1.2 delta set with manifest.csv\n"
+    "                        into the directory given by -o)\n"
+    "  --class-id ID, --school-id ID, --category-id ID, --session-id ID\n"
+    "                        oneroster: the SIS references of results/line items\n"
     "  -o, --output PATH     output file (directory for oneroster); default stdout\n"
-    "  --kinds LIST          write only these kinds: target,domain,composite\n"
+    "  --kinds LIST          write only these kinds: target,domain,subject,composite\n"
     "  --until DATE          ignore evidence dated after DATE (counted as skipped)\n"
     "  --rejects FILE        write every rejected row as CSV file,line,reason\n"
     "  --strict              stop with status 1 at the first rejected row\n"
@@ -55,7 +75,8 @@ static const char usage_compute[] =
     "  --parallel            read a large (>= 64 MiB) sorted regular file in\n"
     "                        --threads byte ranges at once (same output; the\n"
     "                        later ranges are staged in temporary files)\n"
-    "  --progress            progress line on stderr (default when it is a tty)\n"
+    "  --progress            progress on stderr: percent and ETA for a file (default\n"
+    "                        when stderr is a tty)\n"
     "  --no-progress         never show it\n"
     "  --max-record BYTES    longest accepted CSV record (default 1048576)\n"
     "  --no-neutralise       do not prefix ids starting with = + - @ with '\n"
@@ -63,14 +84,15 @@ static const char usage_compute[] =
     "  --skip-exempt         OneRoster: skip exempt results (default: excused)\n"
     "  -h, --help            this help\n"
     "\n"
-    "Every row is used, skipped by an option, or rejected with its line and\n"
-    "reason; stderr ends with 'read = used + rejected'.  Exit status 0, or 3\n"
-    "when rows were rejected (1 under --strict); see docs/cli.md.\n";
+    "Every row is used, skipped (blank, empty, a duplicate, an option) or\n"
+    "rejected with its line and reason; stderr ends with 'read = used +\n"
+    "skipped + rejected'.  Exit status 0, or 3 when rows were rejected (1\n"
+    "under --strict); see docs/cli.md.\n";
 
 typedef struct cstate {
     int      format;
     int      neutralise;
-    int      kinds;      /* bit mask of 1 << KIND_* */
+    int      kinds;      /* bit mask of 1 << MLG_NODE_* */
     out_t    out;        /* results.csv for oneroster */
     out_t    lo;         /* resultLearningObjectiveIds.csv */
     int      first;      /* JSON: no mark written yet */
@@ -79,16 +101,15 @@ typedef struct cstate {
     const char *out_path;
     char        policy[300]; /* --policy: "NAME sha256:HASH", "" without */
     att_table   att;         /* --attendance (sec. I.F) */
+    /* oneroster: */
+    char     now[32];    /* dateLastModified */
+    or_refs  refs;       /* class, school, category, session ids */
+    int32_t  max_day;    /* latest evidence day: the line items' dates */
 } cstate;
 
 /* Output flag of an AG-14 student's marks (CLI only, above the library's
  * MLG_NODE_* bits). */
 #define FLAG_AG14 (1 << 20)
-
-static const char *level_label(const engine *e, int32_t level)
-{
-    return level == MLG_LEVEL_NA ? "N/A" : e->scale.label[level];
-}
 
 static void flags_text(char *buf, size_t size, int32_t f)
 {
@@ -106,9 +127,25 @@ static void flags_text(char *buf, size_t size, int32_t f)
     }
 }
 
+/* ",source,learningObjectiveId" of a OneRoster objective: "case" and the
+ * CASE identifier as urn:uuid: when the node has one (OneRoster 1.2.1: a
+ * CASE id is a UUID URN), else "unknown" and the node id. */
+static void out_lo_id(const engine *e, out_t *o, int32_t node, const char *id, int neutralise)
+{
+    const char *a = node >= 0 ? mlg_catalogue_node_alias(e->mcat, (size_t)node, 0) : NULL;
+    if (a && strlen(a) == 36 && a[8] == '-' && a[13] == '-' && a[18] == '-' && a[23] == '-') {
+        out_str(o, ",case,urn:uuid:");
+        out_str(o, a);
+    } else {
+        out_str(o, ",unknown,");
+        out_csv(o, id, neutralise);
+    }
+}
+
+/* One mark; node is the catalogue node (-1 without a catalogue). */
 static void write_mark(engine *e, cstate *c, const char *student, const char *id,
-                       const char *label, int32_t kind, double value, int32_t level, int64_t n,
-                       int32_t flags, int32_t last_day)
+                       const char *label, int32_t kind, int32_t node, double value,
+                       int32_t level, int64_t n, int32_t flags, int32_t last_day)
 {
     if (!(c->kinds & (1 << kind)))
         return;
@@ -123,13 +160,13 @@ static void write_mark(engine *e, cstate *c, const char *student, const char *id
         out_ch(o, ',');
         out_csv(o, id, c->neutralise);
         out_ch(o, ',');
-        out_str(o, kind_name(kind));
+        out_str(o, engine_kind_name(kind));
         out_ch(o, ',');
         out_csv(o, label, c->neutralise);
         out_ch(o, ',');
         out_num(o, value, dec);
         out_ch(o, ',');
-        out_csv(o, level_label(e, level), 0);
+        out_csv(o, engine_level_label(e, node, level), 0);
         out_ch(o, ',');
         out_i64(o, n);
         out_ch(o, ',');
@@ -146,7 +183,7 @@ static void write_mark(engine *e, cstate *c, const char *student, const char *id
         out_str(o, ",\"id\":");
         out_json_str(o, id);
         out_str(o, ",\"kind\":\"");
-        out_str(o, kind_name(kind));
+        out_str(o, engine_kind_name(kind));
         out_str(o, "\",\"label\":");
         out_json_str(o, label);
         out_str(o, ",\"value\":");
@@ -158,7 +195,7 @@ static void write_mark(engine *e, cstate *c, const char *student, const char *id
         if (level == MLG_LEVEL_NA)
             out_str(o, "null");
         else
-            out_json_str(o, level_label(e, level));
+            out_json_str(o, engine_level_label(e, node, level));
         out_str(o, ",\"n\":");
         out_i64(o, n);
         out_str(o, ",\"flags\":");
@@ -168,55 +205,57 @@ static void write_mark(engine *e, cstate *c, const char *student, const char *id
             out_ch(o, '\n');
         break;
     case FMT_ONEROSTER: {
-        char date[16];
+        /* results.csv and resultLearningObjectiveIds.csv rows in OneRoster
+         * 1.2.1 column order (oneroster-1.2-case-1.1.md sec. 1.4) */
+        char date[16], rid[256], lid[256];
         day_to_iso(last_day, date);
-        /* sourcedId: student:node, unique per result */
-        size_t sl = strlen(student) + strlen(id) + 2;
-        char *sid = xmalloc(sl);
-        snprintf(sid, sl, "%s:%s", student, id);
-        out_csv(o, sid, c->neutralise);
+        if (last_day > c->max_day)
+            c->max_day = last_day;
+        or_guid(rid, student, id); /* stable: the same student and node */
+        or_guid(lid, id, NULL);
+        out_str(o, rid);
         out_str(o, ",active,");
-        out_str(o, date);
-        out_str(o, "T00:00:00Z,");
-        out_csv(o, id, c->neutralise);
+        out_str(o, c->now);
+        out_ch(o, ',');
+        out_str(o, lid);
         out_ch(o, ',');
         out_csv(o, student, c->neutralise);
-        out_ch(o, ',');
-        out_str(o, level == MLG_LEVEL_NA ? "exempt," : "fully graded,");
+        out_str(o, level == MLG_LEVEL_NA ? ",exempt," : ",fully graded,");
         out_num(o, value, dec);
-        out_ch(o, ',');
-        out_csv(o, level_label(e, level), 0);
         out_ch(o, ',');
         out_str(o, date);
         out_ch(o, ',');
         out_csv(o, fbuf, 0);
-        out_ch(o, '\n');
-        out_csv(&c->lo, sid, c->neutralise);
-        out_str(&c->lo, ",local,");
-        out_csv(&c->lo, id, c->neutralise);
+        out_ch(o, ',');
+        out_csv(o, engine_level_label(e, node, level), 0);
+        out_ch(o, ',');
+        out_csv(o, c->refs.class_id, 0);
+        out_str(o, ",,,,\n");
+        out_str(&c->lo, rid);
+        out_str(&c->lo, ",active,");
+        out_str(&c->lo, c->now);
+        out_ch(&c->lo, ',');
+        out_str(&c->lo, rid);
+        out_lo_id(e, &c->lo, node, id, c->neutralise);
+        out_ch(&c->lo, ',');
+        out_num(&c->lo, value, dec);
+        out_ch(&c->lo, ',');
+        out_csv(&c->lo, engine_level_label(e, node, level), 0);
         out_ch(&c->lo, '\n');
-        free(sid);
         break;
     }
     case FMT_TEXT: {
         char line[512];
-        int depth = 0;
-        const char *indent = "";
-        if (e->have_cat) {
-            int32_t node = -1;
-            for (int32_t k = 0; k < (int32_t)e->cat.n; k++)
-                if (e->cat.node[k].id == id)
-                    node = k;
-            if (node >= 0)
-                depth = e->cat.node[node].depth;
-        }
-        indent = depth == 0 ? "  " : depth == 1 ? "    " : "      ";
+        /* two spaces per level below the top, at most 8 levels deep */
+        static const char spaces[] = "                  ";
+        int depth = node >= 0 && e->node_depth ? e->node_depth[node] : 0;
+        const char *indent = spaces + sizeof spaces - 1 - 2 * (size_t)(1 + (depth < 8 ? depth : 8));
         char val[32] = "";
         if (!isnan(value))
             snprintf(val, sizeof val, "%.2f", value);
         snprintf(line, sizeof line, "%s%-*.*s %-42.42s %4s %6s %4lld  %s\n", indent,
                  18 - (int)strlen(indent) + 2, 18 - (int)strlen(indent) + 2, id, label,
-                 level_label(e, level), val, (long long)n, fbuf);
+                 engine_level_label(e, node, level), val, (long long)n, fbuf);
         out_str(o, line);
         break;
     }
@@ -246,16 +285,18 @@ static void on_student(engine *e, int32_t s, const ev_t *rows, size_t nrows, con
         /* evidence counts per node: each target's used rows, summed upward */
         int64_t *cnt = xcalloc(e->N, sizeof *cnt);
         for (size_t t = 0; t < e->T; t++)
-            for (int32_t k = e->t2node[t]; k >= 0; k = e->cat.node[k].parent_idx)
-                cnt[k] += tn[t];
+            if (tn[t])
+                for (int64_t a = e->anc_off[t]; a < e->anc_off[t + 1]; a++)
+                    cnt[e->anc[a]] += tn[t];
         for (size_t k = 0; k < e->N; k++) {
-            const cat_node *nd = &e->cat.node[k];
             if (ag14)
-                write_mark(e, c, sid, nd->id, nd->label, nd->kind, NAN, MLG_LEVEL_NA, 0,
-                           FLAG_AG14, last_day);
+                write_mark(e, c, sid, mlg_catalogue_node_id(e->mcat, k),
+                           mlg_catalogue_node_label(e->mcat, k), e->node_kind[k], (int32_t)k,
+                           NAN, MLG_LEVEL_NA, 0, FLAG_AG14, last_day);
             else
-                write_mark(e, c, sid, nd->id, nd->label, nd->kind, nv[k], nl[k], cnt[k], nf[k],
-                           last_day);
+                write_mark(e, c, sid, mlg_catalogue_node_id(e->mcat, k),
+                           mlg_catalogue_node_label(e->mcat, k), e->node_kind[k], (int32_t)k,
+                           nv[k], nl[k], cnt[k], nf[k], last_day);
         }
         free(cnt);
     } else {
@@ -265,11 +306,11 @@ static void on_student(engine *e, int32_t s, const ev_t *rows, size_t nrows, con
                 continue;
             int32_t t = rows[i].target;
             if (ag14)
-                write_mark(e, c, sid, engine_target_id(e, t), "", KIND_TARGET, NAN,
+                write_mark(e, c, sid, engine_target_id(e, t), "", MLG_NODE_TARGET, -1, NAN,
                            MLG_LEVEL_NA, 0, FLAG_AG14, last_day);
             else
-                write_mark(e, c, sid, engine_target_id(e, t), "", KIND_TARGET, tv[t], tl[t],
-                           tn[t], isnan(tv[t]) ? MLG_NODE_NA : 0, last_day);
+                write_mark(e, c, sid, engine_target_id(e, t), "", MLG_NODE_TARGET, -1, tv[t],
+                           tl[t], tn[t], isnan(tv[t]) ? MLG_NODE_NA : 0, last_day);
         }
     }
     if (c->format == FMT_TEXT)
@@ -278,15 +319,79 @@ static void on_student(engine *e, int32_t s, const ev_t *rows, size_t nrows, con
         check_write_errors(&c->out, c->out_path ? c->out_path : "stdout");
 }
 
+/* lineItems.csv and lineItemLearningObjectiveIds.csv (one line item per
+ * reported node, dated with the latest evidence) and manifest.csv. */
+static void write_line_items(engine *ep, cstate *c)
+{
+    char p[4096], p2[4096], date[16], lid[256];
+    snprintf(p, sizeof p, "%s/lineItems.csv", c->out_path);
+    snprintf(p2, sizeof p2, "%s/lineItemLearningObjectiveIds.csv", c->out_path);
+    day_to_iso(c->max_day == INT32_MIN ? 0 : c->max_day, date);
+    out_t li, ll;
+    out_init(&li, open_out(p));
+    out_init(&ll, open_out(p2));
+    out_str(&li, "sourcedId,status,dateLastModified,title,description,assignDate,dueDate,"
+                 "classSourcedId,categorySourcedId,academicSessionSourcedId,resultValueMin,"
+                 "resultValueMax,schoolSourcedId\n");
+    out_str(&ll, "sourcedId,status,dateLastModified,lineItemSourcedId,source,"
+                 "learningObjectiveId\n");
+    size_t nn = ep->have_cat ? ep->N : ep->tids.n;
+    for (size_t k = 0; k < nn; k++) {
+        int kind = ep->have_cat ? ep->node_kind[k] : MLG_NODE_TARGET;
+        if (!(c->kinds & (1 << kind)))
+            continue;
+        const char *id = ep->have_cat ? mlg_catalogue_node_id(ep->mcat, k) : ep->tids.names[k];
+        const char *label = ep->have_cat ? mlg_catalogue_node_label(ep->mcat, k) : "";
+        const mlg_scale *sc = ep->have_cat ? &ep->scales[ep->node_scale[k]] : &ep->scale;
+        or_guid(lid, id, NULL);
+        out_str(&li, lid);
+        out_str(&li, ",active,");
+        out_str(&li, c->now);
+        out_ch(&li, ',');
+        out_csv(&li, label[0] ? label : id, c->neutralise);
+        out_ch(&li, ',');
+        out_str(&li, engine_kind_name(kind));
+        for (int d = 0; d < 2; d++) {
+            out_ch(&li, ',');
+            out_str(&li, date);
+        }
+        const char *refs[3] = {c->refs.class_id, c->refs.category_id, c->refs.session_id};
+        for (int q = 0; q < 3; q++) {
+            out_ch(&li, ',');
+            out_csv(&li, refs[q], 0);
+        }
+        out_ch(&li, ',');
+        out_num(&li, sc->score_min, 6);
+        out_ch(&li, ',');
+        out_num(&li, sc->score_max, 6);
+        out_ch(&li, ',');
+        out_csv(&li, c->refs.school_id, 0);
+        out_ch(&li, '\n');
+        out_str(&ll, lid);
+        out_str(&ll, ",active,");
+        out_str(&ll, c->now);
+        out_ch(&ll, ',');
+        out_str(&ll, lid);
+        out_lo_id(ep, &ll, ep->have_cat ? (int32_t)k : -1, id, c->neutralise);
+        out_ch(&ll, '\n');
+    }
+    check_write_errors(&li, p);
+    check_write_errors(&ll, p2);
+    fclose(li.f);
+    fclose(ll.f);
+    out_free(&li);
+    out_free(&ll);
+    or_write_manifest(c->out_path);
+}
+
 static int parse_kinds(const char *s)
 {
     int k = 0;
     char *d = xstrdup(s);
-    for (char *t = strtok(d, ","); t; t = strtok(NULL, ","))
-        k |= !strcmp(t, "target") ? 1 << KIND_TARGET
-             : !strcmp(t, "domain") ? 1 << KIND_DOMAIN
-             : !strcmp(t, "composite") ? 1 << KIND_COMPOSITE
-                                       : 1 << 8;
+    for (char *t = strtok(d, ","); t; t = strtok(NULL, ",")) {
+        int32_t kind;
+        k |= mlg_node_kind_from_name(t, &kind) == MLG_OK ? 1 << kind : 1 << 8;
+    }
     free(d);
     return k;
 }
@@ -369,6 +474,7 @@ static int read_split(engine *ep, cstate *c, const char *input, const char *cat_
     struct stat st;
     if (!strcmp(input, "-") || stat(input, &st) != 0 || !S_ISREG(st.st_mode) ||
         split_min < 0 || st.st_size < split_min || ep->unsorted || ep->threads == 1 ||
+        (ep->delim && ep->delim != ',') ||
         !(c->format == FMT_CSV || c->format == FMT_JSONL || c->format == FMT_TEXT))
         return -1;
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
@@ -382,6 +488,18 @@ static int read_split(engine *ep, cstate *c, const char *input, const char *cat_
     FILE *f = fopen(input, "rb");
     if (!f)
         return -1;
+    {
+        /* the cuts look for ',' in UTF-8: only a comma-separated header,
+         * and no UTF-16 (it is converted first) */
+        char head[4096];
+        size_t got = fread(head, 1, sizeof head, f);
+        const char *nl = memchr(head, '\n', got);
+        if (!nl || (!ep->delim && !memchr(head, ',', (size_t)(nl - head))) ||
+            (got >= 2 && ((unsigned char)head[0] == 0xFF || (unsigned char)head[0] == 0xFE))) {
+            fclose(f);
+            return -1;
+        }
+    }
     cut[0] = 0;
     int k = 1;
     for (int w = 1; w < nw; w++) {
@@ -408,6 +526,14 @@ static int read_split(engine *ep, cstate *c, const char *input, const char *cat_
         j->e.max_record = ep->max_record;
         j->e.day_max = ep->day_max;
         j->e.rejects = ep->rejects;
+        j->e.duplicates = ep->duplicates;
+        j->e.delim = ep->delim;
+        /* --policy's rules for the worker's catalogue (borrowed: cleared
+         * before engine_free()) */
+        j->e.policy = ep->policy;
+        j->e.policy_rules = ep->policy_rules;
+        for (int q = 0; q < 7; q++)
+            j->e.col_name[q] = ep->col_name[q] ? xstrdup(ep->col_name[q]) : NULL;
         j->e.on_student = ep->on_student;
         j->c = *c;
         j->c.first = w == 0 ? c->first : 0;
@@ -474,6 +600,7 @@ static int read_split(engine *ep, cstate *c, const char *input, const char *cat_
         ep->n_used += job[w].e.n_used;
         ep->n_rejected += job[w].e.n_rejected;
         ep->n_skipped += job[w].e.n_skipped;
+        ep->n_duplicates += job[w].e.n_duplicates;
         ep->n_shown += job[w].e.n_shown;
         ep->n_students_done += job[w].e.n_students_done;
         c->marks += job[w].c.marks;
@@ -483,6 +610,7 @@ static int read_split(engine *ep, cstate *c, const char *input, const char *cat_
         } else if (w == 0) {
             out_free(&job[w].c.out);
         }
+        job[w].e.policy = NULL; /* ep's */
         engine_free(&job[w].e);
     }
     free(job);
@@ -495,39 +623,31 @@ static int cmd_compute_main(engine *ep, int argc, char **argv)
     cstate c;
     memset(&c, 0, sizeof c);
     c.neutralise = 1;
-    c.kinds = 7;
+    c.kinds = 0xF; /* every MLG_NODE_* kind */
     c.first = 1;
     c.method = "decaying_average";
-    const char *input = NULL, *cat_path = NULL, *rejects = NULL, *val;
-    const char *pkeys[64], *pvals[64];
-    size_t np = 0;
-    int progress = isatty(2) ? 1 : 0;
+    c.max_day = INT32_MIN;
+    c.refs.class_id = "mlg-class";
+    c.refs.school_id = "mlg-school";
+    c.refs.category_id = "mlg-category";
+    c.refs.session_id = "mlg-session";
+    or_timestamp(c.now);
+    const char *input = NULL, *val;
+    ev_opts o;
+    ev_opts_init(&o, "compute");
     int64_t split_min = -1; /* off unless --parallel */
     const char *policy_arg = NULL, *att_path = NULL;
-    int method_given = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
+        int r;
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             fputs(usage_compute, stdout);
+            fputs(usage_compute_options, stdout);
             return EXIT_OK;
-        } else if (opt_val(argc, argv, &i, "--catalogue", &val) ||
-                   opt_val(argc, argv, &i, "--catalog", &val) ||
-                   opt_val(argc, argv, &i, "-c", &val)) {
-            cat_path = val;
-        } else if (opt_val(argc, argv, &i, "--method", &val) ||
-                   opt_val(argc, argv, &i, "--preset", &val) ||
-                   opt_val(argc, argv, &i, "-m", &val)) {
-            c.method = val;
-            method_given = 1;
         } else if (opt_val(argc, argv, &i, "--policy", &val)) {
             policy_arg = val;
         } else if (opt_val(argc, argv, &i, "--attendance", &val)) {
             att_path = val;
-        } else if (opt_val(argc, argv, &i, "--scale", &val)) {
-            if (mlg_scale_from_name(val, &ep->scale) != MLG_OK) {
-                diag("unknown scale '%s' (ccs4, tk, eld4, tk_eld, behavior)", val);
-                return EXIT_USAGE;
-            }
         } else if (opt_val(argc, argv, &i, "--format", &val) ||
                    opt_val(argc, argv, &i, "-f", &val)) {
             c.format = !strcmp(val, "csv")         ? FMT_CSV
@@ -546,67 +666,28 @@ static int cmd_compute_main(engine *ep, int argc, char **argv)
         } else if (opt_val(argc, argv, &i, "--kinds", &val)) {
             c.kinds = parse_kinds(val);
             if (c.kinds & (1 << 8) || !c.kinds) {
-                diag("--kinds: want a list of target, domain, composite");
+                diag("--kinds: want a list of target, domain, subject, composite");
                 return EXIT_USAGE;
             }
-        } else if (opt_val(argc, argv, &i, "--until", &val)) {
-            if (parse_date(val, strlen(val), &ep->day_max) != 0) {
-                diag("--until: '%s' is not a date YYYY-MM-DD", val);
-                return EXIT_USAGE;
-            }
-        } else if (opt_val(argc, argv, &i, "--rejects", &val)) {
-            rejects = val;
-        } else if (!strcmp(a, "--strict")) {
-            ep->strict = 1;
-        } else if (!strcmp(a, "--unsorted")) {
-            ep->unsorted = 1;
-        } else if (!strcmp(a, "--progress")) {
-            progress = 1;
-        } else if (!strcmp(a, "--no-progress")) {
-            progress = 0;
+        } else if (opt_val(argc, argv, &i, "--class-id", &val)) {
+            c.refs.class_id = val;
+        } else if (opt_val(argc, argv, &i, "--school-id", &val)) {
+            c.refs.school_id = val;
+        } else if (opt_val(argc, argv, &i, "--category-id", &val)) {
+            c.refs.category_id = val;
+        } else if (opt_val(argc, argv, &i, "--session-id", &val)) {
+            c.refs.session_id = val;
         } else if (!strcmp(a, "--no-neutralise") || !strcmp(a, "--no-neutralize")) {
             c.neutralise = 0;
-        } else if (!strcmp(a, "--keep-deleted")) {
-            ep->oneroster_keep_deleted = 1;
-        } else if (!strcmp(a, "--skip-exempt")) {
-            ep->oneroster_exempt = 0;
-        } else if (opt_val(argc, argv, &i, "--threads", &val)) {
-            char *end;
-            long t = strtol(val, &end, 10);
-            if (*end || t < 0 || t > 1024) {
-                diag("--threads: want a count 0..1024, got '%s'", val);
-                return EXIT_USAGE;
-            }
-            ep->threads = (int32_t)t;
         } else if (!strcmp(a, "--parallel")) {
             if (split_min < 0)
                 split_min = (int64_t)64 << 20;
         } else if (opt_val(argc, argv, &i, "--split-min-bytes", &val)) {
             /* undocumented: lets the tests exercise the parallel reader */
             split_min = strtoll(val, NULL, 10);
-        } else if (opt_val(argc, argv, &i, "--max-record", &val)) {
-            char *end;
-            long long m = strtoll(val, &end, 10);
-            if (*end || m < 64 || m > (1LL << 30)) {
-                diag("--max-record: want 64..1073741824 bytes, got '%s'", val);
+        } else if ((r = ev_option(ep, &o, argc, argv, &i)) != 0) {
+            if (r < 0)
                 return EXIT_USAGE;
-            }
-            ep->max_record = (size_t)m;
-        } else if (a[0] == '-' && a[1] == '-' && a[2]) {
-            const char *key = method_param_key(a);
-            if (!key || np == 64) {
-                diag("unknown option %s (see mlg compute --help)", a);
-                return EXIT_USAGE;
-            }
-            if (i + 1 >= argc) {
-                diag("option %s needs a value", a);
-                return EXIT_USAGE;
-            }
-            pkeys[np] = key;
-            pvals[np++] = argv[++i];
-        } else if (a[0] == '-' && a[1]) {
-            diag("unknown option %s (see mlg compute --help)", a);
-            return EXIT_USAGE;
         } else if (!input) {
             input = a;
         } else {
@@ -616,36 +697,29 @@ static int cmd_compute_main(engine *ep, int argc, char **argv)
     }
     if (!input)
         input = "-";
-    if (method_or_preset(c.method, &ep->params) != 0)
-        return EXIT_USAGE;
     if (policy_arg) {
         /* The declared policy's method, unless -m names one (policy_cmd.c). */
         mlg_policy *pol = NULL;
         int prc = cli_policy_load(policy_arg, &pol);
         if (prc != EXIT_OK)
             return prc;
-        if (!method_given) {
-            mlg_policy_method(pol, &ep->params);
-            c.method = mlg_method_name(ep->params.method);
-        }
         snprintf(c.policy, sizeof c.policy, "%s sha256:%s", mlg_policy_name(pol),
                  mlg_policy_hash(pol));
         ep->policy = pol; /* its rules for catalogue nodes without one */
         ep->policy_rules = 1;
+        o.policy = pol;
         diag("policy %s", c.policy);
     }
-    for (size_t k = 0; k < np; k++)
-        if (method_param(&ep->params, pkeys[k], pvals[k]) < 0)
-            return EXIT_USAGE;
+    c.method = o.method;
+    const char *cat_path = o.cat_path, *rejects = o.rejects;
+    int rc0 = ev_opts_apply(ep, &o);
+    if (rc0 != EXIT_OK)
+        return rc0;
+    if (o.policy && !o.method_given)
+        c.method = mlg_method_name(ep->params.method);
     if (c.format == FMT_ONEROSTER && (!c.out_path || !strcmp(c.out_path, "-"))) {
         diag("--format oneroster writes a directory: give it with -o DIR");
         return EXIT_USAGE;
-    }
-    ep->progress = progress;
-    if (cat_path) {
-        int rc = engine_load_catalogue(ep, cat_path);
-        if (rc != EXIT_OK)
-            return rc;
     }
     int rc = engine_prepare(ep);
     if (rc != EXIT_OK)
@@ -687,7 +761,8 @@ static int cmd_compute_main(engine *ep, int argc, char **argv)
         snprintf(p, sizeof p, "%s/resultLearningObjectiveIds.csv", c.out_path);
         FILE *lf = open_out(p);
         out_init(&c.lo, lf);
-        out_str(&c.lo, "resultSourcedId,source,learningObjectiveId\n");
+        out_str(&c.lo, "sourcedId,status,dateLastModified,resultSourcedId,source,"
+                       "learningObjectiveId,score,textScore\n");
     } else {
         of = open_out(c.out_path);
     }
@@ -707,7 +782,8 @@ static int cmd_compute_main(engine *ep, int argc, char **argv)
         break;
     case FMT_ONEROSTER:
         out_str(&c.out, "sourcedId,status,dateLastModified,lineItemSourcedId,"
-                        "studentSourcedId,scoreStatus,score,textScore,scoreDate,comment\n");
+                        "studentSourcedId,scoreStatus,score,scoreDate,comment,textScore,"
+                        "classSourcedId,inProgress,incomplete,late,missing\n");
         break;
     case FMT_TEXT:
         out_str(&c.out, "Progress report: method ");
@@ -742,34 +818,7 @@ static int cmd_compute_main(engine *ep, int argc, char **argv)
         check_write_errors(&c.lo, "resultLearningObjectiveIds.csv");
         fclose(c.lo.f);
         out_free(&c.lo);
-        /* lineItems.csv: one line item per reported node */
-        char p[4096];
-        snprintf(p, sizeof p, "%s/lineItems.csv", c.out_path);
-        out_t li;
-        out_init(&li, open_out(p));
-        out_str(&li, "sourcedId,status,dateLastModified,title,description,resultValueMin,"
-                     "resultValueMax\n");
-        size_t nn = ep->have_cat ? ep->cat.n : ep->tids.n;
-        for (size_t k = 0; k < nn; k++) {
-            int kind = ep->have_cat ? ep->cat.node[k].kind : KIND_TARGET;
-            if (!(c.kinds & (1 << kind)))
-                continue;
-            const char *id = ep->have_cat ? ep->cat.node[k].id : ep->tids.names[k];
-            out_csv(&li, id, c.neutralise);
-            out_str(&li, ",active,1970-01-01T00:00:00Z,");
-            out_csv(&li, ep->have_cat && ep->cat.node[k].label[0] ? ep->cat.node[k].label : id,
-                    c.neutralise);
-            out_ch(&li, ',');
-            out_str(&li, kind_name(kind));
-            out_ch(&li, ',');
-            out_num(&li, ep->scale.score_min, 6);
-            out_ch(&li, ',');
-            out_num(&li, ep->scale.score_max, 6);
-            out_ch(&li, '\n');
-        }
-        check_write_errors(&li, p);
-        fclose(li.f);
-        out_free(&li);
+        write_line_items(ep, &c);
     }
     if (of != stdout)
         fclose(of);

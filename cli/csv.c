@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 
 #define CSV_BLOCK ((size_t)1 << 20)
 
@@ -20,6 +21,8 @@ int csv_open(csv_reader *r, FILE *f, size_t max_record)
     r->first = 1;
     r->line = 1;
     r->limit = -1;
+    r->pos0 = (int64_t)ftello(f);
+    r->delim = ',';
     return 0;
 }
 
@@ -30,6 +33,7 @@ void csv_restart(csv_reader *r, int64_t limit)
     r->first = 0;
     r->line = 1;
     r->limit = limit;
+    r->pos0 = (int64_t)ftello(r->f);
 }
 
 void csv_close(csv_reader *r)
@@ -47,6 +51,8 @@ static long refill(csv_reader *r)
     if (r->start > 0) {
         memmove(r->buf, r->buf + r->start, r->len - r->start);
         r->len -= r->start;
+        if (r->pos0 >= 0)
+            r->pos0 += (int64_t)r->start;
         r->start = 0;
     }
     if (r->len >= r->cap)
@@ -85,20 +91,79 @@ static int64_t count_nl(const char *p, size_t n)
     return k;
 }
 
-/* Discard input up to and including the next line break (a record that is
- * too long).  Returns CSV_BAD, or CSV_IOERR. */
-static int skip_huge(csv_reader *r)
+/* Go back to file offset `abs` (a line start) after the reader has passed
+ * it.  0 ok, -1 when the input cannot seek. */
+static int rewind_to(csv_reader *r, int64_t abs)
 {
+    if (r->pos0 < 0)
+        return -1;
+    int64_t here = r->pos0 + (int64_t)r->len; /* the file position */
+    if (fseeko(r->f, (off_t)abs, SEEK_SET) != 0)
+        return -1;
+    if (r->limit >= 0)
+        r->limit += here - abs;
+    r->start = r->len = 0;
+    r->pos0 = abs;
+    r->eof = 0;
+    return 0;
+}
+
+/* Discard the record at r->start, which is longer than max_record, up to
+ * and including its terminating line break, quote-aware (a line break
+ * inside a quoted field does not end it).  Returns CSV_BAD; or, for a quote
+ * that is never closed, CSV_BAD after going back to the line after the one
+ * where it opened (CSV_FATAL when the input cannot seek); CSV_IOERR. */
+static int skip_record(csv_reader *r)
+{
+    int inq = 0, fstart = 1;
+    int64_t q_line = 0, q_nl_abs = -1; /* last opening quote: its line, the
+                                          first line break after it */
+    int q_nl = 0;                      /* that line break was seen */
+    int64_t line = r->line;
     for (;;) {
-        char *p = r->buf + r->start;
-        size_t avail = r->len - r->start;
-        char *nl = memchr(p, '\n', avail);
-        if (nl) {
-            r->line += count_nl(p, (size_t)(nl - p)) + 1;
-            r->start = (size_t)(nl - r->buf) + 1;
-            break;
+        const char *b = r->buf + r->start;
+        size_t n = r->len - r->start, i = 0;
+        for (; i < n; i++) {
+            char c = b[i];
+            if (c == '\n') {
+                line++;
+                if (inq == 1 && !q_nl) {
+                    q_nl = 1;
+                    if (r->pos0 >= 0)
+                        q_nl_abs = r->pos0 + (int64_t)(r->start + i);
+                }
+            }
+            if (inq == 1) { /* inside quotes */
+                if (c == '"')
+                    inq = 2;
+                continue;
+            }
+            if (inq == 2) { /* after a quote inside quotes: "" or the end */
+                if (c == '"') {
+                    inq = 1;
+                    continue;
+                }
+                inq = 0;
+            }
+            if (c == '"' && fstart) {
+                inq = 1;
+                q_line = line;
+                q_nl_abs = -1;
+                q_nl = 0;
+                fstart = 0;
+            } else if (c == r->delim) {
+                fstart = 1;
+            } else if (c == '\n') {
+                r->start += i + 1;
+                r->line = line;
+                snprintf(r->reason, sizeof r->reason,
+                         "record longer than %zu bytes (the limit; see --max-record)",
+                         r->max_record);
+                return CSV_BAD;
+            } else {
+                fstart = 0;
+            }
         }
-        r->line += count_nl(p, avail);
         r->start = r->len;
         if (r->eof)
             break;
@@ -106,6 +171,24 @@ static int skip_huge(csv_reader *r)
             return CSV_IOERR;
         if (r->eof && r->start == r->len)
             break;
+    }
+    r->line = line;
+    if (inq == 1) {
+        if (q_nl_abs >= 0 && rewind_to(r, q_nl_abs + 1) == 0) {
+            r->line = q_line + 1;
+            snprintf(r->reason, sizeof r->reason,
+                     "unterminated quoted field: the quote opened on line %lld is never "
+                     "closed; reading resumes on line %lld",
+                     (long long)q_line, (long long)(q_line + 1));
+            return CSV_BAD;
+        }
+        if (q_nl) {
+            snprintf(r->reason, sizeof r->reason,
+                     "unterminated quoted field: the quote opened on line %lld is never "
+                     "closed, and the input cannot be read again from line %lld",
+                     (long long)q_line, (long long)(q_line + 1));
+            return CSV_FATAL;
+        }
     }
     snprintf(r->reason, sizeof r->reason,
              "record longer than %zu bytes (the limit; see --max-record)", r->max_record);
@@ -117,7 +200,7 @@ static int split_simple(csv_reader *r, char *p, char *e)
 {
     size_t n = 0;
     for (;;) {
-        char *c = memchr(p, ',', (size_t)(e - p));
+        char *c = memchr(p, r->delim, (size_t)(e - p));
         char *fe = c ? c : e;
         if (n == CSV_MAX_FIELDS) {
             snprintf(r->reason, sizeof r->reason, "more than %d fields", CSV_MAX_FIELDS);
@@ -167,13 +250,13 @@ static int split_quoted(csv_reader *r, char *p, char *e)
             }
             if (p < e && *p == '\r' && p + 1 == e)
                 p++;
-            if (p < e && *p != ',') {
+            if (p < e && *p != r->delim) {
                 snprintf(r->reason, sizeof r->reason,
                          "unexpected text after the closing quote of field %zu", n + 1);
                 return CSV_BAD;
             }
         } else {
-            while (p < e && *p != ',') {
+            while (p < e && *p != r->delim) {
                 if (*p == '"') {
                     snprintf(r->reason, sizeof r->reason,
                              "quote inside unquoted field %zu (quote the whole field and "
@@ -209,13 +292,16 @@ static int split_quoted(csv_reader *r, char *p, char *e)
     return CSV_OK;
 }
 
-/* Find the end of a record that contains a quote, quote-aware.  Returns the
- * offset (from r->start) of its terminating '\n' or of the end of the data at
- * EOF in *end; 1 found, 0 need more data. */
-static int scan_quoted(const csv_reader *r, size_t *end)
+/* Find the end of a record that contains a quote, quote-aware.  Returns 1
+ * with the offset (from r->start) of its terminating '\n', or of the end of
+ * the data at EOF, in *end; 0 when more data is needed; 2 when the data ends
+ * inside a quoted field: *end is then the offset of the first '\n' after
+ * the quote that opened it (or of the end of the data), *qoff the quote's
+ * offset and *qfield its 1-based field number. */
+static int scan_quoted(const csv_reader *r, size_t *end, size_t *qoff, size_t *qfield)
 {
     const char *b = r->buf + r->start;
-    size_t n = r->len - r->start;
+    size_t n = r->len - r->start, field = 1;
     int inq = 0, fstart = 1;
     for (size_t i = 0; i < n; i++) {
         char c = b[i];
@@ -234,8 +320,11 @@ static int scan_quoted(const csv_reader *r, size_t *end)
         } else if (c == '"' && fstart) {
             inq = 1;
             fstart = 0;
-        } else if (c == ',') {
+            *qoff = i;
+            *qfield = field;
+        } else if (c == r->delim) {
             fstart = 1;
+            field++;
         } else if (c == '\n') {
             *end = i;
             return 1;
@@ -245,8 +334,44 @@ static int scan_quoted(const csv_reader *r, size_t *end)
     }
     if (!r->eof)
         return 0;
+    if (inq) {
+        const char *nl = memchr(b + *qoff, '\n', n - *qoff);
+        *end = nl ? (size_t)(nl - b) : n;
+        return 2;
+    }
     *end = n;
     return 1;
+}
+
+/* CSV_BAD if the record [p, e) holds a NUL byte (an id "A\0B" must not be
+ * read as "A"), else CSV_OK. */
+static int check_nul(csv_reader *r, const char *p, const char *e)
+{
+    const char *z = memchr(p, '\0', (size_t)(e - p));
+    if (!z)
+        return CSV_OK;
+    size_t field = 1;
+    for (const char *q = p; q < z; q++)
+        field += *q == r->delim;
+    snprintf(r->reason, sizeof r->reason, "NUL byte in field %zu (not a text file?)", field);
+    return CSV_BAD;
+}
+
+/* The delimiter of the first line (the header): ',' when it has one,
+ * else a tab, else ';', else ','. */
+static char detect_delim(const csv_reader *r)
+{
+    const char *p = r->buf + r->start;
+    size_t n = r->len - r->start;
+    const char *nl = memchr(p, '\n', n);
+    size_t m = nl ? (size_t)(nl - p) : n;
+    if (memchr(p, ',', m))
+        return ',';
+    if (memchr(p, '\t', m))
+        return '\t';
+    if (memchr(p, ';', m))
+        return ';';
+    return ',';
 }
 
 int csv_next(csv_reader *r)
@@ -259,13 +384,15 @@ int csv_next(csv_reader *r)
             if (r->start >= r->len && r->eof)
                 return CSV_EOF;
         }
+        if (r->delim == 0)
+            r->delim = detect_delim(r);
         char *p = r->buf + r->start;
         size_t avail = r->len - r->start;
         char *nl = memchr(p, '\n', avail);
         if (!nl && !r->eof) {
             if (avail > r->max_record) {
-                r->rec_line = r->line;
-                return skip_huge(r);
+                r->rec_line = r->rec_end = r->line;
+                return skip_record(r);
             }
             long got = refill(r);
             if (got < 0)
@@ -273,36 +400,54 @@ int csv_next(csv_reader *r)
             continue;
         }
         char *e = nl ? nl : r->buf + r->len;
-        r->rec_line = r->line;
+        r->rec_line = r->rec_end = r->line;
         if ((size_t)(e - p) > r->max_record)
-            return skip_huge(r);
+            return skip_record(r);
         if (!memchr(p, '"', (size_t)(e - p))) {
             r->start = nl ? (size_t)(nl - r->buf) + 1 : r->len;
             r->line++;
             char *fe = e;
             if (fe > p && fe[-1] == '\r')
                 fe--;
-            if (fe == p)
+            if (fe == p) {
+                r->blank++;
                 continue; /* blank line */
+            }
+            if (check_nul(r, p, fe) != CSV_OK)
+                return CSV_BAD;
             return split_simple(r, p, fe);
         }
-        size_t off;
-        if (!scan_quoted(r, &off)) {
+        size_t off = 0, qoff = 0, qfield = 0;
+        int sq = scan_quoted(r, &off, &qoff, &qfield);
+        if (!sq) {
             if (avail > r->max_record)
-                return skip_huge(r);
+                return skip_record(r);
             long got = refill(r);
             if (got < 0)
                 return CSV_IOERR;
             continue;
         }
-        if (off > r->max_record) {
-            return skip_huge(r);
-        }
+        if (off > r->max_record)
+            return skip_record(r);
         p = r->buf + r->start;
         e = p + off;
         int has_nl = (r->start + off < r->len);
-        r->line += count_nl(p, off) + (has_nl ? 1 : 0);
+        int64_t nls = count_nl(p, off);
+        r->rec_end = r->line + nls;
+        r->line += nls + (has_nl ? 1 : 0);
         r->start += off + (has_nl ? 1 : 0);
+        if (sq == 2) {
+            /* the record ends at the line break after the stray quote; the
+             * lines after it are read as records of their own */
+            int64_t qline = r->rec_line + count_nl(p, qoff);
+            snprintf(r->reason, sizeof r->reason,
+                     "unterminated quoted field %zu: the quote opened on line %lld is never "
+                     "closed; reading resumes on line %lld",
+                     qfield, (long long)qline, (long long)(qline + 1));
+            return CSV_BAD;
+        }
+        if (check_nul(r, p, e) != CSV_OK)
+            return CSV_BAD;
         return split_quoted(r, p, e);
     }
 }

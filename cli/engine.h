@@ -19,9 +19,17 @@ typedef struct ev_t {
     double  score;    /* NaN for excused/missing rows without a score */
     double  weight;   /* 1 when the column is absent */
     int64_t line;     /* input line (diagnostics, explain) */
+    uint64_t extra;   /* hash of the columns not read (0 if none): rows
+                         that differ there are not duplicates */
     int32_t kind;     /* MLG_KIND_MARK, or MLG_KIND_LEVEL: a teacher-entered
                          current proficiency level ("kind" column) */
 } ev_t;
+
+/* --duplicates: what an exact duplicate evidence row (same student, target,
+ * date, score, weight and status as an earlier row) does. */
+#define DUP_WARN  0 /* default: keep the first, skip the copy with a warning */
+#define DUP_ERROR 1 /* reject the copy */
+#define DUP_KEEP  2 /* use both */
 
 #define FMT_CSV       0
 #define FMT_JSON      1
@@ -41,11 +49,20 @@ typedef void (*student_fn)(engine *e, int32_t student, const ev_t *rows, size_t 
 struct engine {
     /* configuration */
     const char         *in_label;    /* file name used in diagnostics */
-    catalogue           cat;
+    const char         *cat_path;    /* catalogue file, read by engine_prepare() */
     int                 have_cat;
-    mlg_catalogue      *mcat;
+    mlg_catalogue      *mcat;        /* the one catalogue (library) */
     size_t              T, N;        /* targets, nodes (catalogue) */
     int32_t            *t2node;      /* target index -> node index */
+    /* Derived from mcat by engine_prepare() for the per-student loops: */
+    int32_t            *node_kind;   /* N: MLG_NODE_* */
+    int32_t            *node_scale;  /* N: index into scales */
+    mlg_scale          *scales;      /* distinct node scales */
+    size_t              n_scales;
+    int32_t            *node_depth;  /* N: longest path up from a root */
+    int32_t            *node_root;   /* N: the root reached by first parents */
+    int64_t            *anc_off;     /* T + 1: CSR offsets into anc */
+    int32_t            *anc;         /* per target: itself and every ancestor, once */
     strtab              tids;        /* evidence id -> target index (+ cache) */
     mlg_scale           scale;
     mlg_method_params   params;
@@ -54,7 +71,18 @@ struct engine {
     int                 unsorted;
     int                 progress;
     size_t              max_record;
+    int                 duplicates;         /* DUP_*: exact duplicate rows */
+    int                 dedup_rows;         /* long CSV: look for them */
+    char                delim;              /* long CSV separator; 0 = the header's */
+    char               *col_name[7];        /* --columns: header names of
+                                               student_id, target_id,
+                                               assessed_at, score, weight,
+                                               status, kind (NULL = those
+                                               names) */
+    uint64_t            row_extra;          /* extra-column hash of the row
+                                               being taken */
     int                 oneroster_keep_deleted;
+    const char         *or_shown;           /* a .zip bundle's name, for diagnostics */
     int                 oneroster_exempt;   /* 1: exempt rows excused; 0: skipped */
     const char         *only_student;       /* explain: keep only this one */
     int32_t             day_max;            /* drop evidence after this day */
@@ -73,6 +101,7 @@ struct engine {
     int                 policy_rules;/* 1: nodes without a rule take the
                                         policy's rule for their kind */
     int64_t             n_read, n_used, n_rejected, n_skipped, n_shown;
+    int64_t             n_duplicates;       /* skipped as duplicates */
     int64_t             n_students_done;
     double              t0, t_last;
     int                 progress_shown;
@@ -110,7 +139,8 @@ struct engine {
 /* engine_init(): defaults (ccs4 scale, decaying_average, strict off). */
 void engine_init(engine *e);
 void engine_free(engine *e);
-/* engine_load_catalogue(): load and register the catalogue. exit code. */
+/* engine_load_catalogue(): register the catalogue file; engine_prepare()
+ * reads it (its targets' rounding follows the final method). exit code. */
 int engine_load_catalogue(engine *e, const char *path);
 /* engine_prepare(): after params/scale are final.  exit code. */
 int engine_prepare(engine *e);
@@ -126,6 +156,11 @@ int engine_read_range(engine *e, const char *path, int64_t begin, int64_t end);
 int64_t engine_abs_line(engine *e, int64_t line);
 /* engine_summary(): "read = used + rejected" on stderr; exit code. */
 int engine_summary(engine *e);
+
+/* The label of a node's level on the node's own scale ("N/A" for
+ * MLG_LEVEL_NA); node < 0 means the evidence scale. */
+const char *engine_level_label(const engine *e, int32_t node, int32_t level);
+const char *engine_kind_name(int32_t kind);
 
 /* Name of target t. */
 const char *engine_target_id(const engine *e, int32_t t);

@@ -1,6 +1,7 @@
 /* explain.c -- `mlg explain STUDENT [TARGET]`: from a mark down to evidence. */
 #include "cli.h"
 #include "engine.h"
+#include "options.h"
 
 #include <mlg_policy.h>
 
@@ -18,9 +19,11 @@ static const char usage_explain[] =
     "weight, whether it counted and its share of the value.\n"
     "\n"
     "options: -i, --input EVIDENCE (long CSV or OneRoster directory; default\n"
-    "stdin), -c/--catalogue, -m/--method, --policy FILE|NAME (its method unless\n"
-    "-m is given; printed first), --PARAM VALUE, --scale, --until, as\n"
-    "for mlg compute; -h, --help.\n";
+    "stdin), --policy FILE|NAME (its method unless -m is given; printed\n"
+    "first), and the evidence options of mlg compute (-c/--catalogue,\n"
+    "-m/--method, --PARAM VALUE, --scale, --until, --duplicates, --columns,\n"
+    "--delimiter, ...); -h, --help.  32 levels below ID are expanded; deeper\n"
+    "nodes are named with the command that explains them.\n";
 
 static const char *why_name(int32_t r)
 {
@@ -54,7 +57,7 @@ static void explain_target(engine *e, int32_t t, const ev_t *rows, size_t nrows,
             m++;
         }
     const char *id = engine_target_id(e, t);
-    const char *label = e->have_cat ? e->cat.node[e->t2node[t]].label : "";
+    const char *label = e->have_cat ? mlg_catalogue_node_label(e->mcat, (size_t)e->t2node[t]) : "";
     if (m == 0) {
         printf("%*starget %s %s: N/A (no evidence)\n", indent, "", id, label);
         return;
@@ -101,42 +104,53 @@ static void explain_target(engine *e, int32_t t, const ev_t *rows, size_t nrows,
     free(status);
 }
 
-static void explain_node(engine *e, size_t node, const ev_t *rows, size_t nrows,
-                         const double *tv, int indent)
+/* Indentation: 2 + 4 per level, capped so a very deep catalogue (a chain
+ * of thousands of levels) prints one line per node, not megabytes of
+ * spaces; a capped line names its depth. */
+#define EXPLAIN_MAX_INDENT 66
+
+/* Explain one node (not its children); returns the number of children
+ * written to *ch_out (caller frees), 0 for a target. */
+static size_t explain_one(engine *e, size_t node, const ev_t *rows, size_t nrows,
+                          const double *tv, int indent, int64_t depth, mlg_rollup_child **ch_out)
 {
-    const cat_node *nd = &e->cat.node[node];
-    if (nd->kind == KIND_TARGET) {
-        for (size_t t = 0; t < e->T; t++)
-            if ((size_t)e->t2node[t] == node)
-                explain_target(e, (int32_t)t, rows, nrows, indent);
-        return;
-    }
+    *ch_out = NULL;
     mlg_node_info info;
     (void)mlg_catalogue_node_info(e->mcat, node, &info);
+    const char *id = mlg_catalogue_node_id(e->mcat, node);
+    const char *label = mlg_catalogue_node_label(e->mcat, node);
+    char deep[40] = "";
+    if (indent >= EXPLAIN_MAX_INDENT)
+        snprintf(deep, sizeof deep, "[depth %lld] ", (long long)depth);
+    if (info.kind == MLG_NODE_TARGET) {
+        if (deep[0])
+            printf("%*s%s\n", indent, "", deep);
+        explain_target(e, (int32_t)info.target, rows, nrows, indent);
+        return 0;
+    }
     size_t cap = (size_t)info.n_children;
     mlg_rollup_child *ch = xmalloc((cap ? cap : 1) * sizeof *ch);
     mlg_rollup_step st;
     mlg_errinfo err;
     int rc = mlg_rollup_explain(e->mcat, tv, node, &st, ch, cap, &err);
     if (rc != MLG_OK) {
-        printf("%*s%s %s: error %s\n", indent, "", kind_name(nd->kind), nd->id,
+        printf("%*s%s%s %s: error %s\n", indent, "", deep, engine_kind_name(info.kind), id,
                mlg_errname(rc));
         free(ch);
-        return;
+        return 0;
     }
     char v[32], s[32];
     fmt_val(v, sizeof v, st.value);
     fmt_val(s, sizeof s, st.statistic);
-    printf("%*s%s %s %s: level %s, value %s, rule %s (statistic %s), %lld of %lld children "
+    printf("%*s%s%s %s %s: level %s, value %s, rule %s (statistic %s), %lld of %lld children "
            "used",
-           indent, "", kind_name(nd->kind), nd->id, nd->label,
-           st.level == MLG_LEVEL_NA ? "N/A" : e->scale.label[st.level], v,
-           mlg_rollup_rule_name(st.rule), s, (long long)st.n_used, (long long)st.n_children);
+           indent, "", deep, engine_kind_name(info.kind), id, label,
+           engine_level_label(e, (int32_t)node, st.level), v, mlg_rollup_rule_name(st.rule), s,
+           (long long)st.n_used, (long long)st.n_children);
     if (st.reason != MLG_REFUSE_NONE)
         printf("; level %s refused (%s): %s",
-               st.refused_level >= 0 && st.refused_level < e->scale.n_levels
-                   ? e->scale.label[st.refused_level]
-                   : "?",
+               st.refused_level >= 0 ? engine_level_label(e, (int32_t)node, st.refused_level)
+                                     : "?",
                mlg_rollup_refuse_name(st.reason), st.message);
     if (st.flags & MLG_NODE_VIOLATION)
         printf("; N/A is not allowed here (BUL-2332.7 sec. II.A)");
@@ -145,14 +159,57 @@ static void explain_node(engine *e, size_t node, const ev_t *rows, size_t nrows,
         char cv[32];
         fmt_val(cv, sizeof cv, ch[k].value);
         printf("%*s  - %s: level %s, value %s, weight %g%s%s\n", indent, "",
-               e->cat.node[ch[k].node].id,
-               ch[k].level == MLG_LEVEL_NA ? "N/A" : e->scale.label[ch[k].level], cv,
-               ch[k].weight, ch[k].used ? "" : ", skipped (N/A)",
+               mlg_catalogue_node_id(e->mcat, (size_t)ch[k].node),
+               engine_level_label(e, (int32_t)ch[k].node, ch[k].level), cv, ch[k].weight,
+               ch[k].used ? "" : ", skipped (N/A)",
                ch[k].blocking ? ", held the level down" : "");
     }
-    for (size_t k = 0; k < cap; k++)
-        explain_node(e, (size_t)ch[k].node, rows, nrows, tv, indent + 4);
-    free(ch);
+    *ch_out = ch;
+    return cap;
+}
+
+/* Levels below the explained node that are expanded: each node's
+ * explanation runs the student's roll-up (linear in the catalogue), so a
+ * chain of thousands of levels would take quadratic time; deeper nodes are
+ * named with the command that explains them. */
+#define EXPLAIN_MAX_DEPTH 32
+
+/* Explain node and everything below it, depth first in child order, with
+ * an explicit stack (no recursion: the depth of a catalogue is unbounded),
+ * down to EXPLAIN_MAX_DEPTH levels. */
+static void explain_node(engine *e, size_t node, const ev_t *rows, size_t nrows,
+                         const double *tv, int indent)
+{
+    typedef struct frame { size_t node; int64_t depth; } frame;
+    size_t cap = 64, top = 0;
+    frame *stack = xmalloc(cap * sizeof *stack);
+    stack[top++] = (frame){node, 0};
+    while (top > 0) {
+        frame f = stack[--top];
+        int64_t in = indent + 4 * f.depth;
+        if (f.depth > EXPLAIN_MAX_DEPTH) {
+            printf("%*s[depth %lld] %s: not expanded (more than %d levels down); explain it "
+                   "with: mlg explain %s %s\n",
+                   (int)(in < EXPLAIN_MAX_INDENT ? in : EXPLAIN_MAX_INDENT), "",
+                   (long long)f.depth, mlg_catalogue_node_id(e->mcat, f.node),
+                   EXPLAIN_MAX_DEPTH, ((const xstate *)e->user)->student,
+                   mlg_catalogue_node_id(e->mcat, f.node));
+            continue;
+        }
+        mlg_rollup_child *ch = NULL;
+        size_t n = explain_one(e, f.node, rows, nrows, tv,
+                               in < EXPLAIN_MAX_INDENT ? (int)in : EXPLAIN_MAX_INDENT, f.depth,
+                               &ch);
+        if (top + n > cap) {
+            while (top + n > cap)
+                cap *= 2;
+            stack = xrealloc(stack, cap * sizeof *stack);
+        }
+        for (size_t k = n; k-- > 0;)
+            stack[top++] = (frame){(size_t)ch[k].node, f.depth + 1};
+        free(ch);
+    }
+    free(stack);
 }
 
 static void on_student(engine *e, int32_t s, const ev_t *rows, size_t nrows, const double *tv,
@@ -192,9 +249,12 @@ static void on_student(engine *e, int32_t s, const ev_t *rows, size_t nrows, con
         return;
     }
     if (e->have_cat) {
-        for (size_t k = 0; k < e->cat.n; k++)
-            if (e->cat.node[k].parent_idx < 0)
+        for (size_t k = 0; k < e->N; k++) {
+            mlg_node_info info;
+            (void)mlg_catalogue_node_info(e->mcat, k, &info);
+            if (info.n_parents == 0)
                 explain_node(e, k, rows, nrows, tv, 2);
+        }
     } else {
         for (size_t t = 0; t < e->tids.n; t++)
             for (size_t i = 0; i < nrows; i++)
@@ -209,51 +269,24 @@ static int cmd_explain_main(engine *ep, int argc, char **argv)
 {
     xstate x;
     memset(&x, 0, sizeof x);
-    const char *input = "-", *cat_path = NULL, *method = "decaying_average", *val;
-    const char *pkeys[64], *pvals[64];
-    size_t np = 0;
+    const char *input = "-", *val;
     const char *policy_arg = NULL;
-    int method_given = 0;
+    ev_opts o;
+    ev_opts_init(&o, "explain");
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
+        int r;
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             fputs(usage_explain, stdout);
             return EXIT_OK;
         } else if (opt_val(argc, argv, &i, "--input", &val) ||
                    opt_val(argc, argv, &i, "-i", &val)) {
             input = val;
-        } else if (opt_val(argc, argv, &i, "--catalogue", &val) ||
-                   opt_val(argc, argv, &i, "-c", &val)) {
-            cat_path = val;
-        } else if (opt_val(argc, argv, &i, "--method", &val) ||
-                   opt_val(argc, argv, &i, "-m", &val)) {
-            method = val;
-            method_given = 1;
         } else if (opt_val(argc, argv, &i, "--policy", &val)) {
             policy_arg = val;
-        } else if (opt_val(argc, argv, &i, "--scale", &val)) {
-            if (mlg_scale_from_name(val, &ep->scale) != MLG_OK) {
-                diag("unknown scale '%s'", val);
+        } else if ((r = ev_option(ep, &o, argc, argv, &i)) != 0) {
+            if (r < 0)
                 return EXIT_USAGE;
-            }
-        } else if (opt_val(argc, argv, &i, "--until", &val)) {
-            if (parse_date(val, strlen(val), &ep->day_max) != 0) {
-                diag("--until: '%s' is not a date YYYY-MM-DD", val);
-                return EXIT_USAGE;
-            }
-        } else if (!strcmp(a, "--unsorted")) {
-            ep->unsorted = 1;
-        } else if (a[0] == '-' && a[1] == '-' && a[2]) {
-            const char *key = method_param_key(a);
-            if (!key || np == 64 || i + 1 >= argc) {
-                diag("unknown option or missing value: %s (see mlg explain --help)", a);
-                return EXIT_USAGE;
-            }
-            pkeys[np] = key;
-            pvals[np++] = argv[++i];
-        } else if (a[0] == '-' && a[1]) {
-            diag("unknown option %s (see mlg explain --help)", a);
-            return EXIT_USAGE;
         } else if (!x.student) {
             x.student = a;
         } else if (!x.node_id) {
@@ -267,29 +300,21 @@ static int cmd_explain_main(engine *ep, int argc, char **argv)
         fputs(usage_explain, stderr);
         return EXIT_USAGE;
     }
-    if (method_or_preset(method, &ep->params) != 0)
-        return EXIT_USAGE;
     if (policy_arg) {
         /* The declared policy's method, unless -m names one (policy_cmd.c). */
         mlg_policy *pol = NULL;
         int prc = cli_policy_load(policy_arg, &pol);
         if (prc != EXIT_OK)
             return prc;
-        if (!method_given)
-            mlg_policy_method(pol, &ep->params);
         snprintf(x.policy, sizeof x.policy, "%s sha256:%s", mlg_policy_name(pol),
                  mlg_policy_hash(pol));
         ep->policy = pol; /* its rules for catalogue nodes without one */
         ep->policy_rules = 1;
+        o.policy = pol;
     }
-    for (size_t k = 0; k < np; k++)
-        if (method_param(&ep->params, pkeys[k], pvals[k]) < 0)
-            return EXIT_USAGE;
-    if (cat_path) {
-        int rc = engine_load_catalogue(ep, cat_path);
-        if (rc != EXIT_OK)
-            return rc;
-    }
+    int rc0 = ev_opts_apply(ep, &o);
+    if (rc0 != EXIT_OK)
+        return rc0;
     int rc = engine_prepare(ep);
     if (rc != EXIT_OK)
         return rc;

@@ -1,4 +1,5 @@
-/* main.c -- the mlg command: dispatch, shared option helpers, `mlg score`. */
+/* main.c -- the mlg command: dispatch, method helpers, `mlg score`.  The
+ * option parser shared by the subcommands is in options.c. */
 #include "cli.h"
 
 #include <errno.h>
@@ -46,26 +47,6 @@ const char *method_param_key(const char *arg)
     if (arg[0] != '-' || arg[1] != '-')
         return NULL;
     return param_key_lookup(arg + 2);
-}
-
-int opt_val(int argc, char **argv, int *i, const char *name, const char **val)
-{
-    const char *a = argv[*i];
-    size_t n = strlen(name);
-    if (strncmp(a, name, n) != 0)
-        return 0;
-    if (a[n] == '=') {
-        *val = a + n + 1;
-        return 1;
-    }
-    if (a[n] != '\0')
-        return 0;
-    if (*i + 1 >= argc) {
-        diag("option %s needs a value (see --help)", name);
-        exit(EXIT_USAGE);
-    }
-    *val = argv[++*i];
-    return 1;
 }
 
 FILE *open_in(const char *path)
@@ -400,7 +381,9 @@ int cmd_score(int argc, char **argv)
 /* -------------------------------------------------------------- main -- */
 int main(int argc, char **argv)
 {
-    signal(SIGPIPE, SIG_DFL); /* quiet exit on a closed pipe, like head(1) users expect */
+    /* SIGPIPE keeps the disposition mlg was started with: by default a closed
+     * pipe ends it quietly, like head(1) users expect; when the parent chose
+     * to ignore it, writes fail with EPIPE and check_write_errors() exits 0. */
     if (argc < 2) {
         fputs(usage_main, stderr);
         return EXIT_USAGE;

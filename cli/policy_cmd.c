@@ -3,7 +3,6 @@
  * declared rules that decide every mark, include/mlg_policy.h), and the
  * --policy option shared by compute, check and explain. */
 #include "cli.h"
-#include "catalogue.h"
 
 #include <mlg_policy.h>
 #include <mlg_rollup.h>
@@ -109,45 +108,4 @@ int cmd_policy(int argc, char **argv)
         return EXIT_IO;
     }
     return EXIT_OK;
-}
-
-void cli_na_defaults(catalogue *cat)
-{
-    const size_t n = cat->n;
-    int need = 0;
-    for (size_t i = 0; i < n && !need; i++)
-        need = cat->node[i].na_allowed < 0;
-    if (!need)
-        return;
-    /* Each node's root, memoised (O(n) over the catalogue); steps are
-     * bounded so that a parent cycle (refused later) cannot loop. */
-    int32_t *root = xmalloc((n ? n : 1) * sizeof *root);
-    for (size_t i = 0; i < n; i++)
-        root[i] = -1;
-    for (size_t i = 0; i < n; i++) {
-        int32_t a = (int32_t)i;
-        size_t steps = 0;
-        while (root[a] < 0 && cat->node[a].parent_idx >= 0 && steps++ < n)
-            a = cat->node[a].parent_idx;
-        const int32_t r = root[a] >= 0 ? root[a] : a;
-        steps = 0;
-        for (int32_t b = (int32_t)i; b >= 0 && root[b] < 0 && steps++ <= n;
-             b = cat->node[b].parent_idx)
-            root[b] = r;
-    }
-    for (size_t i = 0; i < n; i++) {
-        cat_node *nd = &cat->node[i];
-        if (nd->na_allowed >= 0 || nd->kind == KIND_TARGET)
-            continue;
-        const cat_node *rt = &cat->node[root[i]];
-        const cat_node *pa = nd->parent_idx >= 0 ? &cat->node[nd->parent_idx] : NULL;
-        const int32_t kind = nd->kind == KIND_DOMAIN ? MLG_NODE_DOMAIN : MLG_NODE_COMPOSITE;
-        const char *code = NULL;
-        int32_t na = 1;
-        if (mlg_policy_subject_guess(rt->id, rt->label, nd->id, nd->label, pa ? pa->id : NULL,
-                                     pa ? pa->label : NULL, kind, &code) == MLG_OK &&
-            mlg_bulletin_subject_na_allowed(code, &na) == MLG_OK)
-            nd->na_allowed = na;
-    }
-    free(root);
 }

@@ -34,9 +34,12 @@ void strtab_free(strtab *t)
     memset(t, 0, sizeof *t);
 }
 
+/* Stored key k (NUL-terminated) equals the len bytes at s.  strnlen first:
+ * never read past k's terminator, whatever s holds (a NUL inside s must not
+ * make "A\0B" equal "A", nor read beyond a shorter k). */
 static int keyeq(const char *k, const char *s, size_t len)
 {
-    return strncmp(k, s, len) == 0 && k[len] == '\0';
+    return strnlen(k, len + 1) == len && memcmp(k, s, len) == 0;
 }
 
 int32_t strtab_get(const strtab *t, const char *key, size_t len)

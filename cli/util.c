@@ -149,6 +149,11 @@ int parse_double(const char *s, size_t len, double *out)
         return -1;
     if (!isfinite(v))
         return -2;
+    /* Decimal only: strtod also reads hexadecimal ("0x3", "0x1p1"). */
+    for (size_t i = 0; i < len; i++)
+        if (!((tmp[i] >= '0' && tmp[i] <= '9') || tmp[i] == '.' || tmp[i] == '-' ||
+              tmp[i] == '+' || tmp[i] == 'e' || tmp[i] == 'E'))
+            return -1;
     *out = v;
     return 0;
 }

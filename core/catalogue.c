@@ -279,6 +279,7 @@ static const char *const id_prefixes[] = {
     "CCSS.Math.Content.",
     "CCSS.Math.Practice.",
     "CCSS.ELA-Literacy.",
+    "urn:uuid:", /* RFC 4122 sec. 3; CASE 1.1 CFItem URIs */
 };
 
 static int ascii_lower(int c)
@@ -317,11 +318,32 @@ static int check_id(const char *id)
     return MLG_OK;
 }
 
-/* Writes the canonical form of id (checked) to buf (>= MLG_ID_MAX + 1). */
+static int is_hex(int c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+           (c >= 'A' && c <= 'F');
+}
+
+/* 1 if s is a UUID in the 8-4-4-4-12 hex-digit form. */
+static int is_uuid(const char *s)
+{
+    for (int i = 0; i < 36; i++) {
+        const int dash = i == 8 || i == 13 || i == 18 || i == 23;
+        if (dash ? s[i] != '-' : !is_hex((unsigned char)s[i]))
+            return 0;
+    }
+    return s[36] == '\0';
+}
+
+/* Writes the canonical form of id (checked) to buf (>= MLG_ID_MAX + 1):
+ * prefix removed, a UUID in lower case. */
 static void canon_into(const char *id, char *buf)
 {
     const char *c = id + prefix_len(id);
     memcpy(buf, c, strlen(c) + 1);
+    if (is_uuid(buf))
+        for (char *p = buf; *p; p++)
+            *p = (char)ascii_lower((unsigned char)*p);
 }
 
 /* Writes the short form of canonical id c to buf (>= strlen(c) + 1): the
@@ -408,7 +430,13 @@ static void drop_final(mlg_catalogue *c)
     free(c->child_w);
     free(c->order);
     free(c->fast);
+    free(c->par_off);
+    free(c->par_idx);
+    free(c->alias_off);
+    free(c->alias_by_node);
     c->fast = NULL;
+    c->par_off = c->par_idx = NULL;
+    c->alias_off = c->alias_by_node = NULL;
     c->target_node = c->child_off = c->child_idx = c->order = NULL;
     c->child_w = NULL;
     c->n_targets = 0;
@@ -423,6 +451,11 @@ void mlg_catalogue_free(mlg_catalogue *cat)
         free(cat->nodes[i].id);
     for (size_t i = 0; i < cat->n_links; i++)
         free(cat->links[i].parent);
+    for (size_t i = 0; i < cat->n_alias; i++)
+        free(cat->alias_key[i]);
+    free(cat->alias_key);
+    free(cat->alias_node);
+    free(cat->aslot);
     free(cat->nodes);
     free(cat->links);
     free(cat->hslot);
@@ -486,14 +519,28 @@ static int same_node(const char *a, const char *sa, const char *b,
     return strcmp(a, sa) == 0 || strcmp(b, sb) == 0;
 }
 
+/* The node aliased by canonical name a, or -1. */
+static int64_t alias_lookup(const mlg_catalogue *c, const char *a)
+{
+    if (c->acap == 0)
+        return -1;
+    size_t h = (size_t)hash_str(a) & (c->acap - 1);
+    for (; c->aslot[h] >= 0; h = (h + 1) & (c->acap - 1))
+        if (strcmp(c->alias_key[c->aslot[h]], a) == 0)
+            return c->alias_node[c->aslot[h]];
+    return -1;
+}
+
 /* Looks up canonical id cid (short form sid).  Returns MLG_OK with *node,
  * MLG_ENOTFOUND, or MLG_EDUPLICATE when only short-form matches exist and
- * there are several.  An exact canonical match always wins. */
+ * there are several.  An exact canonical match always wins, then an exact
+ * alias (mlg_catalogue_alias()), then short forms. */
 static int lookup(const mlg_catalogue *c, const char *cid, const char *sid,
                   size_t *node)
 {
-    if (c->hcap == 0)
+    if (c->hcap == 0) /* no node yet, so no alias either */
         return MLG_ENOTFOUND;
+    const int64_t a = alias_lookup(c, cid);
     size_t h = (size_t)hash_str(sid) & (c->hcap - 1);
     int64_t found = -1;
     int64_t n_found = 0;
@@ -511,6 +558,10 @@ static int lookup(const mlg_catalogue *c, const char *cid, const char *sid,
                 found = c->hslot[h];
             n_found++;
         }
+    }
+    if (a >= 0) {
+        *node = (size_t)a;
+        return MLG_OK;
     }
     if (n_found == 0)
         return MLG_ENOTFOUND;
@@ -547,7 +598,7 @@ int mlg_catalogue_add(mlg_catalogue *cat, const char *id, const char *label,
     if (label_len > MLG_LABEL_MAX)
         return mlg__fail(err, MLG_EINVAL, -1, -1, "label over %d bytes",
                          MLG_LABEL_MAX);
-    if (kind < 0 || kind >= MLG_NODE_KIND_COUNT)
+    if ((kind < 0 || kind >= MLG_NODE_KIND_COUNT) && kind != MLG_NODE_AUTO)
         return mlg__fail(err, MLG_EINVAL, -1, -1, "unknown node kind %d",
                          (int)kind);
     if (na_allowed != 0 && na_allowed != 1)
@@ -604,7 +655,8 @@ int mlg_catalogue_add(mlg_catalogue *cat, const char *id, const char *label,
     n->id = block;
     n->sid = block + lc + 1;
     n->label = block + lc + 1 + ls2 + 1;
-    n->kind = kind;
+    n->auto_kind = kind == MLG_NODE_AUTO;
+    n->kind = n->auto_kind ? MLG_NODE_DOMAIN : kind;
     n->na_allowed = na_allowed;
     n->target = -1;
     n->scale = *scale;
@@ -661,6 +713,88 @@ static int resolve(const mlg_catalogue *c, const char *id, size_t *node)
     return lookup(c, cid, sid, node);
 }
 
+/* Grows the alias table so that it holds n entries at load <= 1/2. */
+static int alias_reserve(mlg_catalogue *c, size_t n)
+{
+    if (n > c->cap_alias) {
+        size_t cap = c->cap_alias ? 2 * c->cap_alias : 16;
+        while (cap < n)
+            cap *= 2;
+        if (cap > SIZE_MAX / sizeof(char *) / 4)
+            return MLG_ENOMEM;
+        char **k = realloc(c->alias_key, cap * sizeof *k);
+        if (!k)
+            return MLG_ENOMEM;
+        c->alias_key = k;
+        int64_t *v = realloc(c->alias_node, cap * sizeof *v);
+        if (!v)
+            return MLG_ENOMEM;
+        c->alias_node = v;
+        c->cap_alias = cap;
+    }
+    if (c->acap >= 2 * n && c->acap > 0)
+        return MLG_OK;
+    size_t cap = c->acap ? c->acap : 64;
+    while (cap < 2 * n)
+        cap *= 2;
+    int64_t *slot = malloc(cap * sizeof *slot);
+    if (!slot)
+        return MLG_ENOMEM;
+    for (size_t i = 0; i < cap; i++)
+        slot[i] = -1;
+    for (size_t i = 0; i < c->n_alias; i++)
+        hash_put(slot, cap, c->alias_key[i], (int64_t)i);
+    free(c->aslot);
+    c->aslot = slot;
+    c->acap = cap;
+    return MLG_OK;
+}
+
+int mlg_catalogue_alias(mlg_catalogue *cat, const char *id, const char *alias,
+                        mlg_errinfo *err)
+{
+    if (!cat || !id || !alias)
+        return mlg__fail(err, MLG_ENULL, -1, -1, "NULL argument");
+    if (cat->finalised)
+        return mlg__fail(err, MLG_EINVAL, -1, -1,
+                         "catalogue is finalised: no more aliases");
+    if (check_id(id) != MLG_OK || check_id(alias) != MLG_OK)
+        return mlg__fail(err, MLG_EINVAL, -1, -1,
+                         "bad id or alias (empty, over %d bytes or control "
+                         "characters)",
+                         MLG_ID_MAX);
+    size_t node = 0;
+    int s = resolve(cat, id, &node);
+    if (s != MLG_OK)
+        return mlg__fail(err, s == MLG_EDUPLICATE ? MLG_EDUPLICATE
+                                                  : MLG_ENOTFOUND,
+                         -1, -1, "alias %s: %s id %s", alias,
+                         s == MLG_EDUPLICATE ? "ambiguous" : "unknown", id);
+    char cid[MLG_ID_MAX + 1], sid[MLG_ID_MAX + 1];
+    canon_into(alias, cid);
+    short_into(cid, sid);
+    size_t other = 0;
+    s = lookup(cat, cid, sid, &other);
+    if (s == MLG_OK && other == node)
+        return MLG_OK;
+    if (s == MLG_OK || s == MLG_EDUPLICATE)
+        return mlg__fail(err, MLG_EDUPLICATE, (int64_t)other, -1,
+                         "alias %s of %s already names %s", cid,
+                         cat->nodes[node].id, cat->nodes[other].id);
+    if (alias_reserve(cat, cat->n_alias + 1) != MLG_OK)
+        return mlg__fail(err, MLG_ENOMEM, -1, -1, "out of memory");
+    const size_t len = strlen(cid);
+    char *key = malloc(len + 1);
+    if (!key)
+        return mlg__fail(err, MLG_ENOMEM, -1, -1, "out of memory");
+    memcpy(key, cid, len + 1);
+    cat->alias_key[cat->n_alias] = key;
+    cat->alias_node[cat->n_alias] = (int64_t)node;
+    hash_put(cat->aslot, cat->acap, key, (int64_t)cat->n_alias);
+    cat->n_alias++;
+    return MLG_OK;
+}
+
 int mlg_catalogue_finalize(mlg_catalogue *cat, mlg_errinfo *err)
 {
     if (!cat)
@@ -671,9 +805,12 @@ int mlg_catalogue_finalize(mlg_catalogue *cat, mlg_errinfo *err)
     if (N == 0)
         return mlg__fail(err, MLG_EEMPTY, -1, -1, "catalogue has no nodes");
     size_t T = 0;
-    for (size_t i = 0; i < N; i++)
-        T += cat->nodes[i].kind == MLG_NODE_TARGET;
-    if (T == 0)
+    int any_auto = 0;
+    for (size_t i = 0; i < N; i++) {
+        T += cat->nodes[i].kind == MLG_NODE_TARGET && !cat->nodes[i].auto_kind;
+        any_auto |= cat->nodes[i].auto_kind;
+    }
+    if (T == 0 && !any_auto)
         return mlg__fail(err, MLG_EEMPTY, -1, -1,
                          "catalogue has no learning target");
 
@@ -685,7 +822,7 @@ int mlg_catalogue_finalize(mlg_catalogue *cat, mlg_errinfo *err)
     int64_t *queue = malloc(N * sizeof *queue);
     int64_t *par_off = calloc(N + 1, sizeof *par_off);
     int64_t *par_idx = malloc((L ? L : 1) * sizeof *par_idx);
-    cat->target_node = malloc(T * sizeof *cat->target_node);
+    cat->target_node = malloc(N * sizeof *cat->target_node);
     cat->child_off = calloc(N + 1, sizeof *cat->child_off);
     cat->child_idx = malloc((L ? L : 1) * sizeof *cat->child_idx);
     cat->child_w = malloc((L ? L : 1) * sizeof *cat->child_w);
@@ -696,6 +833,35 @@ int mlg_catalogue_finalize(mlg_catalogue *cat, mlg_errinfo *err)
         !cat->child_idx || !cat->child_w || !cat->order) {
         status = mlg__fail(err, MLG_ENOMEM, -1, -1, "out of memory");
         goto done;
+    }
+
+    /* MLG_NODE_AUTO kinds, from the resolved links (remaining[] counts
+     * children, mark[] parents here). */
+    if (any_auto) {
+        for (size_t i = 0; i < N; i++)
+            mark[i] = 0;
+        for (size_t k = 0; k < L; k++) {
+            size_t p = 0, ch = 0;
+            if (resolve(cat, cat->links[k].parent, &p) == MLG_OK)
+                remaining[p]++;
+            if (resolve(cat, cat->links[k].child, &ch) == MLG_OK)
+                mark[ch]++;
+        }
+        T = 0;
+        for (size_t i = 0; i < N; i++) {
+            mlg__cnode *n = &cat->nodes[i];
+            if (n->auto_kind)
+                n->kind = remaining[i] == 0 ? MLG_NODE_TARGET
+                          : mark[i] == 0    ? MLG_NODE_COMPOSITE
+                                            : MLG_NODE_DOMAIN;
+            T += n->kind == MLG_NODE_TARGET;
+            remaining[i] = 0;
+        }
+        if (T == 0) {
+            status = mlg__fail(err, MLG_EEMPTY, -1, -1,
+                               "catalogue has no learning target");
+            goto done;
+        }
     }
 
     /* Resolve every link. */
@@ -847,6 +1013,22 @@ int mlg_catalogue_finalize(mlg_catalogue *cat, mlg_errinfo *err)
         memcpy(f->value, n->scale.value, sizeof f->value);
         memcpy(f->cut, n->scale.cut, sizeof f->cut);
     }
+    /* aliases by node (a stable counting sort: call order per node) */
+    cat->alias_off = calloc(N + 1, sizeof *cat->alias_off);
+    cat->alias_by_node = malloc((cat->n_alias ? cat->n_alias : 1) *
+                                sizeof *cat->alias_by_node);
+    if (!cat->alias_off || !cat->alias_by_node) {
+        status = mlg__fail(err, MLG_ENOMEM, -1, -1, "out of memory");
+        goto done;
+    }
+    for (size_t k = 0; k < cat->n_alias; k++)
+        cat->alias_off[cat->alias_node[k] + 1]++;
+    for (size_t i = 0; i < N; i++)
+        cat->alias_off[i + 1] += cat->alias_off[i];
+    for (size_t i = 0; i < N; i++)
+        mark[i] = cat->alias_off[i];
+    for (size_t k = 0; k < cat->n_alias; k++)
+        cat->alias_by_node[mark[cat->alias_node[k]]++] = (int64_t)k;
     cat->n_targets = T;
     cat->finalised = 1;
 
@@ -856,10 +1038,14 @@ done:
     free(remaining);
     free(mark);
     free(queue);
-    free(par_off);
-    free(par_idx);
-    if (status != MLG_OK)
+    if (status == MLG_OK) {
+        cat->par_off = par_off;
+        cat->par_idx = par_idx;
+    } else {
+        free(par_off);
+        free(par_idx);
         drop_final(cat);
+    }
     return status;
 }
 
@@ -941,6 +1127,35 @@ int mlg_catalogue_node_children(const mlg_catalogue *cat, size_t node,
             weight[j] = cat->child_w[a + (int64_t)j];
     }
     return MLG_OK;
+}
+
+int mlg_catalogue_node_parents(const mlg_catalogue *cat, size_t node,
+                               size_t cap, int64_t *parent, size_t *n_out)
+{
+    if (!cat || !n_out)
+        return MLG_ENULL;
+    if (!cat->finalised || node >= cat->n_nodes)
+        return MLG_EINVAL;
+    const int64_t a = cat->par_off[node], b = cat->par_off[node + 1];
+    const size_t n = (size_t)(b - a);
+    *n_out = n;
+    if (cap < n)
+        return MLG_ESIZE;
+    if (parent)
+        for (size_t j = 0; j < n; j++)
+            parent[j] = cat->par_idx[a + (int64_t)j];
+    return MLG_OK;
+}
+
+const char *mlg_catalogue_node_alias(const mlg_catalogue *cat, size_t node,
+                                     size_t k)
+{
+    if (!cat || !cat->finalised || node >= cat->n_nodes)
+        return NULL;
+    const int64_t a = cat->alias_off[node], b = cat->alias_off[node + 1];
+    if ((int64_t)k >= b - a)
+        return NULL;
+    return cat->alias_key[cat->alias_by_node[a + (int64_t)k]];
 }
 
 int mlg_catalogue_node_targets(const mlg_catalogue *cat, size_t node,

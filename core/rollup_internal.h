@@ -12,6 +12,7 @@ typedef struct mlg__cnode {
     char *sid;       /* short form (== id when there is no cluster letter) */
     char *label;
     int32_t kind;
+    int32_t auto_kind; /* added as MLG_NODE_AUTO: kind set by finalise */
     int32_t na_allowed;
     int64_t target;  /* target index or -1 (set by finalise) */
     int64_t n_parents;
@@ -48,6 +49,12 @@ struct mlg_catalogue {
      * linear probing, size a power of two, load <= 1/2). */
     size_t hcap;
     int64_t *hslot;
+    /* Extra names (mlg_catalogue_alias()): canonical alias -> node, in a
+     * table of the same kind hashed on the alias itself. */
+    size_t n_alias, cap_alias, acap;
+    char **alias_key;
+    int64_t *alias_node;
+    int64_t *aslot;
     /* Set by finalise. */
     size_t n_targets;
     int64_t *target_node;  /* T: target -> node */
@@ -55,6 +62,10 @@ struct mlg_catalogue {
     int64_t *child_idx;    /* links: child node, in link order per parent */
     double *child_w;       /* links: weight */
     int64_t *order;        /* N: topological order, children first */
+    int64_t *par_off;      /* N + 1: CSR offsets into par_idx */
+    int64_t *par_idx;      /* links: parent node, in link order per child */
+    int64_t *alias_off;    /* N + 1: CSR offsets into alias_by_node */
+    int64_t *alias_by_node; /* aliases (indices into alias_key) by node */
     size_t max_children;   /* largest number of children of one node */
     mlg__fast *fast;       /* N: packed copies of scale and rule */
 };

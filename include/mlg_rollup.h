@@ -205,6 +205,11 @@ MLG_API int mlg_rollup_rule_parse(const char *text, mlg_rollup_rule *out,
 #define MLG_NODE_SUBJECT    2  /* academic subject */
 #define MLG_NODE_COMPOSITE  3  /* overall subject score (ELA, Math) */
 #define MLG_NODE_KIND_COUNT 4
+/* For mlg_catalogue_add() only: let mlg_catalogue_finalize() choose the
+ * kind from the links: a node without children is a target, a node with
+ * children and no parent a composite, any other node a domain.  Node
+ * queries after finalising report the chosen kind. */
+#define MLG_NODE_AUTO       64  /* outside 0..MLG_NODE_KIND_COUNT-1 */
 
 /* Limits on ids and labels (bytes, without the terminating NUL). */
 #define MLG_ID_MAX    255
@@ -234,10 +239,14 @@ MLG_API void mlg_catalogue_free(mlg_catalogue *cat);
  * "3.NF.A.3.a" -> "3.NF.3.a").  Two ids are the same node when their
  * canonical forms are equal, or when one has no cluster letter and equals
  * the other's short form; adding such a second node is MLG_EDUPLICATE.
+ * CASE identifiers: a leading "urn:uuid:" (any case) is removed too, and an
+ * id that is then a UUID (8-4-4-4-12 hex digits) is stored in lower case
+ * (RFC 4122 sec. 3: UUIDs compare without regard to case), so
+ * "urn:uuid:9F3C...", "9F3C..." and "9f3c..." name one node.
  * Comparison is otherwise exact and case-sensitive.
  * @param id          1..MLG_ID_MAX bytes, no control characters.
  * @param label       display name (NULL = the id), <= MLG_LABEL_MAX bytes.
- * @param kind        MLG_NODE_*.
+ * @param kind        MLG_NODE_*, or MLG_NODE_AUTO (chosen by finalise).
  * @param scale       the node's scale (copied), NULL = CCS 4/3/2/1.
  * @param rule        the node's rule (copied), NULL = mean defaults.  For a
  *                    target only rounding and decimals are used (to level
@@ -268,11 +277,26 @@ MLG_API int mlg_catalogue_link(mlg_catalogue *cat, const char *parent_id,
                                const char *child_id, double weight,
                                mlg_errinfo *err);
 
+/* mlg_catalogue_alias(): give node `id` (any of its names; the node must
+ * have been added) the extra name `alias`, e.g. a CASE CFItem's identifier
+ * next to its humanCodingScheme code.  Aliases are canonicalised as ids
+ * are (prefixes, urn:uuid:, UUID case) and resolve in mlg_catalogue_find(),
+ * mlg_catalogue_find_target() and mlg_catalogue_link() after an exact id
+ * and before a short form.  Giving a node the same alias twice, or an alias
+ * equal to its own id, is a no-op.
+ * @return MLG_OK; MLG_ENULL; MLG_EINVAL (finalised; bad alias as for ids);
+ *         MLG_ENOTFOUND (no node `id`); MLG_EDUPLICATE (the alias is the
+ *         id or alias of another node); MLG_ENOMEM.  An id added after an
+ *         alias that equals it is MLG_EDUPLICATE in mlg_catalogue_add(). */
+MLG_API int mlg_catalogue_alias(mlg_catalogue *cat, const char *id,
+                                const char *alias, mlg_errinfo *err);
+
 /* mlg_catalogue_finalize(): validate and freeze the catalogue: resolve the
  * links, find a topological order, number the targets.  After it, add and
  * link fail with MLG_EINVAL and the query and run functions work.  On error
  * the catalogue stays unfinalised, so the caller may fix it and retry.
- * @return MLG_OK; MLG_ENULL; MLG_EEMPTY (no nodes, or no target);
+ * @return MLG_OK; MLG_ENULL; MLG_EEMPTY (no nodes, or no target after
+ *         MLG_NODE_AUTO kinds are chosen);
  *         MLG_ENOTFOUND (a link names an unknown id; err->row = link index,
  *         0-based in link order); MLG_EDUPLICATE (the same parent-child
  *         link twice, or an alias lookup that matches two nodes);
@@ -329,6 +353,20 @@ MLG_API int mlg_catalogue_node_scale(const mlg_catalogue *cat, size_t node,
 MLG_API int mlg_catalogue_node_children(const mlg_catalogue *cat, size_t node,
                                         size_t cap, int64_t *child,
                                         double *weight, size_t *n_out);
+
+/* mlg_catalogue_node_parents(): node `node`'s parents in link order (node
+ * indices; a root has none).  Size query and errors as
+ * mlg_catalogue_node_children(). */
+MLG_API int mlg_catalogue_node_parents(const mlg_catalogue *cat, size_t node,
+                                       size_t cap, int64_t *parent,
+                                       size_t *n_out);
+
+/* mlg_catalogue_node_alias(): the k-th alias (0-based, in the order of the
+ * mlg_catalogue_alias() calls) of node `node`, canonical (a CASE identifier
+ * as a bare lower-case UUID), owned by the catalogue; NULL if cat is NULL,
+ * not finalised, node >= N or k >= the node's number of aliases.  O(1). */
+MLG_API const char *mlg_catalogue_node_alias(const mlg_catalogue *cat,
+                                             size_t node, size_t k);
 
 /* mlg_catalogue_node_targets(): the target indices (ascending) of every
  * target at or below node `node` (a target lists itself), for per-subject

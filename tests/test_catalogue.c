@@ -909,6 +909,145 @@ static void test_kind_names(void **state)
     assert_int_equal(k, -1);
 }
 
+/* mlg_rollup.h, mlg_catalogue_add()/mlg_catalogue_alias(): a CASE item is
+ * found by its code, its identifier (RFC 4122 sec. 3: any case) and the
+ * identifier's urn:uuid: form; ids come from the sample CASE package
+ * data/school/catalogue.json (item RF.3.3). */
+static void test_case_identifiers(void **state)
+{
+    (void)state;
+    mlg_catalogue *c = new_cat();
+    add(c, "ELA.RF", MLG_NODE_DOMAIN);
+    add(c, "RF.3.3", MLG_NODE_TARGET);
+    /* an item without a code keeps its identifier as its id */
+    add(c, "urn:uuid:09DF292C-2A25-5D55-86F1-0F570C6A57C3", MLG_NODE_TARGET);
+    assert_int_equal(mlg_catalogue_alias(c, "RF.3.3",
+                                         "fda56f57-ac8c-5d0f-876c-f91c96a393c2",
+                                         NULL),
+                     MLG_OK);
+    /* the same alias again is a no-op; the alias of another node is not */
+    assert_int_equal(mlg_catalogue_alias(c, "RF.3.3",
+                                         "urn:uuid:FDA56F57-AC8C-5D0F-876C-F91C96A393C2",
+                                         NULL),
+                     MLG_OK);
+    mlg_errinfo e;
+    assert_int_equal(mlg_catalogue_alias(c, "ELA.RF",
+                                         "fda56f57-ac8c-5d0f-876c-f91c96a393c2",
+                                         &e),
+                     MLG_EDUPLICATE);
+    assert_int_equal(mlg_catalogue_alias(c, "ELA.RF", "RF.3.3", NULL),
+                     MLG_EDUPLICATE);
+    assert_int_equal(mlg_catalogue_alias(c, "nope", "x", NULL), MLG_ENOTFOUND);
+    assert_int_equal(mlg_catalogue_alias(c, "ELA.RF", "", NULL), MLG_EINVAL);
+    /* an id equal to an existing alias is a duplicate */
+    assert_int_equal(mlg_catalogue_add(c, "FDA56F57-AC8C-5D0F-876C-F91C96A393C2",
+                                       NULL, MLG_NODE_TARGET, NULL, NULL, 1,
+                                       NULL),
+                     MLG_EDUPLICATE);
+    /* links may use identifiers */
+    assert_int_equal(mlg_catalogue_link(c, "ELA.RF",
+                                        "urn:uuid:fda56f57-ac8c-5d0f-876c-f91c96a393c2",
+                                        1.0, NULL),
+                     MLG_OK);
+    link_(c, "ELA.RF", "09df292c-2a25-5d55-86f1-0f570c6a57c3");
+    assert_int_equal(mlg_catalogue_finalize(c, NULL), MLG_OK);
+    size_t n = 99, t = 99;
+    assert_int_equal(mlg_catalogue_find(c, "fda56f57-ac8c-5d0f-876c-f91c96a393c2", &n),
+                     MLG_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(mlg_catalogue_find(c, "urn:uuid:FDA56F57-ac8c-5d0f-876c-f91c96a393c2",
+                                        &n),
+                     MLG_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(mlg_catalogue_find_target(c, "URN:UUID:09df292c-2a25-5d55-86f1-0f570c6a57c3",
+                                               &t),
+                     MLG_OK);
+    assert_int_equal(t, 1);
+    assert_string_equal(mlg_catalogue_node_id(c, 2),
+                        "09df292c-2a25-5d55-86f1-0f570c6a57c3");
+    /* aliases by node, canonical, in call order */
+    assert_string_equal(mlg_catalogue_node_alias(c, 1, 0),
+                        "fda56f57-ac8c-5d0f-876c-f91c96a393c2");
+    assert_null(mlg_catalogue_node_alias(c, 1, 1));
+    assert_null(mlg_catalogue_node_alias(c, 0, 0));
+    assert_null(mlg_catalogue_node_alias(c, 3, 0));
+    assert_null(mlg_catalogue_node_alias(NULL, 1, 0));
+    /* not a UUID: case is kept */
+    assert_int_equal(mlg_catalogue_find(c, "rf.3.3", &n), MLG_ENOTFOUND);
+    /* finalised: no more aliases */
+    mlg_catalogue *big = new_cat();
+    add(big, "D", MLG_NODE_DOMAIN);
+    char a[32];
+    for (int k = 0; k < 100; k++) { /* the alias table grows past 16 and 64 */
+        snprintf(a, sizeof a, "T%d", k);
+        add(big, a, MLG_NODE_TARGET);
+        link_(big, "D", a);
+        snprintf(a, sizeof a, "alias-%d", k);
+        char id[32];
+        snprintf(id, sizeof id, "T%d", k);
+        assert_int_equal(mlg_catalogue_alias(big, id, a, NULL), MLG_OK);
+    }
+    assert_int_equal(mlg_catalogue_finalize(big, NULL), MLG_OK);
+    for (int k = 0; k < 100; k++) {
+        snprintf(a, sizeof a, "alias-%d", k);
+        assert_int_equal(mlg_catalogue_find_target(big, a, &t), MLG_OK);
+        assert_int_equal(t, (size_t)k);
+    }
+    mlg_catalogue_free(big);
+
+    assert_int_equal(mlg_catalogue_alias(c, "RF.3.3", "x", NULL), MLG_EINVAL);
+    mlg_catalogue_free(c);
+}
+
+/* mlg_rollup.h, MLG_NODE_AUTO: leaves are targets, parentless inner nodes
+ * composites, the rest domains; a DAG with a shared target (3.OA.A.1 under
+ * both 3.OA and a "power standards" line) and four levels. */
+static void test_auto_kinds_dag(void **state)
+{
+    (void)state;
+    mlg_catalogue *c = new_cat();
+    const char *ids[] = {"MATH", "3.OA", "3.OA.A", "3.OA.A.1", "3.OA.A.2", "POWER"};
+    for (size_t i = 0; i < 6; i++)
+        add(c, ids[i], MLG_NODE_AUTO);
+    link_(c, "MATH", "3.OA");
+    link_(c, "3.OA", "3.OA.A");
+    link_(c, "3.OA.A", "3.OA.A.1");
+    link_(c, "3.OA.A", "3.OA.A.2");
+    link_(c, "POWER", "3.OA.A.1");
+    assert_int_equal(mlg_catalogue_finalize(c, NULL), MLG_OK);
+    static const int32_t want[] = {MLG_NODE_COMPOSITE, MLG_NODE_DOMAIN, MLG_NODE_DOMAIN,
+                                   MLG_NODE_TARGET, MLG_NODE_TARGET, MLG_NODE_COMPOSITE};
+    static const int64_t depth[] = {3, 2, 1, 0, 0, 1};
+    for (size_t i = 0; i < 6; i++) {
+        mlg_node_info info;
+        assert_int_equal(mlg_catalogue_node_info(c, i, &info), MLG_OK);
+        assert_int_equal(info.kind, want[i]);
+        assert_int_equal(info.depth, depth[i]);
+    }
+    assert_int_equal(mlg_catalogue_target_count(c), 2);
+    int64_t par[4] = {-1, -1, -1, -1};
+    size_t np = 0;
+    assert_int_equal(mlg_catalogue_node_parents(c, 3, 4, par, &np), MLG_OK);
+    assert_int_equal(np, 2);
+    assert_int_equal(par[0], 2); /* link order: 3.OA.A first, then POWER */
+    assert_int_equal(par[1], 5);
+    assert_int_equal(mlg_catalogue_node_parents(c, 3, 1, par, &np), MLG_ESIZE);
+    assert_int_equal(np, 2);
+    assert_int_equal(mlg_catalogue_node_parents(c, 0, 0, NULL, &np), MLG_OK);
+    assert_int_equal(np, 0);
+    assert_int_equal(mlg_catalogue_node_parents(c, 6, 0, NULL, &np), MLG_EINVAL);
+    mlg_catalogue_free(c);
+
+    /* no leaf at all: a cycle of AUTO nodes has no target */
+    c = new_cat();
+    add(c, "a", MLG_NODE_AUTO);
+    add(c, "b", MLG_NODE_AUTO);
+    link_(c, "a", "b");
+    link_(c, "b", "a");
+    assert_int_equal(mlg_catalogue_finalize(c, NULL), MLG_EEMPTY);
+    mlg_catalogue_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -926,6 +1065,8 @@ int main(void)
         cmocka_unit_test(test_rule_validate),
         cmocka_unit_test(test_rule_text),
         cmocka_unit_test(test_kind_names),
+        cmocka_unit_test(test_case_identifiers),
+        cmocka_unit_test(test_auto_kinds_dag),
     };
     return cmocka_run_group_tests_name("catalogue", tests, NULL, NULL);
 }

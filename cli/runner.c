@@ -1,0 +1,197 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* runner.c -- computing grouped students: mlg_batch_compute() (failed
+ * series recomputed alone and rejected), mlg_rollup_run(), and the
+ * per-student callback. */
+#include "engine_internal.h"
+
+#include <mlg_policy.h>
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Count rows of failed series as rejected, one per input line whose every
+ * row failed: a OneRoster result feeding two objectives is one input row
+ * (counted once), and it stays used when one of its objectives computed. */
+static void count_failed_lines(engine *e, const ev_t *rows, size_t n, int64_t *failed,
+                               size_t n_failed)
+{
+    if (n_failed == 0)
+        return;
+    int64_t *all = xmalloc(n * sizeof *all);
+    for (size_t i = 0; i < n; i++)
+        all[i] = rows[i].line;
+    qsort(all, n, sizeof *all, cmp_i64);
+    qsort(failed, n_failed, sizeof *failed, cmp_i64);
+    size_t a = 0;
+    for (size_t f = 0; f < n_failed;) {
+        size_t g = f;
+        while (g < n_failed && failed[g] == failed[f])
+            g++;
+        while (a < n && all[a] < failed[f])
+            a++;
+        size_t b = a;
+        while (b < n && all[b] == failed[f])
+            b++;
+        if (g - f == b - a) { /* every row of this line failed */
+            e->n_used--;
+            e->n_rejected++;
+        }
+        f = g;
+    }
+    free(all);
+}
+
+/* Compute the students whose rows are rows[0..n) (grouped by student):
+ * group them, run the batch (recomputing failed series alone), roll up and
+ * hand each student to the callback. */
+int engine_process(engine *e, ev_t *rows, size_t n)
+{
+    if (n == 0)
+        return EXIT_OK;
+    size_t nruns = 0, ng = 0;
+    engine_group(e, rows, &n, &nruns, &ng);
+    /* A current proficiency level supersedes the evidence before it in its
+     * group (policy level_entries; mlg_level_supersede()): those rows are
+     * excused here, so compute, check and explain all see it. */
+    if (e->any_level) {
+        uint8_t *kind = xmalloc(n ? n : 1);
+        for (size_t i = 0; i < n; i++)
+            kind[i] = (uint8_t)rows[i].kind;
+        if (mlg_level_supersede(ng, e->g_off, kind, e->s_status, e->s_status, NULL, NULL) !=
+            MLG_OK) {
+            free(kind);
+            diag("internal: mlg_level_supersede failed");
+            return EXIT_INTERNAL;
+        }
+        for (size_t i = 0; i < n; i++)
+            rows[i].status = e->s_status[i];
+        free(kind);
+    }
+    /* 3. the batch */
+    mlg_errinfo err;
+    int rc = mlg_batch_compute(ng, e->g_off, e->s_day, e->s_score,
+                               e->any_weight ? e->s_weight : NULL,
+                               e->any_status ? e->s_status : NULL, &e->scale, &e->params,
+                               e->threads, e->g_value, e->g_level, e->g_count, &err);
+    if (rc == MLG_ENOMEM)
+        return EXIT_NOMEM;
+    if (rc == MLG_EINVAL || rc == MLG_ENULL || rc == MLG_ENOTFOUND) {
+        diag("internal: mlg_batch_compute: %s", err.message);
+        return EXIT_INTERNAL;
+    }
+    int64_t *failed = NULL; /* input lines of the rows of failed series */
+    size_t n_failed = 0, cap_failed = 0;
+    if (rc != MLG_OK) {
+        /* A data error (e.g. power law of a score <= 0): recompute each group
+         * alone so only the failing series are rejected, never a neighbour. */
+        for (size_t k = 0; k < ng; k++) {
+            mlg_result r;
+            mlg_errinfo e1;
+            size_t o = (size_t)e->g_off[k], m = (size_t)(e->g_off[k + 1] - e->g_off[k]);
+            int rc1 = mlg_series_compute(m, e->s_day + o, e->s_score + o,
+                                         e->any_weight ? e->s_weight + o : NULL,
+                                         e->any_status ? e->s_status + o : NULL, &e->scale,
+                                         &e->params, &r, &e1);
+            if (rc1 == MLG_OK) {
+                e->g_value[k] = r.value;
+                e->g_level[k] = r.level;
+                e->g_count[k] = r.n_used;
+                continue;
+            }
+            for (size_t i = o; i < o + m; i++) {
+                engine_reject_part(e, rows[i].line, "student '%s', target '%s': %s: %s",
+                            engine_student_id(e, rows[i].student),
+                            engine_target_id(e, rows[i].target), mlg_errname(rc1), e1.message);
+                GROW(failed, cap_failed, n_failed + 1);
+                failed[n_failed++] = rows[i].line;
+            }
+            e->g_value[k] = NAN;
+            e->g_level[k] = MLG_LEVEL_NA;
+            e->g_count[k] = 0;
+        }
+        count_failed_lines(e, rows, n, failed, n_failed);
+        free(failed);
+    }
+    /* 4. per student: target arrays (+ roll-up) and the callback */
+    size_t T = e->have_cat ? e->T : e->tids.n;
+    size_t gi = 0;
+    size_t ri = 0;
+    double *tv = NULL;
+    int32_t *tl = NULL, *tn = NULL;
+    if (e->have_cat) {
+        /* one roll-up call for all students of the chunk */
+        if (nruns > e->cap_runs) {
+            e->cap_runs = nruns;
+            e->tv = xrealloc(e->tv, nruns * T * sizeof *e->tv);
+            e->tl = xrealloc(e->tl, nruns * T * sizeof *e->tl);
+            e->tn = xrealloc(e->tn, nruns * T * sizeof *e->tn);
+            e->nv = xrealloc(e->nv, nruns * e->N * sizeof *e->nv);
+            e->nl = xrealloc(e->nl, nruns * e->N * sizeof *e->nl);
+            e->nf = xrealloc(e->nf, nruns * e->N * sizeof *e->nf);
+        }
+        for (size_t k = 0; k < nruns * T; k++) {
+            e->tv[k] = NAN;
+            e->tl[k] = MLG_LEVEL_NA;
+            e->tn[k] = 0;
+        }
+        for (size_t k = 0; k < ng; k++) {
+            size_t at = (size_t)e->g_run[k] * T + (size_t)e->g_target[k];
+            e->tv[at] = e->g_value[k];
+            e->tl[at] = e->g_level[k];
+            e->tn[at] = e->g_count[k];
+        }
+        rc = mlg_rollup_run(e->mcat, nruns, e->tv, e->threads, e->nv, e->nl, e->nf, &err);
+        if (rc != MLG_OK) {
+            diag("mlg_rollup_run: %s: %s", mlg_errname(rc), err.message);
+            return rc == MLG_ENOMEM ? EXIT_NOMEM : EXIT_INTERNAL;
+        }
+    } else {
+        tv = xmalloc((T ? T : 1) * sizeof *tv);
+        tl = xmalloc((T ? T : 1) * sizeof *tl);
+        tn = xmalloc((T ? T : 1) * sizeof *tn);
+        for (size_t k = 0; k < T; k++) {
+            tv[k] = NAN;
+            tl[k] = MLG_LEVEL_NA;
+            tn[k] = 0;
+        }
+    }
+    for (size_t r = 0; r < nruns; r++) {
+        size_t start = ri;
+        while (ri < n && rows[ri].student == rows[start].student)
+            ri++;
+        size_t gstart = gi;
+        while (gi < ng && e->g_run[gi] == (int32_t)r)
+            gi++;
+        if (e->have_cat) {
+            e->on_student(e, rows[start].student, rows + start, ri - start, e->tv + r * T,
+                          e->tl + r * T, e->tn + r * T, e->nv + r * e->N, e->nl + r * e->N,
+                          e->nf + r * e->N);
+        } else {
+            for (size_t k = gstart; k < gi; k++) {
+                tv[e->g_target[k]] = e->g_value[k];
+                tl[e->g_target[k]] = e->g_level[k];
+                tn[e->g_target[k]] = e->g_count[k];
+            }
+            e->on_student(e, rows[start].student, rows + start, ri - start, tv, tl, tn, NULL,
+                          NULL, NULL);
+            for (size_t k = gstart; k < gi; k++) {
+                tv[e->g_target[k]] = NAN;
+                tl[e->g_target[k]] = MLG_LEVEL_NA;
+                tn[e->g_target[k]] = 0;
+            }
+        }
+        e->n_students_done++;
+    }
+    free(tv);
+    free(tl);
+    free(tn);
+    return EXIT_OK;
+}
+
