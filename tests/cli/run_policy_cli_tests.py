@@ -185,6 +185,22 @@ def main():
                             IN + "policy_cat.csv"], 0, has=["2 used, 2 ignored"])
     case("compute_levels_bad", ["compute", IN + "policy_levels_bad.csv", "-c",
                                 IN + "policy_cat.csv"], 3, err=["unknown kind 'guess'"])
+    # The kind column under another header name (--columns kind=...), and a
+    # level row and a mark row of the same day and score are not duplicates.
+    renamed = os.path.join(ARGS.work, "levels_type.csv")
+    with open(os.path.join(ARGS.source, IN + "policy_levels.csv")) as f:
+        text = f.read()
+    with open(renamed, "w") as f:
+        f.write(text.replace(",kind\n", ",Type\n", 1))
+    case("compute_levels_columns", ["compute", renamed, "-c", IN + "policy_cat.csv",
+                                    "--columns", "kind=Type"], 0,
+         has=["L1,T.1,target,Target 1,3,3,1,", "L1,T.2,target,Target 2,3,3,2,"])
+    same_day = os.path.join(ARGS.work, "levels_same_day.csv")
+    with open(same_day, "w") as f:
+        f.write("student_id,target_id,assessed_at,score,kind\n"
+                "L1,T.1,2024-09-02,2,mark\nL1,T.1,2024-09-02,2,level\n")
+    case("compute_levels_not_duplicates", ["compute", same_day, "-c", IN + "policy_cat.csv"],
+         0, has=["L1,T.1,target,Target 1,2,2,1,"], err=["2 rows read = 2 used"])
 
     # Sec. I.F in compute: S2 (10 days, no override) gets no marks (every
     # mark N/A, flagged ag14); S1 (10 days, override yes) and S4 (16 days)
