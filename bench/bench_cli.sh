@@ -58,7 +58,9 @@ run() {
   rm -f "$t"
 }
 run wc wc -l "$CSV"
-run mlg "$MLG" compute "$CSV" --no-progress --threads "$THREADS"
+# --duplicates keep: every generated row is used, as Miller uses every row
+# (mlg generate repeats some rows on purpose; the default skips them)
+run mlg "$MLG" compute "$CSV" --no-progress --duplicates keep --threads "$THREADS"
 if [ "$RUN_MLR" = 1 ]; then
   command -v mlr >/dev/null || { echo "bench_cli.sh: mlr not found (apt-get install miller) or use --no-mlr" >&2; exit 2; }
   run mlr mlr --icsv --ocsv stats1 -a mean -f score -g student_id,target_id "$CSV"
