@@ -608,7 +608,7 @@ agg_conf_get(FunctionCallInfo fcinfo, const char *fn, const int ic[3], bool pol)
 		config_from_args(fcinfo, fn, ic[0], ic[1], ic[2], &c->params, &c->scale);
 	old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
 	for (int k = 0; k < 3; k++)
-		if (ic[k] >= 0)
+		if (ic[k] >= 0 && !PG_ARGISNULL(ic[k]))	/* a NULL subject: no key */
 			c->raw[k] = (bytea *) pg_detoast_datum_copy((struct varlena *)
 														DatumGetPointer(PG_GETARG_DATUM(ic[k])));
 	MemoryContextSwitchTo(old);
