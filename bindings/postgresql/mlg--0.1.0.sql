@@ -176,3 +176,177 @@ AS 'MODULE_PATHNAME', 'mlg_pg_rollup_explain'
 LANGUAGE C STABLE PARALLEL RESTRICTED;
 COMMENT ON FUNCTION mlg_rollup_explain(regclass, text[], float8[], text, text, jsonb, text) IS
   'how one catalogue node got its mark for one student: one row per child';
+
+-- ------------------------------------------------------------------------
+-- A declared district policy (docs/policy.md): marks under its method,
+-- parameters, rounding, scale and roll-up rules.  A policy is a shipped
+-- name ('lausd-bul-2332.7') or a policy document: text starting with '{',
+-- or jsonb.  subject is a subject code of the policy ('ela',
+-- 'math_domain', ...: its method and scale) or a scale role ('academic',
+-- 'eld', 'behaviors', 'tk', 'tk_eld'); NULL or absent = the policy's
+-- method on its academic scale.  The policy forms have their own names: a
+-- quoted literal would be ambiguous between a policy name and a method name.
+-- ------------------------------------------------------------------------
+CREATE FUNCTION mlg_policy_hash(policy text) RETURNS text
+AS 'MODULE_PATHNAME', 'mlg_pg_policy_hash'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlg_policy_hash(policy jsonb) RETURNS text
+AS 'MODULE_PATHNAME', 'mlg_pg_policy_hash'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlg_policy_show(policy text, OUT name text, OUT hash text, OUT document jsonb)
+AS 'MODULE_PATHNAME', 'mlg_pg_policy_show'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlg_policy_show(policy jsonb, OUT name text, OUT hash text, OUT document jsonb)
+AS 'MODULE_PATHNAME', 'mlg_pg_policy_show'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION mlg_proficiency_policy_step(internal, float8, date, text) RETURNS internal
+AS 'MODULE_PATHNAME', 'mlg_pg_agg_step_pol'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlg_proficiency_policy_step(internal, float8, date, jsonb) RETURNS internal
+AS 'MODULE_PATHNAME', 'mlg_pg_agg_step_pol'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlg_proficiency_policy_step(internal, float8, date, text, text) RETURNS internal
+AS 'MODULE_PATHNAME', 'mlg_pg_agg_step_pol_s'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlg_proficiency_policy_step(internal, float8, date, jsonb, text) RETURNS internal
+AS 'MODULE_PATHNAME', 'mlg_pg_agg_step_pol_s'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlg_proficiency_policy_step(internal, float8, date, float8, text, text)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'mlg_pg_agg_step_ws_pol'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlg_proficiency_policy_step(internal, float8, date, float8, text, jsonb)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'mlg_pg_agg_step_ws_pol'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlg_proficiency_policy_step(internal, float8, date, float8, text, text, text)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'mlg_pg_agg_step_ws_pol_s'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlg_proficiency_policy_step(internal, float8, date, float8, text, jsonb, text)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'mlg_pg_agg_step_ws_pol_s'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE mlg_proficiency_policy(score float8, day date, policy text) (
+    SFUNC = mlg_proficiency_policy_step, STYPE = internal, SSPACE = 200,
+    FINALFUNC = mlg_proficiency_final, FINALFUNC_MODIFY = READ_ONLY,
+    PARALLEL = SAFE);
+CREATE AGGREGATE mlg_proficiency_policy(score float8, day date, policy jsonb) (
+    SFUNC = mlg_proficiency_policy_step, STYPE = internal, SSPACE = 200,
+    FINALFUNC = mlg_proficiency_final, FINALFUNC_MODIFY = READ_ONLY,
+    PARALLEL = SAFE);
+CREATE AGGREGATE mlg_proficiency_policy(score float8, day date, policy text, subject text) (
+    SFUNC = mlg_proficiency_policy_step, STYPE = internal, SSPACE = 200,
+    FINALFUNC = mlg_proficiency_final, FINALFUNC_MODIFY = READ_ONLY,
+    PARALLEL = SAFE);
+CREATE AGGREGATE mlg_proficiency_policy(score float8, day date, policy jsonb, subject text) (
+    SFUNC = mlg_proficiency_policy_step, STYPE = internal, SSPACE = 200,
+    FINALFUNC = mlg_proficiency_final, FINALFUNC_MODIFY = READ_ONLY,
+    PARALLEL = SAFE);
+CREATE AGGREGATE mlg_proficiency_policy(score float8, day date, weight float8, status text,
+                                        policy text) (
+    SFUNC = mlg_proficiency_policy_step, STYPE = internal, SSPACE = 200,
+    FINALFUNC = mlg_proficiency_final, FINALFUNC_MODIFY = READ_ONLY,
+    PARALLEL = SAFE);
+CREATE AGGREGATE mlg_proficiency_policy(score float8, day date, weight float8, status text,
+                                        policy jsonb) (
+    SFUNC = mlg_proficiency_policy_step, STYPE = internal, SSPACE = 200,
+    FINALFUNC = mlg_proficiency_final, FINALFUNC_MODIFY = READ_ONLY,
+    PARALLEL = SAFE);
+CREATE AGGREGATE mlg_proficiency_policy(score float8, day date, weight float8, status text,
+                                        policy text, subject text) (
+    SFUNC = mlg_proficiency_policy_step, STYPE = internal, SSPACE = 200,
+    FINALFUNC = mlg_proficiency_final, FINALFUNC_MODIFY = READ_ONLY,
+    PARALLEL = SAFE);
+CREATE AGGREGATE mlg_proficiency_policy(score float8, day date, weight float8, status text,
+                                        policy jsonb, subject text) (
+    SFUNC = mlg_proficiency_policy_step, STYPE = internal, SSPACE = 200,
+    FINALFUNC = mlg_proficiency_final, FINALFUNC_MODIFY = READ_ONLY,
+    PARALLEL = SAFE);
+
+CREATE FUNCTION mlg_explain_policy(
+    score float8[], day date[], policy text, subject text DEFAULT NULL,
+    weight float8[] DEFAULT NULL, status text[] DEFAULT NULL,
+    OUT ord int, OUT day date, OUT score float8, OUT weight float8,
+    OUT reason text, OUT influence float8, OUT fitted float8)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'mlg_pg_explain_policy'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlg_explain_policy(
+    score float8[], day date[], policy jsonb, subject text DEFAULT NULL,
+    weight float8[] DEFAULT NULL, status text[] DEFAULT NULL,
+    OUT ord int, OUT day date, OUT score float8, OUT weight float8,
+    OUT reason text, OUT influence float8, OUT fitted float8)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'mlg_pg_explain_policy'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION mlg_rollup_policy(
+    catalogue regclass, target_id text[], target_value float8[],
+    policy text, subject text DEFAULT NULL,
+    OUT id text, OUT kind text, OUT node_label text, OUT value float8,
+    OUT level int, OUT label text, OUT flags text[])
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'mlg_pg_rollup_table_policy'
+LANGUAGE C STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION mlg_rollup_policy(
+    catalogue regclass, target_id text[], target_value float8[],
+    policy jsonb, subject text DEFAULT NULL,
+    OUT id text, OUT kind text, OUT node_label text, OUT value float8,
+    OUT level int, OUT label text, OUT flags text[])
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'mlg_pg_rollup_table_policy'
+LANGUAGE C STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION mlg_rollup_case_policy(
+    document jsonb, target_id text[], target_value float8[],
+    policy text, subject text DEFAULT NULL,
+    OUT id text, OUT kind text, OUT node_label text, OUT value float8,
+    OUT level int, OUT label text, OUT flags text[])
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'mlg_pg_rollup_case_policy'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlg_rollup_case_policy(
+    document jsonb, target_id text[], target_value float8[],
+    policy jsonb, subject text DEFAULT NULL,
+    OUT id text, OUT kind text, OUT node_label text, OUT value float8,
+    OUT level int, OUT label text, OUT flags text[])
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'mlg_pg_rollup_case_policy'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mlg_rollup_explain_policy(
+    catalogue regclass, target_id text[], target_value float8[], node text,
+    policy text, subject text DEFAULT NULL,
+    OUT child text, OUT weight float8, OUT value float8, OUT number float8,
+    OUT level int, OUT used boolean, OUT blocking boolean,
+    OUT rule text, OUT node_value float8, OUT node_level int, OUT node_flags text[],
+    OUT refused text, OUT refused_level int, OUT statistic float8, OUT message text)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'mlg_pg_rollup_explain_policy'
+LANGUAGE C STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION mlg_rollup_explain_policy(
+    catalogue regclass, target_id text[], target_value float8[], node text,
+    policy jsonb, subject text DEFAULT NULL,
+    OUT child text, OUT weight float8, OUT value float8, OUT number float8,
+    OUT level int, OUT used boolean, OUT blocking boolean,
+    OUT rule text, OUT node_value float8, OUT node_level int, OUT node_flags text[],
+    OUT refused text, OUT refused_level int, OUT statistic float8, OUT message text)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'mlg_pg_rollup_explain_policy'
+LANGUAGE C STABLE PARALLEL RESTRICTED;
+
+COMMENT ON FUNCTION mlg_policy_hash(text) IS
+  'SHA-256 of a policy''s canonical text (a shipped name or a JSON document): record it with the marks';
+COMMENT ON FUNCTION mlg_policy_show(text) IS
+  'a policy''s name, hash and canonical document';
+COMMENT ON AGGREGATE mlg_proficiency_policy(float8, date, text, text) IS
+  'current proficiency under a declared policy (its method, rounding and scale; a subject''s own)';
+COMMENT ON FUNCTION mlg_explain_policy(float8[], date[], text, text, float8[], text[]) IS
+  'mlg_explain under a declared policy';
+COMMENT ON FUNCTION mlg_rollup_policy(regclass, text[], float8[], text, text) IS
+  'mlg_rollup under a declared policy: its rules for nodes without one';
+COMMENT ON FUNCTION mlg_rollup_case_policy(jsonb, text[], float8[], text, text) IS
+  'mlg_rollup_case under a declared policy';
+COMMENT ON FUNCTION mlg_rollup_explain_policy(regclass, text[], float8[], text, text, text) IS
+  'mlg_rollup_explain under a declared policy';

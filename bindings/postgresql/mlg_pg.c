@@ -4,7 +4,8 @@
  * roll-ups and explanations as SQL functions (docs/sql.md).
  *
  * This file is a front end: it converts SQL values to the library's flat
- * arrays and structs, calls the public API (mlg.h, mlg_rollup.h) and turns
+ * arrays and structs, calls the public API (mlg.h, mlg_rollup.h,
+ * mlg_policy.h) and turns
  * results and status codes back into SQL values and errors.  It computes
  * nothing itself, so SQL results are bitwise those of the C API and the CLI.
  *
@@ -44,6 +45,7 @@
 #include <string.h>
 
 #include "mlg.h"
+#include "mlg_policy.h"
 #include "mlg_rollup.h"
 
 PG_MODULE_MAGIC;
@@ -248,6 +250,141 @@ config_from_args(FunctionCallInfo fcinfo, const char *fn, int imethod, int ipara
 	config_scale(fn, iscale >= 0 ? text_arg(fcinfo, iscale, fn, "scale") : "ccs4", s);
 }
 
+/* ------------------------------------------------------------------------ */
+/* A declared district policy (mlg_policy.h) from SQL arguments               */
+/* ------------------------------------------------------------------------ */
+
+/* What the extension takes from a policy: the method and parameters, the
+ * scale (of a subject, or the "academic" role), the roll-up rules for
+ * domains and composites whose catalogue gives none, and the name, hash and
+ * canonical text.  The parsed mlg_policy itself is freed at once: only
+ * these plain values are kept (and cached per call site). */
+typedef struct pol_conf
+{
+	mlg_method_params params;
+	mlg_scale	scale;
+	mlg_rollup_rule rule_domain;
+	mlg_rollup_rule rule_composite;
+	char		hash[MLG_POLICY_HASH_SIZE];
+	char	   *name;			/* in the caller's context, or NULL */
+	char	   *canonical;		/* in the caller's context, or NULL */
+} pol_conf;
+
+/* Parse argument ipol (text: a shipped policy name, or JSON text starting
+ * with '{'; jsonb: a policy document) and, when isubj >= 0 and the argument
+ * is not NULL, apply subject isubj (a subject code of the policy, or a scale
+ * role such as "tk").  Strings are copied into cx when cx is not NULL. */
+static void
+policy_load(FunctionCallInfo fcinfo, const char *fn, int ipol, int isubj,
+			MemoryContext cx, pol_conf *out)
+{
+	mlg_policy *pol = NULL;
+	mlg_errinfo err;
+	char	   *subject = NULL;
+	int			rc;
+
+	if (PG_ARGISNULL(ipol))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("%s: policy must not be NULL", fn),
+				 errhint("Give a shipped policy name ('%s') or a policy document (jsonb).",
+						 MLG_POLICY_DEFAULT)));
+	if (isubj >= 0 && !PG_ARGISNULL(isubj))
+		subject = text_to_cstring(PG_GETARG_TEXT_PP(isubj));
+	memset(&err, 0, sizeof err);
+	if (get_fn_expr_argtype(fcinfo->flinfo, ipol) == JSONBOID)
+	{
+		Jsonb	   *jb = PG_GETARG_JSONB_P(ipol);
+		char	   *doc = JsonbToCString(NULL, &jb->root, (int) VARSIZE(jb));
+
+		rc = mlg_policy_parse(doc, strlen(doc), &pol, &err);
+	}
+	else
+	{
+		char	   *doc = text_to_cstring(PG_GETARG_TEXT_PP(ipol));
+		const char *q = doc;
+
+		while (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r')
+			q++;
+		if (*q == '{')
+			rc = mlg_policy_parse(doc, strlen(doc), &pol, &err);
+		else
+			rc = mlg_policy_builtin(doc, &pol, &err);
+	}
+	if (rc != MLG_OK)
+	{
+		/* the library's message names the policy, the field and the line */
+		mlg_policy_free(pol);
+		mlg_raise(fn, NULL, rc, &err);
+	}
+
+	/* From here every library object is freed before any error. */
+	rc = MLG_OK;
+	if (subject != NULL)
+	{
+		mlg_policy_subject ps;
+
+		if (mlg_policy_subject_find(pol, subject, &ps) == MLG_OK)
+		{
+			rc = mlg_policy_subject_method(pol, subject, &out->params);
+			out->scale = ps.scale;
+		}
+		else if (mlg_policy_scale(pol, subject, &out->scale) == MLG_OK)
+			rc = mlg_policy_method(pol, &out->params);
+		else
+			rc = MLG_ENOTFOUND;
+	}
+	else
+	{
+		rc = mlg_policy_method(pol, &out->params);
+		if (rc == MLG_OK)
+			rc = mlg_policy_scale(pol, "academic", &out->scale);
+	}
+	if (rc == MLG_OK)
+		rc = mlg_policy_rule(pol, MLG_NODE_DOMAIN, &out->rule_domain);
+	if (rc == MLG_OK)
+		rc = mlg_policy_rule(pol, MLG_NODE_COMPOSITE, &out->rule_composite);
+	if (rc != MLG_OK)
+	{
+		char		pname[MLG_ID_MAX + 1];
+		StringInfoData codes;
+		const char *code;
+
+		snprintf(pname, sizeof pname, "%s", mlg_policy_name(pol));
+		initStringInfo(&codes);
+		for (size_t i = 0; (code = mlg_policy_subject_code(pol, i)) != NULL; i++)
+			appendStringInfo(&codes, "%s%s", i ? ", " : "", code);
+		mlg_policy_free(pol);
+		if (rc == MLG_ENOTFOUND && subject != NULL)
+			ereport(ERROR,
+					(errcode(mlg_sqlstate(rc)),
+					 errmsg("%s: policy %s has no subject \"%s\"", fn, pname, subject),
+					 errdetail("libmlg status %s (%d): %s.", mlg_errname(rc), rc,
+							   mlg_strerror(rc)),
+					 errhint("Subjects: %s; or a scale role: academic, eld, behaviors, tk, "
+							 "tk_eld.", codes.data)));
+		mlg_raise(fn, "policy", rc, NULL);
+	}
+	snprintf(out->hash, sizeof out->hash, "%s", mlg_policy_hash(pol));
+	out->name = NULL;
+	out->canonical = NULL;
+	if (cx != NULL)
+	{
+		PG_TRY();
+		{
+			out->name = MemoryContextStrdup(cx, mlg_policy_name(pol));
+			out->canonical = MemoryContextStrdup(cx, mlg_policy_canonical(pol));
+		}
+		PG_FINALLY();
+		{
+			mlg_policy_free(pol);
+		}
+		PG_END_TRY();
+	}
+	else
+		mlg_policy_free(pol);
+}
+
 /* Evidence status words (the CLI's three canonical words). */
 static uint8_t
 status_from_text(const char *fn, const char *s, int64 row)
@@ -344,7 +481,9 @@ typedef struct agg_conf
 	struct agg_conf *next;
 	mlg_method_params params;
 	mlg_scale	scale;
-	bytea	   *raw[3];			/* method, params, scale as given */
+	bytea	   *raw[3];			/* method, params, scale as given; or policy,
+								 * subject (the _policy aggregates) */
+	bool		pol;			/* settings from a policy */
 } agg_conf;
 
 /* Rows kept inside the state itself before the first allocation: most
@@ -367,6 +506,7 @@ typedef struct agg_state
 } agg_state;
 
 static const char *const conf_names[3] = {"method", "params", "scale"};
+static const char *const pol_names[3] = {"policy", "subject", ""};
 
 static void *
 agg_grow(MemoryContext cx, void *p, int64 cap, size_t elem)
@@ -425,10 +565,20 @@ conf_same(bytea *a, Datum d, bool isnull)
 		memcmp(VARDATA_ANY(v), VARDATA_ANY(a), VARSIZE_ANY_EXHDR(a)) == 0;
 }
 
+/* Whether argument i (-1: none) has the bytes of a. */
+static bool
+key_same_arg(bytea *a, FunctionCallInfo fcinfo, int i)
+{
+	if (i < 0)
+		return a == NULL;
+	return conf_same(a, PG_GETARG_DATUM(i), PG_ARGISNULL(i));
+}
+
 /* The parsed settings for this row's configuration arguments (ic[k] = the
- * argument index of method, params, scale, or -1). */
+ * argument index of method, params, scale, or -1; with pol, of policy and
+ * subject). */
 static const agg_conf *
-agg_conf_get(FunctionCallInfo fcinfo, const char *fn, const int ic[3])
+agg_conf_get(FunctionCallInfo fcinfo, const char *fn, const int ic[3], bool pol)
 {
 	agg_conf   *c;
 	MemoryContext old;
@@ -445,10 +595,20 @@ agg_conf_get(FunctionCallInfo fcinfo, const char *fn, const int ic[3])
 	}
 	c = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof *c);
 	/* raises an error (NULL or bad settings) before c joins the list */
-	config_from_args(fcinfo, fn, ic[0], ic[1], ic[2], &c->params, &c->scale);
+	if (pol)
+	{
+		pol_conf	pc;
+
+		policy_load(fcinfo, fn, ic[0], ic[1], NULL, &pc);
+		c->pol = true;
+		c->params = pc.params;
+		c->scale = pc.scale;
+	}
+	else
+		config_from_args(fcinfo, fn, ic[0], ic[1], ic[2], &c->params, &c->scale);
 	old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
 	for (int k = 0; k < 3; k++)
-		if (ic[k] >= 0)
+		if (ic[k] >= 0 && !PG_ARGISNULL(ic[k]))	/* a NULL subject: no key */
 			c->raw[k] = (bytea *) pg_detoast_datum_copy((struct varlena *)
 														DatumGetPointer(PG_GETARG_DATUM(ic[k])));
 	MemoryContextSwitchTo(old);
@@ -461,12 +621,14 @@ agg_conf_get(FunctionCallInfo fcinfo, const char *fn, const int ic[3])
  * The transition function behind every mlg_proficiency() signature.
  * Arguments after the state: score, day, then (when iweight >= 0) weight and
  * status, then the configuration arguments at imethod/iparams/iscale (-1 when
- * the signature has none).
+ * the signature has none); with pol (mlg_proficiency_policy), imethod is the
+ * policy and iparams the subject.
  */
 static Datum
-agg_step(FunctionCallInfo fcinfo, int iweight, int imethod, int iparams, int iscale)
+agg_step(FunctionCallInfo fcinfo, int iweight, int imethod, int iparams, int iscale,
+		 bool pol)
 {
-	const char *fn = "mlg_proficiency";
+	const char *fn = pol ? "mlg_proficiency_policy" : "mlg_proficiency";
 	MemoryContext aggcx;
 	agg_state  *st;
 	const int	ic[3] = {imethod, iparams, iscale};
@@ -476,11 +638,11 @@ agg_step(FunctionCallInfo fcinfo, int iweight, int imethod, int iparams, int isc
 	bool		status_given = false;
 
 	if (!AggCheckCallContext(fcinfo, &aggcx))
-		elog(ERROR, "mlg_proficiency transition function called in non-aggregate context");
+		elog(ERROR, "%s transition function called in non-aggregate context", fn);
 
 	if (PG_ARGISNULL(0))
 	{
-		const agg_conf *conf = agg_conf_get(fcinfo, fn, ic);
+		const agg_conf *conf = agg_conf_get(fcinfo, fn, ic, pol);
 
 		st = MemoryContextAllocZero(aggcx, sizeof *st);
 		st->conf = conf;
@@ -498,8 +660,10 @@ agg_step(FunctionCallInfo fcinfo, int iweight, int imethod, int iparams, int isc
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						 errmsg("%s: input row %lld: %s differs from the group's first row",
-								fn, (long long) st->n + 1, conf_names[k]),
-						 errhint("The method, params and scale arguments are settings of the "
+								fn, (long long) st->n + 1, pol ? pol_names[k] : conf_names[k]),
+						 errhint(pol ? "The policy and subject arguments are settings of the "
+								 "whole group: pass constants."
+								 : "The method, params and scale arguments are settings of the "
 								 "whole group: pass constants.")));
 	}
 	row = st->n + 1;				/* 1-based position in the aggregate's input */
@@ -559,10 +723,11 @@ agg_step(FunctionCallInfo fcinfo, int iweight, int imethod, int iparams, int isc
 	PG_RETURN_POINTER(st);
 }
 
-#define AGG_ENTRY(name, iw, im, ip, is) \
+#define AGG_ENTRY_(name, iw, im, ip, is, pol) \
 	PG_FUNCTION_INFO_V1(name); \
 	Datum name(PG_FUNCTION_ARGS); \
-	Datum name(PG_FUNCTION_ARGS) { return agg_step(fcinfo, iw, im, ip, is); }
+	Datum name(PG_FUNCTION_ARGS) { return agg_step(fcinfo, iw, im, ip, is, pol); }
+#define AGG_ENTRY(name, iw, im, ip, is) AGG_ENTRY_(name, iw, im, ip, is, false)
 
 /* (score, day [, method [, params [, scale]]]) */
 AGG_ENTRY(mlg_pg_agg_step, -1, -1, -1, -1)
@@ -572,6 +737,12 @@ AGG_ENTRY(mlg_pg_agg_step_mps, -1, 3, 4, 5)
 /* (score, day, weight, status, method, params [, scale]) */
 AGG_ENTRY(mlg_pg_agg_step_wsmp, 3, 5, 6, -1)
 AGG_ENTRY(mlg_pg_agg_step_wsmps, 3, 5, 6, 7)
+/* mlg_proficiency_policy: (score, day, policy [, subject]) and
+ * (score, day, weight, status, policy [, subject]); policy text or jsonb */
+AGG_ENTRY_(mlg_pg_agg_step_pol, -1, 3, -1, -1, true)
+AGG_ENTRY_(mlg_pg_agg_step_pol_s, -1, 3, 4, -1, true)
+AGG_ENTRY_(mlg_pg_agg_step_ws_pol, 3, 5, -1, -1, true)
+AGG_ENTRY_(mlg_pg_agg_step_ws_pol_s, 3, 5, 6, -1, true)
 
 /* A mark as the composite type mlg_mark (value, level, label, n_used,
  * flags); level is 1-based on the scale, value and level NULL for N/A. */
@@ -629,7 +800,8 @@ mlg_pg_agg_final(PG_FUNCTION_ARGS)
 		char		what[64];
 
 		snprintf(what, sizeof what, "input row %lld", (long long) err.row + 1);
-		mlg_raise("mlg_proficiency", err.row >= 0 ? what : NULL, rc, &err);
+		mlg_raise(st->conf->pol ? "mlg_proficiency_policy" : "mlg_proficiency",
+				  err.row >= 0 ? what : NULL, rc, &err);
 	}
 	PG_RETURN_DATUM(mark_datum(fcinfo, &r, &st->conf->scale));
 }
@@ -661,6 +833,55 @@ array_arg(FunctionCallInfo fcinfo, int i, Oid elem, const char *fn, const char *
 /* mlg_explain()                                                              */
 /* ------------------------------------------------------------------------ */
 
+/* Parsed policy settings of one call site (fn_extra of mlg_explain_policy,
+ * mlg_policy_hash, mlg_policy_show), keyed by the arguments' bytes and
+ * replaced when they change. */
+typedef struct pol_cache
+{
+	MemoryContext mcxt;			/* reset on a miss */
+	bytea	   *raw[2];			/* policy, subject as given */
+	pol_conf	conf;
+} pol_cache;
+
+static const pol_conf *
+pol_cache_get(FunctionCallInfo fcinfo, const char *fn, int ipol, int isubj)
+{
+	pol_cache  *c = (pol_cache *) fcinfo->flinfo->fn_extra;
+	const int	ik[2] = {ipol, isubj};
+	MemoryContext old;
+
+	if (c != NULL && c->conf.name != NULL &&
+		key_same_arg(c->raw[0], fcinfo, ik[0]) && key_same_arg(c->raw[1], fcinfo, ik[1]))
+		return &c->conf;
+	if (c == NULL)
+	{
+		MemoryContext cx = AllocSetContextCreate(fcinfo->flinfo->fn_mcxt, "mlg policy",
+												 ALLOCSET_SMALL_SIZES);
+
+		c = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof *c);
+		c->mcxt = cx;
+		fcinfo->flinfo->fn_extra = c;
+	}
+	else
+	{
+		MemoryContextReset(c->mcxt);
+		memset(c->raw, 0, sizeof c->raw);
+		c->conf.name = NULL;
+	}
+	policy_load(fcinfo, fn, ipol, isubj, c->mcxt, &c->conf);
+	old = MemoryContextSwitchTo(c->mcxt);
+	for (int k = 0; k < 2; k++)
+		if (ik[k] >= 0 && !PG_ARGISNULL(ik[k]))
+			c->raw[k] = (bytea *) pg_detoast_datum_copy((struct varlena *)
+														DatumGetPointer(PG_GETARG_DATUM(ik[k])));
+	MemoryContextSwitchTo(old);
+	return &c->conf;
+}
+
+static Datum explain_common(FunctionCallInfo fcinfo, const char *fn,
+							const mlg_method_params *pp, const mlg_scale *sp,
+							int iweight, int istatus);
+
 PG_FUNCTION_INFO_V1(mlg_pg_explain);
 Datum		mlg_pg_explain(PG_FUNCTION_ARGS);
 
@@ -670,9 +891,47 @@ Datum
 mlg_pg_explain(PG_FUNCTION_ARGS)
 {
 	const char *fn = "mlg_explain";
-	ReturnSetInfo *rsi = (ReturnSetInfo *) fcinfo->resultinfo;
 	mlg_method_params p;
 	mlg_scale	s;
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("%s: score and day must not be NULL", fn)));
+	config_from_args(fcinfo, fn, 4, 5, 6, &p, &s);
+	return explain_common(fcinfo, fn, &p, &s, 2, 3);
+}
+
+PG_FUNCTION_INFO_V1(mlg_pg_explain_policy);
+Datum		mlg_pg_explain_policy(PG_FUNCTION_ARGS);
+
+/* mlg_explain_policy(score float8[], day date[], policy text|jsonb,
+ * subject text, weight float8[], status text[]). */
+Datum
+mlg_pg_explain_policy(PG_FUNCTION_ARGS)
+{
+	const char *fn = "mlg_explain_policy";
+	const pol_conf *pc;
+	mlg_method_params p;
+	mlg_scale	s;
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("%s: score and day must not be NULL", fn)));
+	pc = pol_cache_get(fcinfo, fn, 2, 3);
+	p = pc->params;
+	s = pc->scale;
+	return explain_common(fcinfo, fn, &p, &s, 4, 5);
+}
+
+/* The rows of mlg_explain: arguments 0 (score) and 1 (day), weight and
+ * status at iweight and istatus. */
+static Datum
+explain_common(FunctionCallInfo fcinfo, const char *fn, const mlg_method_params *pp,
+			   const mlg_scale *sp, int iweight, int istatus)
+{
+	ReturnSetInfo *rsi = (ReturnSetInfo *) fcinfo->resultinfo;
 	Datum	   *sd,
 			   *dd,
 			   *wd = NULL,
@@ -694,17 +953,12 @@ mlg_pg_explain(PG_FUNCTION_ARGS)
 	mlg_errinfo err;
 	int			rc;
 
-	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("%s: score and day must not be NULL", fn)));
-	config_from_args(fcinfo, fn, 4, 5, 6, &p, &s);
 	array_arg(fcinfo, 0, FLOAT8OID, fn, "score", &sd, &sn, &n);
 	array_arg(fcinfo, 1, DATEOID, fn, "day", &dd, &dn, &nd);
-	if (!PG_ARGISNULL(2))
-		array_arg(fcinfo, 2, FLOAT8OID, fn, "weight", &wd, &wn, &nw);
-	if (!PG_ARGISNULL(3))
-		array_arg(fcinfo, 3, TEXTOID, fn, "status", &xd, &xn, &nx);
+	if (!PG_ARGISNULL(iweight))
+		array_arg(fcinfo, iweight, FLOAT8OID, fn, "weight", &wd, &wn, &nw);
+	if (!PG_ARGISNULL(istatus))
+		array_arg(fcinfo, istatus, TEXTOID, fn, "status", &xd, &xn, &nx);
 	if (nd != n || (wd && nw != n) || (xd && nx != n))
 		ereport(ERROR,
 				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
@@ -747,7 +1001,7 @@ mlg_pg_explain(PG_FUNCTION_ARGS)
 	}
 	rows = palloc((size_t) Max(n, 1) * sizeof *rows);
 	memset(&err, 0, sizeof err);
-	rc = mlg_series_explain((size_t) n, day, score, weight, status, &s, &p, &r, rows, &err);
+	rc = mlg_series_explain((size_t) n, day, score, weight, status, sp, pp, &r, rows, &err);
 	if (rc != MLG_OK)
 	{
 		char		what[64];
@@ -837,10 +1091,12 @@ str_empty(const char *s)
 /* Build and finalise the library catalogue from rows[0..n): node i is row i.
  * A node nobody names as parent is a learning target; a node with children
  * and no parent a composite; any other a domain (the CLI's reading of the
- * same columns, docs/cli.md). */
+ * same columns, docs/cli.md).  With a policy (pol not NULL), a domain or
+ * composite without a rule takes the policy's, and when the scale allows no
+ * N/A neither does any domain or composite (as mlg compute --policy). */
 static mlg_catalogue *
 catalogue_build(const char *fn, const cat_row *rows, int n, const mlg_scale *scale,
-				const mlg_method_params *params)
+				const mlg_method_params *params, const pol_conf *pol)
 {
 	const char **ids = palloc((size_t) Max(n, 1) * sizeof *ids);
 	int		   *order = palloc((size_t) Max(n, 1) * sizeof *order);
@@ -910,10 +1166,13 @@ catalogue_build(const char *fn, const cat_row *rows, int n, const mlg_scale *sca
 			: str_empty(r->parent) ? MLG_NODE_COMPOSITE : MLG_NODE_DOMAIN;
 		mlg_rollup_rule rule;
 		char		what[MLG_ID_MAX + 64];
+		int32_t		na;
 
 		(void) mlg_rollup_rule_init(&rule, MLG_RULE_MEAN);
 		memset(&err, 0, sizeof err);
 		snprintf(what, sizeof what, "catalogue node \"%.*s\"", MLG_ID_MAX, r->id);
+		if (kind != MLG_NODE_TARGET && str_empty(r->rule) && pol != NULL)
+			rule = kind == MLG_NODE_DOMAIN ? pol->rule_domain : pol->rule_composite;
 		if (kind != MLG_NODE_TARGET && !str_empty(r->rule))
 		{
 			rc = mlg_rollup_rule_parse(r->rule, &rule, &err);
@@ -929,8 +1188,11 @@ catalogue_build(const char *fn, const cat_row *rows, int n, const mlg_scale *sca
 			rule.rounding = params->rounding;
 			rule.decimals = params->decimals;
 		}
+		na = r->na_allowed < 0 ? 1 : r->na_allowed;
+		if (pol != NULL && !scale->na_allowed && kind != MLG_NODE_TARGET)
+			na = 0;				/* the scale allows no N/A (TK, ELD, sec. II.A) */
 		rc = mlg_catalogue_add(cat, r->id, str_empty(r->label) ? NULL : r->label, kind,
-							   scale, &rule, r->na_allowed < 0 ? 1 : r->na_allowed, &err);
+							   scale, &rule, na, &err);
 		if (rc != MLG_OK)
 		{
 			mlg_catalogue_free(cat);
@@ -1230,21 +1492,15 @@ catalogue_read_case(const char *fn, Jsonb *jb, MemoryContext cx, int *n_out)
 	return rows;
 }
 
-static bool
-key_same(bytea *a, FunctionCallInfo fcinfo, int i)
-{
-	if (i < 0)
-		return a == NULL;
-	return conf_same(a, PG_GETARG_DATUM(i), PG_ARGISNULL(i));
-}
-
 /* The cached catalogue for this call site, (re)built when the table, the
- * document or the settings differ from the last call's. */
+ * document or the settings differ from the last call's.  The settings are
+ * arguments iconf.. : method, params, scale; or with pol, policy, subject. */
 static rollup_cache *
-rollup_get(FunctionCallInfo fcinfo, const char *fn, Oid relid, int idoc, int iconf)
+rollup_get(FunctionCallInfo fcinfo, const char *fn, Oid relid, int idoc, int iconf, bool pol)
 {
 	rollup_cache *c = (rollup_cache *) fcinfo->flinfo->fn_extra;
-	const int	ik[4] = {idoc, iconf, iconf + 1, iconf + 2};
+	const int	ik[4] = {idoc, iconf, iconf + 1, pol ? -1 : iconf + 2};
+	pol_conf	pc;
 	MemoryContext old;
 	mlg_method_params p;
 	mlg_scale	s;
@@ -1252,8 +1508,8 @@ rollup_get(FunctionCallInfo fcinfo, const char *fn, Oid relid, int idoc, int ico
 	int			n;
 
 	if (c != NULL && c->cat != NULL && c->relid == relid &&
-		key_same(c->key[0], fcinfo, ik[0]) && key_same(c->key[1], fcinfo, ik[1]) &&
-		key_same(c->key[2], fcinfo, ik[2]) && key_same(c->key[3], fcinfo, ik[3]))
+		key_same_arg(c->key[0], fcinfo, ik[0]) && key_same_arg(c->key[1], fcinfo, ik[1]) &&
+		key_same_arg(c->key[2], fcinfo, ik[2]) && key_same_arg(c->key[3], fcinfo, ik[3]))
 		return c;
 	if (c == NULL)
 	{
@@ -1277,12 +1533,19 @@ rollup_get(FunctionCallInfo fcinfo, const char *fn, Oid relid, int idoc, int ico
 		c->rows = NULL;
 	}
 
-	config_from_args(fcinfo, fn, iconf, iconf + 1, iconf + 2, &p, &s);
+	if (pol)
+	{
+		policy_load(fcinfo, fn, iconf, iconf + 1, NULL, &pc);
+		p = pc.params;
+		s = pc.scale;
+	}
+	else
+		config_from_args(fcinfo, fn, iconf, iconf + 1, iconf + 2, &p, &s);
 	if (idoc >= 0)
 		rows = catalogue_read_case(fn, PG_GETARG_JSONB_P(idoc), c->rows_cx, &n);
 	else
 		rows = catalogue_read_table(fn, relid, c->rows_cx, &n);
-	c->cat = catalogue_build(fn, rows, n, &s, &p);
+	c->cat = catalogue_build(fn, rows, n, &s, &p, pol ? &pc : NULL);
 	c->rows = rows;
 	c->n = (size_t) n;
 	c->T = mlg_catalogue_target_count(c->cat);
@@ -1375,7 +1638,7 @@ rollup_raise(const char *fn, const rollup_cache *c, int rc, const mlg_errinfo *e
 /* The roll-up of one student: arguments (catalogue, target_id text[],
  * target_value float8[], method, params, scale); one row per node. */
 static Datum
-rollup_common(FunctionCallInfo fcinfo, const char *fn, Oid relid, int idoc)
+rollup_common(FunctionCallInfo fcinfo, const char *fn, Oid relid, int idoc, bool pol)
 {
 	ReturnSetInfo *rsi = (ReturnSetInfo *) fcinfo->resultinfo;
 	rollup_cache *c;
@@ -1390,7 +1653,7 @@ rollup_common(FunctionCallInfo fcinfo, const char *fn, Oid relid, int idoc)
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("%s: catalogue, target_id and target_value must not be NULL", fn)));
-	c = rollup_get(fcinfo, fn, relid, idoc, 3);
+	c = rollup_get(fcinfo, fn, relid, idoc, 3, pol);
 	tv = rollup_targets(fcinfo, fn, c);
 	node_value = palloc(c->n * sizeof *node_value);
 	node_level = palloc(c->n * sizeof *node_level);
@@ -1431,7 +1694,18 @@ Datum		mlg_pg_rollup_table(PG_FUNCTION_ARGS);
 Datum
 mlg_pg_rollup_table(PG_FUNCTION_ARGS)
 {
-	return rollup_common(fcinfo, "mlg_rollup", PG_ARGISNULL(0) ? InvalidOid : PG_GETARG_OID(0), -1);
+	return rollup_common(fcinfo, "mlg_rollup", PG_ARGISNULL(0) ? InvalidOid : PG_GETARG_OID(0), -1,
+						 false);
+}
+
+PG_FUNCTION_INFO_V1(mlg_pg_rollup_table_policy);
+Datum		mlg_pg_rollup_table_policy(PG_FUNCTION_ARGS);
+
+Datum
+mlg_pg_rollup_table_policy(PG_FUNCTION_ARGS)
+{
+	return rollup_common(fcinfo, "mlg_rollup_policy",
+						 PG_ARGISNULL(0) ? InvalidOid : PG_GETARG_OID(0), -1, true);
 }
 
 PG_FUNCTION_INFO_V1(mlg_pg_rollup_case);
@@ -1440,7 +1714,16 @@ Datum		mlg_pg_rollup_case(PG_FUNCTION_ARGS);
 Datum
 mlg_pg_rollup_case(PG_FUNCTION_ARGS)
 {
-	return rollup_common(fcinfo, "mlg_rollup_case", InvalidOid, 0);
+	return rollup_common(fcinfo, "mlg_rollup_case", InvalidOid, 0, false);
+}
+
+PG_FUNCTION_INFO_V1(mlg_pg_rollup_case_policy);
+Datum		mlg_pg_rollup_case_policy(PG_FUNCTION_ARGS);
+
+Datum
+mlg_pg_rollup_case_policy(PG_FUNCTION_ARGS)
+{
+	return rollup_common(fcinfo, "mlg_rollup_case_policy", InvalidOid, 0, true);
 }
 
 PG_FUNCTION_INFO_V1(mlg_pg_rollup_explain);
@@ -1451,10 +1734,28 @@ Datum		mlg_pg_rollup_explain(PG_FUNCTION_ARGS);
  * for one student (mlg_rollup_explain()), one row per child in link order;
  * a target, which has no children, gives one row with the child columns
  * NULL. */
+static Datum rollup_explain_common(FunctionCallInfo fcinfo, const char *fn, bool pol);
+
 Datum
 mlg_pg_rollup_explain(PG_FUNCTION_ARGS)
 {
-	const char *fn = "mlg_rollup_explain";
+	return rollup_explain_common(fcinfo, "mlg_rollup_explain", false);
+}
+
+PG_FUNCTION_INFO_V1(mlg_pg_rollup_explain_policy);
+Datum		mlg_pg_rollup_explain_policy(PG_FUNCTION_ARGS);
+
+/* mlg_rollup_explain_policy(catalogue, target_id, target_value, node,
+ * policy text|jsonb, subject text). */
+Datum
+mlg_pg_rollup_explain_policy(PG_FUNCTION_ARGS)
+{
+	return rollup_explain_common(fcinfo, "mlg_rollup_explain_policy", true);
+}
+
+static Datum
+rollup_explain_common(FunctionCallInfo fcinfo, const char *fn, bool pol)
+{
 	ReturnSetInfo *rsi = (ReturnSetInfo *) fcinfo->resultinfo;
 	rollup_cache *c;
 	double	   *tv;
@@ -1472,7 +1773,7 @@ mlg_pg_rollup_explain(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("%s: catalogue, target_id, target_value and node must not be NULL", fn)));
-	c = rollup_get(fcinfo, fn, PG_GETARG_OID(0), -1, 4);
+	c = rollup_get(fcinfo, fn, PG_GETARG_OID(0), -1, 4, pol);
 	tv = rollup_targets(fcinfo, fn, c);
 	node_id = text_to_cstring(PG_GETARG_TEXT_PP(3));
 	rc = mlg_catalogue_find(c->cat, node_id, &node);
@@ -1548,6 +1849,42 @@ mlg_pg_version(PG_FUNCTION_ARGS)
 {
 	(void) fcinfo;
 	PG_RETURN_TEXT_P(cstring_to_text(mlg_version_string()));
+}
+
+PG_FUNCTION_INFO_V1(mlg_pg_policy_hash);
+Datum		mlg_pg_policy_hash(PG_FUNCTION_ARGS);
+
+/* mlg_policy_hash(policy text|jsonb): the SHA-256 of the policy's canonical
+ * text (mlg_policy_hash()), 64 hex digits. */
+Datum
+mlg_pg_policy_hash(PG_FUNCTION_ARGS)
+{
+	const pol_conf *pc = pol_cache_get(fcinfo, "mlg_policy_hash", 0, -1);
+
+	PG_RETURN_TEXT_P(cstring_to_text(pc->hash));
+}
+
+PG_FUNCTION_INFO_V1(mlg_pg_policy_show);
+Datum		mlg_pg_policy_show(PG_FUNCTION_ARGS);
+
+/* mlg_policy_show(policy text|jsonb, OUT name text, OUT hash text, OUT
+ * document jsonb): the policy's name, hash and canonical document
+ * (mlg_policy_canonical(), as mlg policy show prints it). */
+Datum
+mlg_pg_policy_show(PG_FUNCTION_ARGS)
+{
+	const pol_conf *pc = pol_cache_get(fcinfo, "mlg_policy_show", 0, -1);
+	TupleDesc	td;
+	Datum		v[3];
+	bool		nulls[3] = {false, false, false};
+
+	if (get_call_result_type(fcinfo, NULL, &td) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "mlg_policy_show: return type must be a row type");
+	td = BlessTupleDesc(td);
+	v[0] = CStringGetTextDatum(pc->name);
+	v[1] = CStringGetTextDatum(pc->hash);
+	v[2] = DirectFunctionCall1(jsonb_in, CStringGetDatum(pc->canonical));
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(td, v, nulls)));
 }
 
 PG_FUNCTION_INFO_V1(mlg_pg_methods);

@@ -106,6 +106,64 @@ FROM (VALUES ('{"CFItems": {}}'), ('{"CFItems": [1, "x", null]}'),
              ('{"CFItems": [{"identifier": "u1", "humanCodingScheme": "T", "mlgWeight": "heavy", "mlgNaAllowed": "yes"}]}')
      ) v(d);
 
+-- Malformed policies: NULLs, wrong shapes, unknown keys at every level,
+-- bad values, huge and odd text, as text and as jsonb, through every
+-- function that takes one.
+SELECT try($$SELECT mlg_proficiency_policy(NULL::float8, NULL::date, NULL::text)$$) AS pagg_nulls;
+SELECT try($$SELECT mlg_proficiency_policy(NULL::float8, current_date, NULL::jsonb, NULL)$$) AS pagg_null_jsonb;
+SELECT try($$SELECT mlg_proficiency_policy(2.0, current_date, NULL, NULL, 'lausd-bul-2332.7', NULL)$$) AS pagg_null_subject;
+SELECT try($$SELECT * FROM mlg_explain_policy(NULL, NULL, NULL::text)$$) AS pexplain_nulls;
+SELECT try($$SELECT * FROM mlg_rollup_policy(NULL, NULL, NULL, NULL::text)$$) AS prollup_nulls;
+SELECT try($$SELECT * FROM mlg_rollup_case_policy(NULL, NULL, NULL, NULL::jsonb, NULL)$$) AS pcase_nulls;
+SELECT try($$SELECT * FROM mlg_rollup_explain_policy(NULL, NULL, NULL, NULL, NULL::text, NULL)$$) AS prexplain_nulls;
+SELECT try($$SELECT mlg_policy_show(NULL::jsonb)$$) AS show_null;
+CREATE TABLE policies AS
+SELECT v.p FROM (VALUES ('lausd-bul-2332.7'), (''), (' '), ('{'), ('}'), ('[]'), ('null'), ('12'),
+             ('"lausd-bul-2332.7"'), ('{}'), ('{"policy": null}'), ('{"policy": ""}'),
+             (repeat('x', 100000)), ('{"policy": "' || repeat('x', 100000) || '"}'),
+             (repeat('{"a":', 5000) || repeat('}', 5000)), ('{"policy": "a\u0000b"}'),
+             ('lausd-bul-2332.7' || chr(10)), (E'\x01\x02')) v(p)
+UNION ALL
+SELECT (jsonb_set(s.document, k.path, k.val))::text
+FROM mlg_policy_show('lausd-bul-2332.7') s,
+     (VALUES ('{bogus}'::text[], '1'::jsonb), ('{method,bogus}', '1'), ('{method,name}', '"nope"'),
+             ('{method,name}', '7'), ('{method,params}', '{"n": "0"}'), ('{method,params}', '{"n": -1}'),
+             ('{method,params}', '{"weight": "NaN"}'), ('{method,params}', '[1]'),
+             ('{method}', 'null'), ('{rules,domain}', '"nope gap=1"'),
+             ('{rules,domain}', '"capped_median gap=-5"'), ('{rules,bogus}', '"mean"'),
+             ('{rounding,decimals}', '99'), ('{rounding,rounding}', '"sideways"'),
+             ('{scales,academic}', '"ccs9"'), ('{subjects,ela,scale}', '"nope"'),
+             ('{subjects,ela,bogus}', 'true'), ('{subjects,new_subject}', '{}'),
+             ('{tk,na_allowed}', '"no"'), ('{periods,count}', '-3'),
+             ('{periods,dates}', '[{"name": "P1", "start": "2024-02-30", "midpoint": "2024-03-01", "end": "2024-03-02"}]'),
+             ('{periods,dates}', '[{"name": "P1", "start": "2024-03-02", "midpoint": "2024-03-01", "end": "2024-03-01"}]'),
+             ('{entry_minimums,year}', '1999'), ('{evidence,min_assessments}', '-1'),
+             ('{notices,thresholds,ccs4}', '"NaN"'), ('{notices,thresholds,nope}', '1'),
+             ('{attendance,min_days}', '1e300'), ('{format}', '2'), ('{format}', '1.5'),
+             ('{policy}', '{"a": 1}')) k(path, val);
+-- Every policy through every function, as text and (when it is JSON) as
+-- jsonb: each an answer or an error, never a crash.
+SELECT count(*) AS calls,
+       count(*) FILTER (WHERE r = 'ok' OR r IN ('22004', '22023', '22P02', '42704', '22000',
+                                                 '22003', '22P01', '54000', '2202E', '22P05'))
+       AS answered_or_expected_error
+FROM (SELECT try(format(q, p)) AS r
+      FROM policies,
+           unnest(array[
+             $$SELECT mlg_policy_hash(%L::text)$$,
+             $$SELECT mlg_policy_show(%L::text)$$,
+             $$SELECT mlg_proficiency_policy(score, day, %L::text ORDER BY day) FROM (VALUES (1.0, date '2024-09-01'), (3.0, date '2024-09-02')) v(score, day)$$,
+             $$SELECT mlg_proficiency_policy(score, day, %L::text, 'tk' ORDER BY day) FROM (VALUES (1.0, date '2024-09-01')) v(score, day)$$,
+             $$SELECT * FROM mlg_explain_policy('{1,2}', '{2024-09-01,2024-09-02}', %L::text, 'ela')$$,
+             $$SELECT * FROM mlg_rollup_case_policy('{"CFItems": [{"identifier": "u1", "humanCodingScheme": "T"}]}', '{T}', '{3}', %L::text)$$,
+             $$SELECT mlg_policy_hash(%L::jsonb)$$,
+             $$SELECT mlg_proficiency_policy(score, day, %L::jsonb ORDER BY day) FROM (VALUES (1.0, date '2024-09-01')) v(score, day)$$]) q) x;
+-- The shipped policy's subject codes and scale roles, and wrong ones.
+SELECT left(s, 10) AS subject, length(s),
+       try(format($$SELECT mlg_proficiency_policy(2.0, current_date, 'lausd-bul-2332.7', %L)$$, s))
+FROM unnest(array['ela', 'eld', 'tk', 'tk_eld', 'behaviors', 'ccs4', '', 'ELA',
+                  repeat('s', 100000)]) s;
+
 -- Random series (scores in and out of the scale, NaN, NULLs, shuffled
 -- days, random statuses and weights) under every method and preset, with
 -- parameters good and bad: 2 x 27 x 12 calls, each an answer or an error.

@@ -18,7 +18,13 @@ and composites) is computed three ways:
                mlg_rollup_run() per student.
 
 Values must be bitwise identical (compared as IEEE-754 bit patterns), and the
-levels, N/A flags and evidence counts equal.  Run it where psql reaches a
+levels, N/A flags and evidence counts equal.
+
+Then the same marks under the shipped district policy are computed two ways
+and compared: the CLI with --policy lausd-bul-2332.7, and SQL with
+mlg_proficiency_policy() and mlg_rollup_policy().  The CLI prints values
+with the policy's 6 decimals, so SQL's values are compared as the same
+%.6f text; levels, N/A flags and evidence counts must be equal.  Run it where psql reaches a
 server with the extension installed (CI: inside pg_virtualenv).
 Exit status 0 when all three agree, 1 otherwise.
 """
@@ -50,11 +56,14 @@ def fmt(x):
 
 
 # ------------------------------------------------------------------ CLI --
-def via_cli(build):
+def via_cli(build, policy=None):
     cmd = [os.path.join(build, "cli", "mlg"), "compute", os.path.join(DATA, "evidence.csv"),
            "-c", os.path.join(DATA, "catalogue.csv"), "--format", "csv", "--no-progress"]
-    for k, v in PARAMS.items():
-        cmd += ["--" + k, v]
+    if policy:
+        cmd += ["--policy", policy]  # the policy's method, rounding and decimals
+    else:
+        for k, v in PARAMS.items():
+            cmd += ["--" + k, v]
     out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
     marks = {}
     for r in csv.DictReader(io.StringIO(out)):
@@ -95,10 +104,29 @@ LEFT JOIN marks mk ON mk.student_id = s.student_id AND mk.target_id = r.id;
 """
 
 
-def via_sql():
+SQL_POLICY = SQL[:SQL.index("WITH marks")] + r"""
+WITH marks AS (
+  SELECT student_id, target_id,
+         mlg_proficiency_policy(score, assessed_at, 1, status, '{policy}'
+                                ORDER BY assessed_at, line) AS m
+  FROM evidence GROUP BY student_id, target_id),
+per_student AS (
+  SELECT student_id, array_agg(target_id) AS ids, array_agg((m).value) AS vals
+  FROM marks GROUP BY student_id)
+SELECT s.student_id, r.id, r.kind, r.value, r.label, (mk.m).n_used, 'na' = ANY (r.flags)
+FROM per_student s
+CROSS JOIN LATERAL mlg_rollup_policy('catalogue', s.ids, s.vals, '{policy}') r
+LEFT JOIN marks mk ON mk.student_id = s.student_id AND mk.target_id = r.id;
+"""
+
+
+def via_sql(policy=None):
     import json
-    script = SQL.replace("{data}", DATA).replace("{params}", json.dumps(
-        {k: int(v) for k, v in PARAMS.items()}))
+    if policy:
+        script = SQL_POLICY.replace("{data}", DATA).replace("{policy}", policy)
+    else:
+        script = SQL.replace("{data}", DATA).replace("{params}", json.dumps(
+            {k: int(v) for k, v in PARAMS.items()}))
     out = subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-f", "-"], input=script,
                          check=True, capture_output=True, text=True).stdout
     marks = {}
@@ -266,7 +294,31 @@ def main():
     if len(keys) == 0:
         print("no marks compared")
         return 1
-    return 1 if bad else 0
+
+    # Under the shipped policy: the CLI and SQL.
+    policy = "lausd-bul-2332.7"
+    cli, cmd = via_cli(build, policy)
+    sql = via_sql(policy)
+    print("under policy %s: CLI and SQL (%s)" % (policy, cmd))
+    pbad = 0
+    pkeys = sorted(set(cli) | set(sql))
+    for k in pkeys:
+        a2 = (cli.get(k), sql.get(k))
+        if any(x is None for x in a2):
+            print("MISSING %s/%s: cli %s sql %s" % (k + tuple(x is not None for x in a2)))
+            pbad += 1
+            continue
+        # the CLI printed the value with %.6f (the policy's decimals)
+        if len({(None if x[1] is None else "%.6f" % x[1], x[2], x[3], x[4]) for x in a2}) != 1:
+            print("DIFF %s/%s: cli %s sql %s" % (k[0], k[1], *[
+                "%s L%s n%s na%s" % (fmt(x[1] if x[1] is not None else math.nan), x[2], x[3], x[4])
+                for x in a2]))
+            pbad += 1
+    print("%d marks, %d differences" % (len(pkeys), pbad))
+    if len(pkeys) == 0:
+        print("no marks compared")
+        return 1
+    return 1 if bad or pbad else 0
 
 
 if __name__ == "__main__":
