@@ -99,7 +99,7 @@ typedef struct cstate {
     int64_t  marks;
     const char *method;
     const char *out_path;
-    char        policy[300]; /* --policy: "NAME sha256:HASH", "" without */
+    char        policy[300]; /* "NAME sha256:HASH" of --policy, or "none" */
     att_table   att;         /* --attendance (sec. I.F) */
     /* oneroster: */
     char     now[32];    /* dateLastModified */
@@ -171,6 +171,8 @@ static void write_mark(engine *e, cstate *c, const char *student, const char *id
         out_i64(o, n);
         out_ch(o, ',');
         out_str(o, fbuf);
+        out_ch(o, ',');
+        out_csv(o, c->policy, c->neutralise);
         out_ch(o, '\n');
         break;
     case FMT_JSON:
@@ -200,6 +202,11 @@ static void write_mark(engine *e, cstate *c, const char *student, const char *id
         out_i64(o, n);
         out_str(o, ",\"flags\":");
         out_json_str(o, fbuf);
+        if (c->format == FMT_JSONL) {
+            /* each line stands alone: it names its policy */
+            out_str(o, ",\"policy\":");
+            out_json_str(o, c->policy);
+        }
         out_ch(o, '}');
         if (c->format == FMT_JSONL)
             out_ch(o, '\n');
@@ -230,7 +237,9 @@ static void write_mark(engine *e, cstate *c, const char *student, const char *id
         out_csv(o, engine_level_label(e, node, level), 0);
         out_ch(o, ',');
         out_csv(o, c->refs.class_id, 0);
-        out_str(o, ",,,,\n");
+        out_str(o, ",,,,,");
+        out_csv(o, c->policy, c->neutralise);
+        out_ch(o, '\n');
         out_str(&c->lo, rid);
         out_str(&c->lo, ",active,");
         out_str(&c->lo, c->now);
@@ -631,6 +640,7 @@ static int cmd_compute_main(engine *ep, int argc, char **argv)
     c.refs.school_id = "mlg-school";
     c.refs.category_id = "mlg-category";
     c.refs.session_id = "mlg-session";
+    snprintf(c.policy, sizeof c.policy, "none"); /* until --policy names one */
     or_timestamp(c.now);
     const char *input = NULL, *val;
     ev_opts o;
@@ -769,31 +779,28 @@ static int cmd_compute_main(engine *ep, int argc, char **argv)
     out_init(&c.out, of);
     switch (c.format) {
     case FMT_CSV:
-        out_str(&c.out, "student_id,id,kind,label,value,level,n,flags\n");
+        out_str(&c.out, "student_id,id,kind,label,value,level,n,flags,policy\n");
         break;
     case FMT_JSON:
         out_str(&c.out, "{\"method\":");
         out_json_str(&c.out, c.method);
-        if (c.policy[0]) {
-            out_str(&c.out, ",\"policy\":");
-            out_json_str(&c.out, c.policy);
-        }
+        out_str(&c.out, ",\"policy\":");
+        out_json_str(&c.out, c.policy);
         out_str(&c.out, ",\"marks\":[");
         break;
     case FMT_ONEROSTER:
         out_str(&c.out, "sourcedId,status,dateLastModified,lineItemSourcedId,"
                         "studentSourcedId,scoreStatus,score,scoreDate,comment,textScore,"
-                        "classSourcedId,inProgress,incomplete,late,missing\n");
+                        "classSourcedId,inProgress,incomplete,late,missing,"
+                        "metadata.mlg.policy\n");
         break;
     case FMT_TEXT:
         out_str(&c.out, "Progress report: method ");
         out_str(&c.out, c.method);
         out_str(&c.out, ", scale ");
         out_str(&c.out, ep->scale.id);
-        if (c.policy[0]) {
-            out_str(&c.out, ", policy ");
-            out_str(&c.out, c.policy);
-        }
+        out_str(&c.out, ", policy ");
+        out_str(&c.out, c.policy);
         out_str(&c.out, "\n(level, value, evidence used, notes)\n\n");
         break;
     }

@@ -19,8 +19,8 @@ static const char usage_explain[] =
     "weight, whether it counted and its share of the value.\n"
     "\n"
     "options: -i, --input EVIDENCE (long CSV or OneRoster directory; default\n"
-    "stdin), --policy FILE|NAME (its method unless -m is given; printed\n"
-    "first), and the evidence options of mlg compute (-c/--catalogue,\n"
+    "stdin), --policy FILE|NAME (its method unless -m is given; its name and\n"
+    "hash are printed first, \"policy none\" without), and the evidence options of mlg compute (-c/--catalogue,\n"
     "-m/--method, --PARAM VALUE, --scale, --until, --duplicates, --columns,\n"
     "--delimiter, ...); -h, --help.  32 levels below ID are expanded; deeper\n"
     "nodes are named with the command that explains them.\n";
@@ -36,7 +36,7 @@ typedef struct xstate {
     const char *node_id;
     int         found;
     int         rc;
-    char        policy[300]; /* --policy: "NAME sha256:HASH", "" without */
+    char        policy[300]; /* "NAME sha256:HASH" of --policy, or "none" */
 } xstate;
 
 static void fmt_val(char *b, size_t n, double v)
@@ -225,8 +225,7 @@ static void on_student(engine *e, int32_t s, const ev_t *rows, size_t nrows, con
     if (strcmp(engine_student_id(e, s), x->student) != 0)
         return;
     x->found = 1;
-    if (x->policy[0])
-        printf("policy %s\n", x->policy);
+    printf("policy %s\n", x->policy);
     printf("student %s\n", x->student);
     if (x->node_id) {
         if (e->have_cat) {
@@ -269,6 +268,7 @@ static int cmd_explain_main(engine *ep, int argc, char **argv)
 {
     xstate x;
     memset(&x, 0, sizeof x);
+    snprintf(x.policy, sizeof x.policy, "none"); /* until --policy names one */
     const char *input = "-", *val;
     const char *policy_arg = NULL;
     ev_opts o;

@@ -52,6 +52,73 @@ def case(name, args, code, has=(), lacks=(), err=()):
     return out
 
 
+def recorded(args, fmt):
+    """The policy every output of `args` records, one set per output:
+    compute's CSV column, JSON header, JSON Lines field, report header and
+    OneRoster results.csv metadata column; explain's first line; check's
+    policy row."""
+    import csv
+    import io
+    if fmt == "oneroster":
+        d = os.path.join(ARGS.work, "or_policy")
+        import shutil
+        shutil.rmtree(d, ignore_errors=True)
+        rc, out, er = run(args + ["-f", "oneroster", "-o", d])
+        with open(os.path.join(d, "results.csv")) as f:
+            return {r["metadata.mlg.policy"] for r in csv.DictReader(f)}
+    rc, out, er = run(args + (["-f", fmt] if fmt else []))
+    if fmt == "csv":
+        return {r["policy"] for r in csv.DictReader(io.StringIO(out))}
+    if fmt == "json":
+        return {json.loads(out)["policy"]}
+    if fmt == "jsonl":
+        return {json.loads(line)["policy"] for line in out.splitlines()}
+    if fmt == "report":
+        return set(re.findall(r"^Progress report: .*, policy (.*)$", out, re.M))
+    if args[0] == "explain":
+        return set(re.findall(r"^policy (.*)$", out, re.M))
+    return {r["area"] + " " + r["detail"] for r in csv.DictReader(io.StringIO(out))
+            if r["check"] == "policy"}
+
+
+def every_output(shown, hashv):
+    """Every output records the effective policy (name and hash), or "none"
+    when compute or explain run without --policy; a policy file changed by
+    one byte (one letter of a "basis" text, which is part of the hash)
+    changes the recorded hash in each of them."""
+    a = os.path.join(ARGS.work, "policy_a.json")
+    b = os.path.join(ARGS.work, "policy_b.json")
+    with open(a, "w") as f:
+        f.write(shown)
+    i = shown.index('"basis": "sec.') + len('"basis": "')
+    with open(b, "w") as f:
+        f.write(shown[:i] + "S" + shown[i + 1:])
+    rc, hb, er = run(["policy", "hash", "--policy", b])
+    hb = hb.strip()
+    want_a = "lausd-bul-2332.7 sha256:" + hashv
+    if not re.match(r"lausd-bul-2332\.7 sha256:[0-9a-f]{64}$", hb) or hb == want_a:
+        FAILS.append("policy_one_byte")
+        print("FAIL policy_one_byte: %r" % hb)
+    zoey = ["data/zoey/evidence.csv", "-c", "data/zoey/catalogue.csv"]
+    runs = [("compute_" + f, ["compute"] + zoey, f)
+            for f in ("csv", "json", "jsonl", "report", "oneroster")]
+    runs += [("explain", ["explain", "ZOEY", "-i", "data/zoey/evidence.csv", "-c",
+                          "data/zoey/catalogue.csv"], None),
+             ("check", CHECK, None)]
+    for name, args, fmt in runs:
+        for tag, extra, want in (("none", [], "none"), ("a", ["--policy", a], want_a),
+                                 ("b", ["--policy", b], hb)):
+            if name == "check" and tag == "none":
+                want = want_a  # check always applies a policy: the default
+            got = recorded(args + extra, fmt)
+            if got != {want}:
+                FAILS.append("policy_recorded_" + name)
+                print("FAIL policy_recorded_%s (%s): %r, want %r" % (name, tag, got, want))
+                break
+        else:
+            print("ok   policy_recorded_%s" % name)
+
+
 def main():
     global ARGS
     ap = argparse.ArgumentParser()
@@ -139,7 +206,7 @@ def main():
     case("compute_na_table", ["compute", IN + "policy_nona_ev.csv", "-c",
                               IN + "policy_nona_cat.csv"], 0,
          has=["N1,MATH,composite,Mathematics,,N/A,0,na_not_allowed",
-              "N1,3.OA,domain,Operations and Algebraic Thinking,,N/A,0,na\n"])
+              "N1,3.OA,domain,Operations and Algebraic Thinking,,N/A,0,na,none\n"])
 
     # Letters of the run's scale are scores (sec. VI: TK E/B/D/I); a status
     # "E" is refused on TK, where E is Exploring.  most_recent: T.1 E then B
@@ -252,7 +319,7 @@ def main():
     case("compute_policy_rules", norule + ["--policy", "lausd-bul-2332.7"], 0,
          has=["R1,ELA.RF,domain,Foundational Reading Skills,2,2,2,review"])
     case("compute_no_policy_rules", norule, 0,
-         has=["R1,ELA.RF,domain,Foundational Reading Skills,2.5,3,2,\n"])
+         has=["R1,ELA.RF,domain,Foundational Reading Skills,2.5,3,2,,none\n"])
     case("compute_policy_bad", ["compute"] + zoey + ["--policy", bad], 1,
          err=['unknown key "min_day"'])
     # Zoey's target 1, 2, 3, 3 (BUL-2332.7 Att. A) is 3 under the policy's
@@ -261,6 +328,8 @@ def main():
                             "-c", "data/zoey/catalogue.csv", "--policy", "lausd-bul-2332.7"], 0,
          has=["policy lausd-bul-2332.7 sha256:" + hashv + "\nstudent ZOEY\n",
               "method consistent_recent"])
+
+    every_output(shown, hashv)
 
     if FAILS:
         print("%d failed: %s" % (len(FAILS), " ".join(sorted(set(FAILS)))))
