@@ -75,7 +75,8 @@ static void explain_target(engine *e, int32_t t, const ev_t *rows, size_t nrows,
     mlg_result res;
     mlg_errinfo err;
     mlg_explain_row *xr = xmalloc(m * sizeof *xr);
-    int rc = mlg_series_explain(m, day, score, weight, status, &e->scale, &e->params, &res, xr,
+    const mlg_scale *tsc = engine_target_scale(e, t); /* the target's own scale */
+    int rc = mlg_series_explain(m, day, score, weight, status, tsc, &e->params, &res, xr,
                                 &err);
     if (rc != MLG_OK) {
         printf("%*starget %s: error %s: %s\n", indent, "", id, mlg_errname(rc), err.message);
@@ -83,7 +84,7 @@ static void explain_target(engine *e, int32_t t, const ev_t *rows, size_t nrows,
         char v[32];
         fmt_val(v, sizeof v, res.value);
         printf("%*starget %s %s: level %s, value %s, method %s, %d used, %d ignored\n", indent,
-               "", id, label, res.level == MLG_LEVEL_NA ? "N/A" : e->scale.label[res.level], v,
+               "", id, label, res.level == MLG_LEVEL_NA ? "N/A" : tsc->label[res.level], v,
                mlg_method_name(e->params.method), res.n_used, res.n_ignored);
         printf("%*s  %-8s %-10s %6s %6s %-15s %9s %9s\n", indent, "", "line", "date", "score",
                "weight", "reason", "influence", "running");

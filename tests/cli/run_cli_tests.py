@@ -924,8 +924,11 @@ def test_everyday():
     sct = os.path.join(ARGS.work, "cat_scale_t.csv")
     with open(sct, "w") as f:
         f.write("id,parent,scale\nALL,,\nT1,ALL,eld4\n")
-    case("catalogue_target_scale", ["compute", "-", "-c", sct], 1, stdin=ev, err=[
-        "cat_scale_t.csv:3: node 'T1': a target's scale 'eld4' must be the evidence scale"])
+    # a target with its own scale reads its evidence on it: 0 and 5 are
+    # outside eld4 [1, 4]
+    case("catalogue_target_scale", ["compute", "-", "-c", sct], 3, stdin=ev, err=[
+        "<stdin>:2: score 0 outside the scale eld4 [1, 4]",
+        "2 rows read = 0 used + 2 rejected"])
 
 
 def test_progress():

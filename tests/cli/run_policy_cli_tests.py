@@ -223,6 +223,46 @@ def main():
                               IN + "policy_nona_cat.csv", "--scale", "tk"], 0,
          has=["N1,3.OA,domain,Operations and Algebraic Thinking,,N/A,0,na_not_allowed"])
 
+    # Per-node scales in one run: the catalogue's scale column puts academic
+    # targets on 4..1 (empty: --scale, ccs4), behaviours on C/S/R (sec. II.C,
+    # R=1 S=2 C=3) and TK mathematics on E/B/D/I (sec. VI, E=1 .. I=4).
+    # Each target's evidence is read and computed on its own scale (-m mean,
+    # levels by the scale's cuts, half up):
+    #   G3 3.OA.A.1: 2, 4 ("C" is not a number on ccs4: rejected) -> 3 "3"
+    #   G3 3.OA.A.3: 2, (1 excused: status E on ccs4), 2      -> 2 "2"
+    #   G3 3.OA = MATH: mean(3, 2) = 2.5                      -> "3"
+    #   G3 BEH.1: C, C, S = 3, 3, 2 -> 2.666667 (>= 2.5)      -> "C"
+    #   G3 BEH.2: R, R, S = 1, 1, 2 ("4" outside behavior [1, 3]: rejected)
+    #             -> 1.333333 (< 1.5)                          -> "R"
+    #   G3 BEH: mean(2.666667, 1.333333) = 2                   -> "S"
+    #   T0 TKM.1: E, B, D = 1, 2, 3 -> 2                       -> "B"
+    #   T0 TKM.2: I, I, D = 4, 4, 3 -> 3.666667 (status E is Exploring on
+    #             tk: rejected)                                -> "I"
+    #   T0 TKM: mean(2, 3.666667) = 2.833333                   -> "D"
+    #   T0 BEH.1: S -> 2 "S"; BEH.2 N/A (not allowed); BEH 2 "S", partial.
+    mixed = ["compute", IN + "mixed_scale_ev.csv", "-c", IN + "mixed_scale_cat.csv", "-m",
+             "mean"]
+    case("compute_mixed_scales", mixed, 3,
+         has=["G3,MATH,composite,Mathematics,2.5,3,4,,none\n",
+              "G3,3.OA,domain,Operations and Algebraic Thinking,2.5,3,4,,none\n",
+              "G3,3.OA.A.1,target,OA target 1,3,3,2,,none\n",
+              "G3,3.OA.A.3,target,OA target 2,2,2,2,,none\n",
+              "G3,BEH,composite,Behaviors That Support Learning,2,S,6,,none\n",
+              "G3,BEH.1,target,Respects self and others,2.666667,C,3,,none\n",
+              "G3,BEH.2,target,Follows rules,1.333333,R,3,,none\n",
+              "T0,BEH,composite,Behaviors That Support Learning,2,S,1,partial|",
+              "T0,BEH.1,target,Respects self and others,2,S,1,,none\n",
+              "T0,TKM,composite,TK Mathematics,2.833333,D,6,,none\n",
+              "T0,TKM.1,target,Counts to ten,2,B,3,,none\n",
+              "T0,TKM.2,target,Names shapes,3.666667,I,3,,none\n"],
+         err=["mixed_scale_ev.csv:4: score 'C' is not a number",
+              "mixed_scale_ev.csv:13: score 4 outside the scale behavior [1, 3]",
+              "mixed_scale_ev.csv:21: status 'E' is also a level of the scale tk",
+              "21 rows read = 18 used + 3 rejected"])
+    case("explain_mixed_scales", ["explain", "T0", "TKM.2", "-i", IN + "mixed_scale_ev.csv",
+                                  "-c", IN + "mixed_scale_cat.csv", "-m", "mean"], 0,
+         has=["target TKM.2 Names shapes: level I, value 3.66667, method mean, 3 used"])
+
     # Sec. II.A footnotes * and **: a math domain, a practice and an arts
     # discipline each period, and each graded by the final period.  Y1:
     # 3.G in August only, 3.OA, MP.1 and Music this period, never Dance.
