@@ -136,12 +136,8 @@ static int build(const spec *s, const int32_t *kinds, const mlg_scale *scale,
                 mlg_catalogue_free(c);
                 return EXIT_DATA;
             }
-            if (kind == MLG_NODE_TARGET && !scale_same(&own, scale)) {
-                node_diag(s, i, "a target's scale '%s' must be the evidence scale '%s' (--scale)",
-                          own.id, scale->id);
-                mlg_catalogue_free(c);
-                return EXIT_DATA;
-            }
+            /* a target's own scale is its evidence's (per-node scales:
+             * C/S/R behaviours beside 4..1 targets, TK E/B/D/I) */
             sc = &own;
         }
         if (kinds && kind != MLG_NODE_TARGET && n->rule && n->rule[0]) {

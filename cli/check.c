@@ -169,7 +169,8 @@ static void marks_until(engine *e, const ev_t *rows, size_t n, int32_t from, int
         }
         mlg_result r;
         if (m && in_period &&
-            mlg_series_compute(m, day, sc, w, st, &e->scale, &e->params, &r, NULL) == MLG_OK)
+            mlg_series_compute(m, day, sc, w, st, engine_target_scale(e, rows[i].target),
+                               &e->params, &r, NULL) == MLG_OK)
             tv[rows[i].target] = r.value;
         i = j;
     }

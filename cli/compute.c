@@ -26,8 +26,9 @@ static const char usage_compute[] =
     "BOM) or a OneRoster 1.2 CSV set, as a directory or a .zip bundle\n"
     "(results.csv plus resultLearningObjectiveIds.csv and/or\n"
     "lineItemLearningObjectiveIds.csv; lineItems, users, classes, enrollments\n"
-    "and manifest.csv are checked).  A score may be a level label of the scale\n"
-    "(tk: E B D I, behavior: C S R, tk_eld: B M L); there a status E or M that\n"
+    "and manifest.csv are checked).  A score may be a level label of the\n"
+    "target's scale (the catalogue's scale column, else --scale; tk: E B D I,\n"
+    "behavior: C S R, tk_eld: B M L); there a status E or M that\n"
     "is also a level is refused (write excused or missing).  kind is mark\n"
     "(default) or level: a current proficiency level supersedes the target's\n"
     "earlier evidence.\n"
@@ -45,15 +46,19 @@ static const char usage_compute_options[] =
     "                        fewer than 15 days (the policy's) get no marks: every\n"
     "                        mark N/A, flagged ag14 (BUL-2332.7 sec. I.F)\n"
     "      --policy FILE|NAME  a declared district policy (lausd-bul-2332.7):\n"
-    "                        its method unless -m is given; recorded in the\n"
-    "                        report and JSON headers and on stderr\n"
+    "                        its method unless -m is given.  Every output\n"
+    "                        records the policy (NAME sha256:HASH, or none):\n"
+    "                        CSV column policy, JSON and JSON Lines field\n"
+    "                        policy, report header, OneRoster results.csv\n"
+    "                        column metadata.mlg.policy\n"
     "  -m, --method NAME     method or preset (default decaying_average); see\n"
     "                        `mlg score --all` for the list\n"
     "  --PARAM VALUE         method parameter: --n --tie --missing --weight\n"
     "                        --mastery --half_life_days --as_of --rounding\n"
     "                        --decimals --log_shift\n"
     "  --scale NAME          ccs4 (default), tk, eld4, tk_eld, behavior, or custom\n"
-    "                        level values: 1,2,3,4 or 0=N,1=B,2=D,3=P\n"
+    "                        level values: 1,2,3,4 or 0=N,1=B,2=D,3=P; the scale\n"
+    "                        of targets whose catalogue scale column is empty\n"
     "  --columns MAP         header names: student_id=Student ID,target_id=...\n"
     "                        (also assessed_at, score, weight, status, kind)\n"
     "  -d, --delimiter C     , ; | tab or auto (default: the header's)\n"
@@ -99,7 +104,7 @@ typedef struct cstate {
     int64_t  marks;
     const char *method;
     const char *out_path;
-    char        policy[300]; /* --policy: "NAME sha256:HASH", "" without */
+    char        policy[300]; /* "NAME sha256:HASH" of --policy, or "none" */
     att_table   att;         /* --attendance (sec. I.F) */
     /* oneroster: */
     char     now[32];    /* dateLastModified */
@@ -171,6 +176,8 @@ static void write_mark(engine *e, cstate *c, const char *student, const char *id
         out_i64(o, n);
         out_ch(o, ',');
         out_str(o, fbuf);
+        out_ch(o, ',');
+        out_csv(o, c->policy, c->neutralise);
         out_ch(o, '\n');
         break;
     case FMT_JSON:
@@ -200,6 +207,11 @@ static void write_mark(engine *e, cstate *c, const char *student, const char *id
         out_i64(o, n);
         out_str(o, ",\"flags\":");
         out_json_str(o, fbuf);
+        if (c->format == FMT_JSONL) {
+            /* each line stands alone: it names its policy */
+            out_str(o, ",\"policy\":");
+            out_json_str(o, c->policy);
+        }
         out_ch(o, '}');
         if (c->format == FMT_JSONL)
             out_ch(o, '\n');
@@ -230,7 +242,9 @@ static void write_mark(engine *e, cstate *c, const char *student, const char *id
         out_csv(o, engine_level_label(e, node, level), 0);
         out_ch(o, ',');
         out_csv(o, c->refs.class_id, 0);
-        out_str(o, ",,,,\n");
+        out_str(o, ",,,,,");
+        out_csv(o, c->policy, c->neutralise);
+        out_ch(o, '\n');
         out_str(&c->lo, rid);
         out_str(&c->lo, ",active,");
         out_str(&c->lo, c->now);
@@ -631,6 +645,7 @@ static int cmd_compute_main(engine *ep, int argc, char **argv)
     c.refs.school_id = "mlg-school";
     c.refs.category_id = "mlg-category";
     c.refs.session_id = "mlg-session";
+    snprintf(c.policy, sizeof c.policy, "none"); /* until --policy names one */
     or_timestamp(c.now);
     const char *input = NULL, *val;
     ev_opts o;
@@ -769,31 +784,28 @@ static int cmd_compute_main(engine *ep, int argc, char **argv)
     out_init(&c.out, of);
     switch (c.format) {
     case FMT_CSV:
-        out_str(&c.out, "student_id,id,kind,label,value,level,n,flags\n");
+        out_str(&c.out, "student_id,id,kind,label,value,level,n,flags,policy\n");
         break;
     case FMT_JSON:
         out_str(&c.out, "{\"method\":");
         out_json_str(&c.out, c.method);
-        if (c.policy[0]) {
-            out_str(&c.out, ",\"policy\":");
-            out_json_str(&c.out, c.policy);
-        }
+        out_str(&c.out, ",\"policy\":");
+        out_json_str(&c.out, c.policy);
         out_str(&c.out, ",\"marks\":[");
         break;
     case FMT_ONEROSTER:
         out_str(&c.out, "sourcedId,status,dateLastModified,lineItemSourcedId,"
                         "studentSourcedId,scoreStatus,score,scoreDate,comment,textScore,"
-                        "classSourcedId,inProgress,incomplete,late,missing\n");
+                        "classSourcedId,inProgress,incomplete,late,missing,"
+                        "metadata.mlg.policy\n");
         break;
     case FMT_TEXT:
         out_str(&c.out, "Progress report: method ");
         out_str(&c.out, c.method);
         out_str(&c.out, ", scale ");
         out_str(&c.out, ep->scale.id);
-        if (c.policy[0]) {
-            out_str(&c.out, ", policy ");
-            out_str(&c.out, c.policy);
-        }
+        out_str(&c.out, ", policy ");
+        out_str(&c.out, c.policy);
         out_str(&c.out, "\n(level, value, evidence used, notes)\n\n");
         break;
     }

@@ -104,6 +104,13 @@ const char *engine_level_label(const engine *e, int32_t node, int32_t level)
     return level >= 0 && level < sc->n_levels ? sc->label[level] : "?";
 }
 
+const mlg_scale *engine_target_scale(const engine *e, int32_t t)
+{
+    if (!e->have_cat || !e->node_scale || !e->t2node || t < 0 || (size_t)t >= e->T)
+        return &e->scale;
+    return &e->scales[e->node_scale[e->t2node[t]]];
+}
+
 int engine_load_catalogue(engine *e, const char *path)
 {
     e->cat_path = path;

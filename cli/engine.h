@@ -161,6 +161,10 @@ int engine_summary(engine *e);
  * MLG_LEVEL_NA); node < 0 means the evidence scale. */
 const char *engine_level_label(const engine *e, int32_t node, int32_t level);
 const char *engine_kind_name(int32_t kind);
+/* The scale of target t: its catalogue node's own scale (the catalogue's
+ * `scale` column; --scale when the column is empty), or --scale without a
+ * catalogue.  Evidence of t is read, computed and levelled on it. */
+const mlg_scale *engine_target_scale(const engine *e, int32_t t);
 
 /* Name of target t. */
 const char *engine_target_id(const engine *e, int32_t t);

@@ -19,8 +19,8 @@ static const char usage_explain[] =
     "weight, whether it counted and its share of the value.\n"
     "\n"
     "options: -i, --input EVIDENCE (long CSV or OneRoster directory; default\n"
-    "stdin), --policy FILE|NAME (its method unless -m is given; printed\n"
-    "first), and the evidence options of mlg compute (-c/--catalogue,\n"
+    "stdin), --policy FILE|NAME (its method unless -m is given; its name and\n"
+    "hash are printed first, \"policy none\" without), and the evidence options of mlg compute (-c/--catalogue,\n"
     "-m/--method, --PARAM VALUE, --scale, --until, --duplicates, --columns,\n"
     "--delimiter, ...); -h, --help.  32 levels below ID are expanded; deeper\n"
     "nodes are named with the command that explains them.\n";
@@ -36,7 +36,7 @@ typedef struct xstate {
     const char *node_id;
     int         found;
     int         rc;
-    char        policy[300]; /* --policy: "NAME sha256:HASH", "" without */
+    char        policy[300]; /* "NAME sha256:HASH" of --policy, or "none" */
 } xstate;
 
 static void fmt_val(char *b, size_t n, double v)
@@ -75,7 +75,8 @@ static void explain_target(engine *e, int32_t t, const ev_t *rows, size_t nrows,
     mlg_result res;
     mlg_errinfo err;
     mlg_explain_row *xr = xmalloc(m * sizeof *xr);
-    int rc = mlg_series_explain(m, day, score, weight, status, &e->scale, &e->params, &res, xr,
+    const mlg_scale *tsc = engine_target_scale(e, t); /* the target's own scale */
+    int rc = mlg_series_explain(m, day, score, weight, status, tsc, &e->params, &res, xr,
                                 &err);
     if (rc != MLG_OK) {
         printf("%*starget %s: error %s: %s\n", indent, "", id, mlg_errname(rc), err.message);
@@ -83,7 +84,7 @@ static void explain_target(engine *e, int32_t t, const ev_t *rows, size_t nrows,
         char v[32];
         fmt_val(v, sizeof v, res.value);
         printf("%*starget %s %s: level %s, value %s, method %s, %d used, %d ignored\n", indent,
-               "", id, label, res.level == MLG_LEVEL_NA ? "N/A" : e->scale.label[res.level], v,
+               "", id, label, res.level == MLG_LEVEL_NA ? "N/A" : tsc->label[res.level], v,
                mlg_method_name(e->params.method), res.n_used, res.n_ignored);
         printf("%*s  %-8s %-10s %6s %6s %-15s %9s %9s\n", indent, "", "line", "date", "score",
                "weight", "reason", "influence", "running");
@@ -225,8 +226,7 @@ static void on_student(engine *e, int32_t s, const ev_t *rows, size_t nrows, con
     if (strcmp(engine_student_id(e, s), x->student) != 0)
         return;
     x->found = 1;
-    if (x->policy[0])
-        printf("policy %s\n", x->policy);
+    printf("policy %s\n", x->policy);
     printf("student %s\n", x->student);
     if (x->node_id) {
         if (e->have_cat) {
@@ -269,6 +269,7 @@ static int cmd_explain_main(engine *ep, int argc, char **argv)
 {
     xstate x;
     memset(&x, 0, sizeof x);
+    snprintf(x.policy, sizeof x.policy, "none"); /* until --policy names one */
     const char *input = "-", *val;
     const char *policy_arg = NULL;
     ev_opts o;

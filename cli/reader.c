@@ -41,9 +41,9 @@ int32_t engine_find_target(engine *e, const char *id, size_t len, int *not_targe
     return -1;
 }
 
-/* A score given as a level label of the run's scale (E/B/D/I on TK, C/S/R
- * on behaviours, B/M/L on TK ELD, "3" on CCS): its level's value. */
-static int letter_score(const engine *e, const char *s, size_t n, double *out)
+/* A score given as a level label of the target's scale (E/B/D/I on TK,
+ * C/S/R on behaviours, B/M/L on TK ELD, "3" on CCS): its level's value. */
+static int letter_score(const mlg_scale *sc, const char *s, size_t n, double *out)
 {
     char buf[MLG_LABEL_SIZE];
     int32_t lv;
@@ -51,9 +51,9 @@ static int letter_score(const engine *e, const char *s, size_t n, double *out)
         return 0;
     memcpy(buf, s, n);
     buf[n] = '\0';
-    if (mlg_scale_find_label(&e->scale, buf, &lv) != MLG_OK)
+    if (mlg_scale_find_label(sc, buf, &lv) != MLG_OK)
         return 0;
-    *out = e->scale.value[lv];
+    *out = sc->value[lv];
     return 1;
 }
 
@@ -131,13 +131,16 @@ int engine_take(engine *e, int64_t line, const char *sid, size_t slen, const cha
         engine_reject(e, line, "unknown status '%.40s' (counted, excused, missing)", status);
         return EXIT_OK;
     }
+    /* Scores are read on the target's own scale (a catalogue's per-node
+     * scales: C/S/R behaviours beside 4..1 targets in one run). */
+    const mlg_scale *tsc = engine_target_scale(e, ev.target);
     if (status && (!strcmp(status, "E") || !strcmp(status, "M"))) {
         /* On a scale with a level "E" (TK: Exploring) or "M" (TK ELD:
          * Middle) the one-letter status is ambiguous. */
         int32_t lv;
-        if (mlg_scale_find_label(&e->scale, status, &lv) == MLG_OK) {
+        if (mlg_scale_find_label(tsc, status, &lv) == MLG_OK) {
             engine_reject(e, line, "status '%s' is also a level of the scale %s: write %s",
-                          status, e->scale.id, status[0] == 'E' ? "excused" : "missing");
+                          status, tsc->id, status[0] == 'E' ? "excused" : "missing");
             return EXIT_OK;
         }
     }
@@ -145,7 +148,7 @@ int engine_take(engine *e, int64_t line, const char *sid, size_t slen, const cha
         ev.score = NAN;
     } else {
         int rc = parse_double(score, sclen, &ev.score);
-        if (rc == -1 && letter_score(e, score, sclen, &ev.score))
+        if (rc == -1 && letter_score(tsc, score, sclen, &ev.score))
             rc = 0; /* a level label of the scale: E/B/D/I, C/S/R, B/M/L */
         if (rc != 0) {
             engine_reject(e, line, rc == -2 ? "score '%.*s' is NaN or infinite"
@@ -154,9 +157,9 @@ int engine_take(engine *e, int64_t line, const char *sid, size_t slen, const cha
             return EXIT_OK;
         }
         if (ev.status == MLG_EVIDENCE_COUNTED &&
-            (ev.score < e->scale.score_min || ev.score > e->scale.score_max)) {
+            (ev.score < tsc->score_min || ev.score > tsc->score_max)) {
             engine_reject(e, line, "score %.*s outside the scale %s [%g, %g]", (int)sclen, score,
-                          e->scale.id, e->scale.score_min, e->scale.score_max);
+                          tsc->id, tsc->score_min, tsc->score_max);
             return EXIT_OK;
         }
     }

@@ -3,6 +3,7 @@
  * series recomputed alone and rejected), mlg_rollup_run(), and the
  * per-student callback. */
 #include "engine_internal.h"
+#include "options.h"
 
 #include <mlg_policy.h>
 
@@ -48,6 +49,94 @@ static void count_failed_lines(engine *e, const ev_t *rows, size_t n, int64_t *f
     free(all);
 }
 
+/* The scale of group k (its target's; engine_target_scale()). */
+static const mlg_scale *group_scale(const engine *e, size_t k)
+{
+    return engine_target_scale(e, e->g_target[k]);
+}
+
+/* The batch over the ng groups, one mlg_batch_compute() call per target
+ * scale: a catalogue whose targets carry different scales (behaviours on
+ * C/S/R beside academic targets on 4..1, TK on E/B/D/I) computes each target
+ * on its own scale.  When every target shares one scale the call is the
+ * single one it always was.  Returns the first status that is not MLG_OK. */
+static int batch_by_scale(engine *e, size_t ng, mlg_errinfo *err)
+{
+    const double *w = e->any_weight ? e->s_weight : NULL;
+    const uint8_t *st = e->any_status ? e->s_status : NULL;
+    size_t nsc = e->have_cat ? e->n_scales : 0;
+    int32_t one = -1; /* the scale index every group shares, or -2 */
+    for (size_t k = 0; k < ng && nsc > 1 && one != -2; k++) {
+        const int32_t q = e->node_scale[e->t2node[e->g_target[k]]];
+        one = one == -1 || one == q ? q : -2;
+    }
+    if (one != -2) {
+        const mlg_scale *sc = one >= 0 ? &e->scales[one] : ng ? group_scale(e, 0) : &e->scale;
+        if (scale_same(sc, &e->scale))
+            sc = &e->scale; /* the run's scale, exactly as before per-node scales */
+        return mlg_batch_compute(ng, e->g_off, e->s_day, e->s_score, w, st, sc, &e->params,
+                                 e->threads, e->g_value, e->g_level, e->g_count, err);
+    }
+    /* Several scales: gather each scale's groups into CSR arrays of their
+     * own, compute them, and scatter the results back. */
+    size_t nrows = (size_t)e->g_off[ng];
+    int64_t *off = xmalloc((ng + 1) * sizeof *off);
+    size_t *gk = xmalloc((ng ? ng : 1) * sizeof *gk);
+    int32_t *day = xmalloc((nrows ? nrows : 1) * sizeof *day);
+    double *score = xmalloc((nrows ? nrows : 1) * sizeof *score);
+    double *wt = w ? xmalloc((nrows ? nrows : 1) * sizeof *wt) : NULL;
+    uint8_t *sts = st ? xmalloc(nrows ? nrows : 1) : NULL;
+    double *val = xmalloc((ng ? ng : 1) * sizeof *val);
+    int32_t *lev = xmalloc((ng ? ng : 1) * sizeof *lev);
+    int32_t *cnt = xmalloc((ng ? ng : 1) * sizeof *cnt);
+    int rc = MLG_OK;
+    for (size_t q = 0; q < nsc; q++) {
+        size_t m = 0, r = 0;
+        off[0] = 0;
+        for (size_t k = 0; k < ng; k++) {
+            if ((size_t)e->node_scale[e->t2node[e->g_target[k]]] != q)
+                continue;
+            const size_t a = (size_t)e->g_off[k], b = (size_t)e->g_off[k + 1];
+            memcpy(day + r, e->s_day + a, (b - a) * sizeof *day);
+            memcpy(score + r, e->s_score + a, (b - a) * sizeof *score);
+            if (wt)
+                memcpy(wt + r, w + a, (b - a) * sizeof *wt);
+            if (sts)
+                memcpy(sts + r, st + a, b - a);
+            r += b - a;
+            gk[m++] = k;
+            off[m] = (int64_t)r;
+        }
+        if (m == 0)
+            continue;
+        mlg_errinfo e1;
+        const int rq = mlg_batch_compute(m, off, day, score, wt, sts, &e->scales[q],
+                                         &e->params, e->threads, val, lev, cnt, &e1);
+        if (rq != MLG_OK) {
+            if (rc == MLG_OK) {
+                rc = rq;
+                *err = e1;
+            }
+            continue; /* a data error: the caller recomputes every group alone */
+        }
+        for (size_t i = 0; i < m; i++) {
+            e->g_value[gk[i]] = val[i];
+            e->g_level[gk[i]] = lev[i];
+            e->g_count[gk[i]] = cnt[i];
+        }
+    }
+    free(off);
+    free(gk);
+    free(day);
+    free(score);
+    free(wt);
+    free(sts);
+    free(val);
+    free(lev);
+    free(cnt);
+    return rc;
+}
+
 /* Compute the students whose rows are rows[0..n) (grouped by student):
  * group them, run the batch (recomputing failed series alone), roll up and
  * hand each student to the callback. */
@@ -76,10 +165,7 @@ int engine_process(engine *e, ev_t *rows, size_t n)
     }
     /* 3. the batch */
     mlg_errinfo err;
-    int rc = mlg_batch_compute(ng, e->g_off, e->s_day, e->s_score,
-                               e->any_weight ? e->s_weight : NULL,
-                               e->any_status ? e->s_status : NULL, &e->scale, &e->params,
-                               e->threads, e->g_value, e->g_level, e->g_count, &err);
+    int rc = batch_by_scale(e, ng, &err);
     if (rc == MLG_ENOMEM)
         return EXIT_NOMEM;
     if (rc == MLG_EINVAL || rc == MLG_ENULL || rc == MLG_ENOTFOUND) {
@@ -97,8 +183,8 @@ int engine_process(engine *e, ev_t *rows, size_t n)
             size_t o = (size_t)e->g_off[k], m = (size_t)(e->g_off[k + 1] - e->g_off[k]);
             int rc1 = mlg_series_compute(m, e->s_day + o, e->s_score + o,
                                          e->any_weight ? e->s_weight + o : NULL,
-                                         e->any_status ? e->s_status + o : NULL, &e->scale,
-                                         &e->params, &r, &e1);
+                                         e->any_status ? e->s_status + o : NULL,
+                                         group_scale(e, k), &e->params, &r, &e1);
             if (rc1 == MLG_OK) {
                 e->g_value[k] = r.value;
                 e->g_level[k] = r.level;

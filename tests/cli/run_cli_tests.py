@@ -264,9 +264,10 @@ def test_oneroster_out():
     sde = dict(os.environ, SOURCE_DATE_EPOCH="1730000000")
     cols = {"results.csv": ("sourcedId,status,dateLastModified,lineItemSourcedId,"
                             "studentSourcedId,scoreStatus,score,scoreDate,comment,textScore,"
-                            "classSourcedId,inProgress,incomplete,late,missing",
+                            "classSourcedId,inProgress,incomplete,late,missing,"
+                            "metadata.mlg.policy",
                             ["lineItemSourcedId", "studentSourcedId", "scoreStatus",
-                             "scoreDate"]),
+                             "scoreDate", "metadata.mlg.policy"]),
             "lineItems.csv": ("sourcedId,status,dateLastModified,title,description,assignDate,"
                               "dueDate,classSourcedId,categorySourcedId,"
                               "academicSessionSourcedId,resultValueMin,resultValueMax,"
@@ -442,7 +443,7 @@ def test_malformed():
          err=["empty.csv: empty input: no header line"])
     case("header_only", ["compute", IN + "header_only.csv"] + CAT, 0,
          err=["0 rows read = 0 used + 0 rejected"],
-         check=lambda o, e: expect(o == "student_id,id,kind,label,value,level,n,flags\n", o))
+         check=lambda o, e: expect(o == "student_id,id,kind,label,value,level,n,flags,policy\n", o))
     case("bad_header", ["compute", IN + "cat_small.csv"] + CAT, 1,
          err=["cat_small.csv:1: header has no column 'student_id'"])
     case("crlf_bom_quotes", ["compute", IN + "crlf_bom.csv"] + CAT, 0, check=same_as_clean,
@@ -923,8 +924,11 @@ def test_everyday():
     sct = os.path.join(ARGS.work, "cat_scale_t.csv")
     with open(sct, "w") as f:
         f.write("id,parent,scale\nALL,,\nT1,ALL,eld4\n")
-    case("catalogue_target_scale", ["compute", "-", "-c", sct], 1, stdin=ev, err=[
-        "cat_scale_t.csv:3: node 'T1': a target's scale 'eld4' must be the evidence scale"])
+    # a target with its own scale reads its evidence on it: 0 and 5 are
+    # outside eld4 [1, 4]
+    case("catalogue_target_scale", ["compute", "-", "-c", sct], 3, stdin=ev, err=[
+        "<stdin>:2: score 0 outside the scale eld4 [1, 4]",
+        "2 rows read = 0 used + 2 rejected"])
 
 
 def test_progress():

@@ -52,6 +52,73 @@ def case(name, args, code, has=(), lacks=(), err=()):
     return out
 
 
+def recorded(args, fmt):
+    """The policy every output of `args` records, one set per output:
+    compute's CSV column, JSON header, JSON Lines field, report header and
+    OneRoster results.csv metadata column; explain's first line; check's
+    policy row."""
+    import csv
+    import io
+    if fmt == "oneroster":
+        d = os.path.join(ARGS.work, "or_policy")
+        import shutil
+        shutil.rmtree(d, ignore_errors=True)
+        rc, out, er = run(args + ["-f", "oneroster", "-o", d])
+        with open(os.path.join(d, "results.csv")) as f:
+            return {r["metadata.mlg.policy"] for r in csv.DictReader(f)}
+    rc, out, er = run(args + (["-f", fmt] if fmt else []))
+    if fmt == "csv":
+        return {r["policy"] for r in csv.DictReader(io.StringIO(out))}
+    if fmt == "json":
+        return {json.loads(out)["policy"]}
+    if fmt == "jsonl":
+        return {json.loads(line)["policy"] for line in out.splitlines()}
+    if fmt == "report":
+        return set(re.findall(r"^Progress report: .*, policy (.*)$", out, re.M))
+    if args[0] == "explain":
+        return set(re.findall(r"^policy (.*)$", out, re.M))
+    return {r["area"] + " " + r["detail"] for r in csv.DictReader(io.StringIO(out))
+            if r["check"] == "policy"}
+
+
+def every_output(shown, hashv):
+    """Every output records the effective policy (name and hash), or "none"
+    when compute or explain run without --policy; a policy file changed by
+    one byte (one letter of a "basis" text, which is part of the hash)
+    changes the recorded hash in each of them."""
+    a = os.path.join(ARGS.work, "policy_a.json")
+    b = os.path.join(ARGS.work, "policy_b.json")
+    with open(a, "w") as f:
+        f.write(shown)
+    i = shown.index('"basis": "sec.') + len('"basis": "')
+    with open(b, "w") as f:
+        f.write(shown[:i] + "S" + shown[i + 1:])
+    rc, hb, er = run(["policy", "hash", "--policy", b])
+    hb = hb.strip()
+    want_a = "lausd-bul-2332.7 sha256:" + hashv
+    if not re.match(r"lausd-bul-2332\.7 sha256:[0-9a-f]{64}$", hb) or hb == want_a:
+        FAILS.append("policy_one_byte")
+        print("FAIL policy_one_byte: %r" % hb)
+    zoey = ["data/zoey/evidence.csv", "-c", "data/zoey/catalogue.csv"]
+    runs = [("compute_" + f, ["compute"] + zoey, f)
+            for f in ("csv", "json", "jsonl", "report", "oneroster")]
+    runs += [("explain", ["explain", "ZOEY", "-i", "data/zoey/evidence.csv", "-c",
+                          "data/zoey/catalogue.csv"], None),
+             ("check", CHECK, None)]
+    for name, args, fmt in runs:
+        for tag, extra, want in (("none", [], "none"), ("a", ["--policy", a], want_a),
+                                 ("b", ["--policy", b], hb)):
+            if name == "check" and tag == "none":
+                want = want_a  # check always applies a policy: the default
+            got = recorded(args + extra, fmt)
+            if got != {want}:
+                FAILS.append("policy_recorded_" + name)
+                print("FAIL policy_recorded_%s (%s): %r, want %r" % (name, tag, got, want))
+                break
+        else:
+            print("ok   policy_recorded_%s" % name)
+
+
 def main():
     global ARGS
     ap = argparse.ArgumentParser()
@@ -139,7 +206,7 @@ def main():
     case("compute_na_table", ["compute", IN + "policy_nona_ev.csv", "-c",
                               IN + "policy_nona_cat.csv"], 0,
          has=["N1,MATH,composite,Mathematics,,N/A,0,na_not_allowed",
-              "N1,3.OA,domain,Operations and Algebraic Thinking,,N/A,0,na\n"])
+              "N1,3.OA,domain,Operations and Algebraic Thinking,,N/A,0,na,none\n"])
 
     # Letters of the run's scale are scores (sec. VI: TK E/B/D/I); a status
     # "E" is refused on TK, where E is Exploring.  most_recent: T.1 E then B
@@ -155,6 +222,46 @@ def main():
     case("compute_tk_no_na", ["compute", IN + "policy_nona_ev.csv", "-c",
                               IN + "policy_nona_cat.csv", "--scale", "tk"], 0,
          has=["N1,3.OA,domain,Operations and Algebraic Thinking,,N/A,0,na_not_allowed"])
+
+    # Per-node scales in one run: the catalogue's scale column puts academic
+    # targets on 4..1 (empty: --scale, ccs4), behaviours on C/S/R (sec. II.C,
+    # R=1 S=2 C=3) and TK mathematics on E/B/D/I (sec. VI, E=1 .. I=4).
+    # Each target's evidence is read and computed on its own scale (-m mean,
+    # levels by the scale's cuts, half up):
+    #   G3 3.OA.A.1: 2, 4 ("C" is not a number on ccs4: rejected) -> 3 "3"
+    #   G3 3.OA.A.3: 2, (1 excused: status E on ccs4), 2      -> 2 "2"
+    #   G3 3.OA = MATH: mean(3, 2) = 2.5                      -> "3"
+    #   G3 BEH.1: C, C, S = 3, 3, 2 -> 2.666667 (>= 2.5)      -> "C"
+    #   G3 BEH.2: R, R, S = 1, 1, 2 ("4" outside behavior [1, 3]: rejected)
+    #             -> 1.333333 (< 1.5)                          -> "R"
+    #   G3 BEH: mean(2.666667, 1.333333) = 2                   -> "S"
+    #   T0 TKM.1: E, B, D = 1, 2, 3 -> 2                       -> "B"
+    #   T0 TKM.2: I, I, D = 4, 4, 3 -> 3.666667 (status E is Exploring on
+    #             tk: rejected)                                -> "I"
+    #   T0 TKM: mean(2, 3.666667) = 2.833333                   -> "D"
+    #   T0 BEH.1: S -> 2 "S"; BEH.2 N/A (not allowed); BEH 2 "S", partial.
+    mixed = ["compute", IN + "mixed_scale_ev.csv", "-c", IN + "mixed_scale_cat.csv", "-m",
+             "mean"]
+    case("compute_mixed_scales", mixed, 3,
+         has=["G3,MATH,composite,Mathematics,2.5,3,4,,none\n",
+              "G3,3.OA,domain,Operations and Algebraic Thinking,2.5,3,4,,none\n",
+              "G3,3.OA.A.1,target,OA target 1,3,3,2,,none\n",
+              "G3,3.OA.A.3,target,OA target 2,2,2,2,,none\n",
+              "G3,BEH,composite,Behaviors That Support Learning,2,S,6,,none\n",
+              "G3,BEH.1,target,Respects self and others,2.666667,C,3,,none\n",
+              "G3,BEH.2,target,Follows rules,1.333333,R,3,,none\n",
+              "T0,BEH,composite,Behaviors That Support Learning,2,S,1,partial|",
+              "T0,BEH.1,target,Respects self and others,2,S,1,,none\n",
+              "T0,TKM,composite,TK Mathematics,2.833333,D,6,,none\n",
+              "T0,TKM.1,target,Counts to ten,2,B,3,,none\n",
+              "T0,TKM.2,target,Names shapes,3.666667,I,3,,none\n"],
+         err=["mixed_scale_ev.csv:4: score 'C' is not a number",
+              "mixed_scale_ev.csv:13: score 4 outside the scale behavior [1, 3]",
+              "mixed_scale_ev.csv:21: status 'E' is also a level of the scale tk",
+              "21 rows read = 18 used + 3 rejected"])
+    case("explain_mixed_scales", ["explain", "T0", "TKM.2", "-i", IN + "mixed_scale_ev.csv",
+                                  "-c", IN + "mixed_scale_cat.csv", "-m", "mean"], 0,
+         has=["target TKM.2 Names shapes: level I, value 3.66667, method mean, 3 used"])
 
     # Sec. II.A footnotes * and **: a math domain, a practice and an arts
     # discipline each period, and each graded by the final period.  Y1:
@@ -252,7 +359,7 @@ def main():
     case("compute_policy_rules", norule + ["--policy", "lausd-bul-2332.7"], 0,
          has=["R1,ELA.RF,domain,Foundational Reading Skills,2,2,2,review"])
     case("compute_no_policy_rules", norule, 0,
-         has=["R1,ELA.RF,domain,Foundational Reading Skills,2.5,3,2,\n"])
+         has=["R1,ELA.RF,domain,Foundational Reading Skills,2.5,3,2,,none\n"])
     case("compute_policy_bad", ["compute"] + zoey + ["--policy", bad], 1,
          err=['unknown key "min_day"'])
     # Zoey's target 1, 2, 3, 3 (BUL-2332.7 Att. A) is 3 under the policy's
@@ -261,6 +368,8 @@ def main():
                             "-c", "data/zoey/catalogue.csv", "--policy", "lausd-bul-2332.7"], 0,
          has=["policy lausd-bul-2332.7 sha256:" + hashv + "\nstudent ZOEY\n",
               "method consistent_recent"])
+
+    every_output(shown, hashv)
 
     if FAILS:
         print("%d failed: %s" % (len(FAILS), " ".join(sorted(set(FAILS)))))
