@@ -4,6 +4,7 @@
 #include "cli.h"
 #include "engine.h"
 #include "csv.h"
+#include "outfile.h"
 
 #include <mlg_policy.h>
 
@@ -388,16 +389,23 @@ static int cmd_check_main(engine *ep, int argc, char **argv)
         if (r == (int32_t)q)
             k.roots[k.n_roots++] = r;
     }
+    /* outputs: temporary files renamed into place on success (outfile.h) */
+    outfile rej_f, out_f;
+    memset(&rej_f, 0, sizeof rej_f);
+    const char *ins[4] = {input, cat_path, att, outp};
     if (rejects) {
-        ep->rejects = fopen(rejects, "wb");
-        if (!ep->rejects) {
-            diag("%s: cannot create", rejects);
-            return EXIT_IO;
-        }
+        rc = outfile_open(&rej_f, rejects, ins, 4);
+        if (rc != EXIT_OK)
+            goto fail;
+        ep->rejects = rej_f.f;
         fputs("file,line,reason\n", ep->rejects);
     }
-    FILE *of = open_out(outp);
-    out_init(&k.out, of);
+    rc = outfile_open(&out_f, outp, ins, 3);
+    if (rc != EXIT_OK) {
+        outfile_abort(&rej_f);
+        goto fail;
+    }
+    out_init(&k.out, out_f.f);
     out_str(&k.out, "student_id,check,area,detail\n");
     ep->on_student = on_student;
     ep->user = &k;
@@ -405,17 +413,27 @@ static int cmd_check_main(engine *ep, int argc, char **argv)
     if (rc == EXIT_OK && att)
         rc = attendance(&k, att);
     check_write_errors(&k.out, outp ? outp : "stdout");
-    if (of != stdout)
-        fclose(of);
     out_free(&k.out);
-    if (ep->rejects)
-        fclose(ep->rejects);
+    if (rc == EXIT_OK) {
+        rc = outfile_commit(&out_f, outp);
+        if (rc == EXIT_OK)
+            rc = outfile_commit(&rej_f, rejects);
+        if (rc != EXIT_OK)
+            ep->rejects = NULL; /* not "all are in the --rejects file" */
+    }
+    outfile_abort(&out_f);
+    outfile_abort(&rej_f);
     int rs = engine_summary(ep);
     diag("%lld policy findings", (long long)k.flagged);
     free(k.root_cat);
     free(k.node_root);
     free(k.roots);
     return rc != EXIT_OK ? rc : rs;
+fail:
+    free(k.root_cat);
+    free(k.node_root);
+    free(k.roots);
+    return rc;
 }
 
 int cmd_check(int argc, char **argv)

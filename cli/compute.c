@@ -1,6 +1,7 @@
 /* compute.c -- `mlg compute`: evidence + catalogue -> marks. */
 #include "cli.h"
 #include "engine.h"
+#include "outfile.h"
 
 #include <errno.h>
 #include <math.h>
@@ -138,7 +139,7 @@ static void write_mark(engine *e, cstate *c, const char *student, const char *id
         out_str(o, "\",\"label\":");
         out_json_str(o, label);
         out_str(o, ",\"value\":");
-        if (isnan(value))
+        if (!isfinite(value))
             out_str(o, "null");
         else
             out_num(o, value, dec);
@@ -603,30 +604,49 @@ static int cmd_compute_main(engine *ep, int argc, char **argv)
     int rc = engine_prepare(ep);
     if (rc != EXIT_OK)
         return rc;
+    /* Every output goes to a temporary file renamed into place on success
+     * (outfile.h); none may name an input or another output. */
+    outfile rej_f, out_f, lo_f, li_f;
+    memset(&rej_f, 0, sizeof rej_f);
+    memset(&lo_f, 0, sizeof lo_f);
+    memset(&li_f, 0, sizeof li_f);
+    const char *ins[3] = {input, cat_path, c.format == FMT_ONEROSTER ? NULL : c.out_path};
     if (rejects) {
-        ep->rejects = fopen(rejects, "wb");
-        if (!ep->rejects) {
-            diag("%s: cannot create: %s", rejects, strerror(errno));
-            return EXIT_IO;
-        }
+        rc = outfile_open(&rej_f, rejects, ins, 3);
+        if (rc != EXIT_OK)
+            return rc;
+        ep->rejects = rej_f.f;
         fputs("file,line,reason\n", ep->rejects);
     }
-    FILE *of = NULL;
     if (c.format == FMT_ONEROSTER) {
         if (mkdir(c.out_path, 0777) != 0 && errno != EEXIST) {
             diag("%s: cannot create directory: %s", c.out_path, strerror(errno));
+            outfile_abort(&rej_f);
             return EXIT_IO;
         }
         char p[4096];
         snprintf(p, sizeof p, "%s/results.csv", c.out_path);
-        of = open_out(p);
+        rc = outfile_open(&out_f, p, ins, 2);
         snprintf(p, sizeof p, "%s/resultLearningObjectiveIds.csv", c.out_path);
-        FILE *lf = open_out(p);
-        out_init(&c.lo, lf);
-        out_str(&c.lo, "resultSourcedId,source,learningObjectiveId\n");
+        if (rc == EXIT_OK)
+            rc = outfile_open(&lo_f, p, ins, 2);
+        snprintf(p, sizeof p, "%s/lineItems.csv", c.out_path);
+        if (rc == EXIT_OK)
+            rc = outfile_open(&li_f, p, ins, 2);
+        if (rc == EXIT_OK) {
+            out_init(&c.lo, lo_f.f);
+            out_str(&c.lo, "resultSourcedId,source,learningObjectiveId\n");
+        }
     } else {
-        of = open_out(c.out_path);
+        rc = outfile_open(&out_f, c.out_path, ins, 2);
     }
+    if (rc != EXIT_OK) {
+        outfile_abort(&rej_f);
+        outfile_abort(&out_f);
+        outfile_abort(&lo_f);
+        return rc;
+    }
+    FILE *of = out_f.f;
     out_init(&c.out, of);
     switch (c.format) {
     case FMT_CSV:
@@ -667,13 +687,12 @@ static int cmd_compute_main(engine *ep, int argc, char **argv)
     check_write_errors(&c.out, c.out_path ? c.out_path : "stdout");
     if (c.format == FMT_ONEROSTER) {
         check_write_errors(&c.lo, "resultLearningObjectiveIds.csv");
-        fclose(c.lo.f);
         out_free(&c.lo);
         /* lineItems.csv: one line item per reported node */
         char p[4096];
         snprintf(p, sizeof p, "%s/lineItems.csv", c.out_path);
         out_t li;
-        out_init(&li, open_out(p));
+        out_init(&li, li_f.f);
         out_str(&li, "sourcedId,status,dateLastModified,title,description,resultValueMin,"
                      "resultValueMax\n");
         size_t nn = ep->have_cat ? ep->cat.n : ep->tids.n;
@@ -695,14 +714,25 @@ static int cmd_compute_main(engine *ep, int argc, char **argv)
             out_ch(&li, '\n');
         }
         check_write_errors(&li, p);
-        fclose(li.f);
         out_free(&li);
     }
-    if (of != stdout)
-        fclose(of);
     out_free(&c.out);
-    if (ep->rejects)
-        fclose(ep->rejects);
+    /* Outputs appear only when the run succeeded (possibly with rejects). */
+    if (rc == EXIT_OK) {
+        rc = outfile_commit(&out_f, c.out_path);
+        if (rc == EXIT_OK)
+            rc = outfile_commit(&lo_f, NULL);
+        if (rc == EXIT_OK)
+            rc = outfile_commit(&li_f, NULL);
+        if (rc == EXIT_OK)
+            rc = outfile_commit(&rej_f, rejects);
+        if (rc != EXIT_OK)
+            ep->rejects = NULL; /* not "all are in the --rejects file" */
+    }
+    outfile_abort(&out_f);
+    outfile_abort(&lo_f);
+    outfile_abort(&li_f);
+    outfile_abort(&rej_f);
     if (rc != EXIT_OK) {
         engine_summary(ep);
         return rc;

@@ -138,8 +138,10 @@ int engine_prepare(engine *e)
         if (nd->parent_idx < 0)
             continue;
         memset(&err, 0, sizeof err);
+        /* the file's weight as given: the library refuses 0, negatives and
+         * non-finite weights with a clear error (never a silent 1) */
         rc = mlg_catalogue_link(e->mcat, e->cat.node[nd->parent_idx].id, nd->id,
-                                nd->weight > 0 ? nd->weight : 1.0, &err);
+                                nd->weight, &err);
         if (rc != MLG_OK) {
             diag("%s: link '%s' -> '%s': %s", path, nd->id, nd->parent,
                  err.message[0] ? err.message : mlg_strerror(rc));
@@ -222,11 +224,11 @@ void engine_reject(engine *e, int64_t line, const char *fmt, ...)
     if (e->rejects) {
         out_t o;
         out_init(&o, e->rejects);
-        out_csv(&o, e->in_label, 0);
+        out_csv(&o, e->in_label, 1);
         out_ch(&o, ',');
         out_i64(&o, line);
         out_ch(&o, ',');
-        out_csv(&o, msg, 0);
+        out_csv(&o, msg, 1);
         out_ch(&o, '\n');
         out_flush(&o);
         out_free(&o);
