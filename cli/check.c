@@ -415,9 +415,14 @@ static int cmd_check_main(engine *ep, int argc, char **argv)
     check_write_errors(&k.out, outp ? outp : "stdout");
     out_free(&k.out);
     if (rc == EXIT_OK) {
-        rc = outfile_commit(&out_f, outp);
+        /* both written completely before either is renamed */
+        rc = outfile_close(&out_f, outp);
         if (rc == EXIT_OK)
-            rc = outfile_commit(&rej_f, rejects);
+            rc = outfile_close(&rej_f, rejects);
+        if (rc == EXIT_OK)
+            rc = outfile_commit(&out_f, NULL);
+        if (rc == EXIT_OK)
+            rc = outfile_commit(&rej_f, NULL);
         if (rc != EXIT_OK)
             ep->rejects = NULL; /* not "all are in the --rejects file" */
     }

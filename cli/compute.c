@@ -719,13 +719,22 @@ static int cmd_compute_main(engine *ep, int argc, char **argv)
     out_free(&c.out);
     /* Outputs appear only when the run succeeded (possibly with rejects). */
     if (rc == EXIT_OK) {
-        rc = outfile_commit(&out_f, c.out_path);
+        /* every file written completely before any is renamed */
+        rc = outfile_close(&out_f, c.out_path);
+        if (rc == EXIT_OK)
+            rc = outfile_close(&lo_f, NULL);
+        if (rc == EXIT_OK)
+            rc = outfile_close(&li_f, NULL);
+        if (rc == EXIT_OK)
+            rc = outfile_close(&rej_f, rejects);
+        if (rc == EXIT_OK)
+            rc = outfile_commit(&out_f, NULL);
         if (rc == EXIT_OK)
             rc = outfile_commit(&lo_f, NULL);
         if (rc == EXIT_OK)
             rc = outfile_commit(&li_f, NULL);
         if (rc == EXIT_OK)
-            rc = outfile_commit(&rej_f, rejects);
+            rc = outfile_commit(&rej_f, NULL);
         if (rc != EXIT_OK)
             ep->rejects = NULL; /* not "all are in the --rejects file" */
     }

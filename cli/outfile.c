@@ -196,6 +196,8 @@ static void release(outfile *o)
         pending[o->slot] = NULL;
     free(o->tmp);
     free(o->path);
+    if (o->f && o->f != stdout)
+        fclose(o->f);
     o->f = NULL;
     o->tmp = NULL;
     o->path = NULL;
@@ -206,15 +208,16 @@ void outfile_abort(outfile *o)
 {
     if (o->f && o->f != stdout)
         fclose(o->f);
+    o->f = NULL;
     if (o->tmp)
         unlink(o->tmp);
     release(o);
 }
 
-int outfile_commit(outfile *o, const char *what)
+int outfile_close(outfile *o, const char *what)
 {
     if (!o->f)
-        return EXIT_OK;
+        return o->failed ? EXIT_IO : EXIT_OK;
     const char *name = what ? what : o->path ? o->path : "stdout";
     int err = 0;
     errno = 0;
@@ -224,10 +227,9 @@ int outfile_commit(outfile *o, const char *what)
         err = EIO;
     if (o->f == stdout) {
         o->f = NULL;
-        if (err == EPIPE)
-            return EXIT_OK; /* the reader went away: quiet, like head(1) */
-        if (err) {
+        if (err && err != EPIPE) { /* a closed pipe is quiet, like head(1) */
             diag("%s: write error: %s", name, strerror(err));
+            o->failed = 1;
             return EXIT_IO;
         }
         return EXIT_OK;
@@ -236,12 +238,26 @@ int outfile_commit(outfile *o, const char *what)
     if (fclose(o->f) != 0 && !err)
         err = errno ? errno : EIO;
     o->f = NULL;
-    if (!err && o->tmp && rename(o->tmp, o->path) != 0)
-        err = errno;
     if (err) {
         diag("%s: write error: %s", name, strerror(err));
+        o->failed = 1;
         if (o->tmp)
             unlink(o->tmp);
+        release(o);
+        return EXIT_IO;
+    }
+    return EXIT_OK;
+}
+
+int outfile_commit(outfile *o, const char *what)
+{
+    int rc = outfile_close(o, what);
+    if (rc != EXIT_OK || !o->tmp)
+        return rc;
+    if (rename(o->tmp, o->path) != 0) {
+        diag("%s: cannot rename %s into place: %s", o->path, o->tmp, strerror(errno));
+        o->failed = 1;
+        unlink(o->tmp);
         release(o);
         return EXIT_IO;
     }

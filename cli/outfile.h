@@ -24,6 +24,7 @@ typedef struct outfile {
     char *path;    /* the name given (NULL for stdout) */
     char *tmp;     /* temporary name renamed to path on commit, or NULL */
     int   slot;    /* index in the exit-time cleanup list, or -1 */
+    int   failed;  /* a write error was reported */
 } outfile;
 
 /* outfile_open(): open `path` for writing; NULL or "-" is stdout.  Refuses
@@ -33,11 +34,17 @@ typedef struct outfile {
  * or EXIT_IO (cannot create; diagnostic printed). */
 int outfile_open(outfile *o, const char *path, const char *const *inputs, size_t n_inputs);
 
-/* outfile_commit(): flush and close; rename the temporary file into place.
- * Returns EXIT_OK, or EXIT_IO after a diagnostic "PATH: write error: ..."
- * (the temporary file is removed and the old file is left as it was).  The
- * outfile is closed either way.  `what` names it in diagnostics (NULL: the
- * path, or "stdout"). */
+/* outfile_close(): flush and close, reporting any write error: EXIT_OK, or
+ * EXIT_IO after a diagnostic "NAME: write error: ..." (then the temporary
+ * file is removed and the old file is left as it was).  Nothing is renamed
+ * yet, so a run with several outputs closes them all and commits them only
+ * when every one was written.  `what` names the file in diagnostics (NULL:
+ * the path, or "stdout").  Closing twice is a no-op. */
+int outfile_close(outfile *o, const char *what);
+
+/* outfile_commit(): outfile_close() if still open, then rename the
+ * temporary file into place.  Returns EXIT_OK or EXIT_IO (diagnostic
+ * printed, temporary file removed). */
 int outfile_commit(outfile *o, const char *what);
 
 /* outfile_abort(): close and remove the temporary file (the old file, if
