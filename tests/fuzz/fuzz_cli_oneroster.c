@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fuzz_cli_oneroster.c -- a OneRoster 1.2 CSV set through `mlg compute`.
  *
- * Input: up to four files separated by a line "#####": results.csv,
+ * Input: one option byte (bit 0 --until 2024-10-15, bit 1 power_law with
+ * --log_shift -1, bit 2 --skip-exempt, bit 3 --keep-deleted), then up to
+ * four files separated by a line "#####": results.csv,
  * resultLearningObjectiveIds.csv, lineItemLearningObjectiveIds.csv and
  * lineItems.csv; an empty part leaves that file out.  The school catalogue
  * names the learning targets.
@@ -21,6 +23,11 @@ static const char *const FILES[4] = {"results.csv", "resultLearningObjectiveIds.
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+    if (size < 1)
+        return 0;
+    const uint8_t opt = data[0];
+    data++;
+    size--;
     if (!fuzz_pending() && memchr(data, 0, size))
         return 0; /* finding 1, see fuzz_cli_csv.c */
     const char *dir = fuzz_path(0, "or");
@@ -43,9 +50,35 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     const char *out = fuzz_path(1, "out.json");
     fuzz_write(out, SENTINEL, sizeof SENTINEL - 1);
-    const char *argv[] = {"mlg",   "compute", dir, "-c", MLG_FUZZ_SOURCE "/data/school/catalogue.csv",
-                          "-f",    "json",    "-o", out, "--threads", "1", "--no-progress",
-                          NULL};
+    const char *argv[24];
+    int a = 0;
+    argv[a++] = "mlg";
+    argv[a++] = "compute";
+    argv[a++] = dir;
+    argv[a++] = "-c";
+    argv[a++] = MLG_FUZZ_SOURCE "/data/school/catalogue.csv";
+    argv[a++] = "-f";
+    argv[a++] = "json";
+    argv[a++] = "-o";
+    argv[a++] = out;
+    argv[a++] = "--threads";
+    argv[a++] = "1";
+    argv[a++] = "--no-progress";
+    if (opt & 1) {
+        argv[a++] = "--until";
+        argv[a++] = "2024-10-15";
+    }
+    if (opt & 2) {
+        argv[a++] = "-m";
+        argv[a++] = "power_law";
+        argv[a++] = "--log_shift";
+        argv[a++] = "-1";
+    }
+    if (opt & 4)
+        argv[a++] = "--skip-exempt";
+    if (opt & 8)
+        argv[a++] = "--keep-deleted";
+    argv[a] = NULL;
     const int rc = fuzz_cli(argv);
     FUZZ_CHECK(rc == 0 || rc == 1 || rc == 3, "exit status %d", rc);
     char *o = fuzz_read(out, NULL);

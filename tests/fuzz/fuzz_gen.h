@@ -76,7 +76,7 @@ static size_t gen_evidence(fuzz_in *in, gen_rows *g, size_t max)
     int32_t d = (f & 8) ? (int32_t)fuzz_u32(in) : 19600;
     for (size_t i = 0; i < n; i++) {
         const uint8_t step = fuzz_u8(in);
-        if (step == 255 && (f & 16))
+        if (step == 255 && (f & 16) && d > INT32_MIN)
             d -= 1; /* out of order */
         else if (step < 250 && d < INT32_MAX - 8)
             d += step % 8;

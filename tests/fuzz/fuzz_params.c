@@ -61,7 +61,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 FUZZ_CHECK(!memcmp(&before, &r, sizeof r), "rule_parse changed *out on error");
             else
                 FUZZ_CHECK(mlg_rollup_rule_validate(&r) == MLG_OK, "parsed rule is invalid");
-        } else if (!strncmp(line, "id:", 3)) {
+        } else if (!strncmp(line, "id:", 3) && line[3]) {
             char buf[300];
             const size_t cap = (size_t)(unsigned char)line[3] % sizeof buf;
             for (int k = 0; k < 2; k++) {
