@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* outfile.c -- output files written to a temporary name and renamed into
  * place on success (see outfile.h). */
+/* realpath() */
+#define _XOPEN_SOURCE 700
 #include "outfile.h"
 
 #include "util.h"
@@ -134,8 +136,11 @@ int outfile_open(outfile *o, const char *path, const char *const *inputs, size_t
             return EXIT_USAGE;
         }
     }
-    o->path = xstrdup(path);
+    /* A symbolic link is written through: its target is replaced. */
     struct stat st;
+    char *real = lstat(path, &st) == 0 && S_ISLNK(st.st_mode) ? realpath(path, NULL) : NULL;
+    o->path = real ? real : xstrdup(path);
+    path = o->path;
     int exists = stat(path, &st) == 0;
     if (exists && S_ISDIR(st.st_mode)) {
         diag("%s: cannot create: %s", path, strerror(EISDIR));

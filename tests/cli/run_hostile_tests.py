@@ -161,6 +161,21 @@ def _(name):
     check(name, not leftovers(), "temporary files left: %s" % leftovers())
 
 
+@case("f3_symlink_written_through")
+def _(name):
+    # -o naming a symbolic link replaces the file it points to; the link stays.
+    write("target.csv", "old\n")
+    os.symlink("target.csv", path("link.csv"))
+    rc, _, er = run(["compute", "zoey.csv", "-c", "zoey_cat.csv", "-o", "link.csv"])
+    check(name, rc == 0, "exit %d: %s" % (rc, er))
+    check(name, os.path.islink(path("link.csv")), "the link was replaced")
+    check(name, read("target.csv").startswith("student_id,"), "target not written")
+    # and a link to an input is that input
+    os.symlink("zoey.csv", path("alias.csv"))
+    rc, _, er = run(["compute", "zoey.csv", "-c", "zoey_cat.csv", "-o", "alias.csv"])
+    check(name, rc == 2 and "refusing" in er, "alias: exit %d: %s" % (rc, er))
+
+
 # ------------------------------------------ finding 4: concurrent writers --
 @case("f4_concurrent_runs_never_tear")
 def _(name):
