@@ -210,8 +210,10 @@ def _(name):
 # ------------------------------------------------- finding 9: write errors --
 @case("f9_rejects_dev_full")
 def _(name):
-    write("one_bad.csv", EVIDENCE_HEADER + "S1,nope,2024-09-02,3\n")
-    rc, _, er = run(["compute", "one_bad.csv", "-c", "zoey_cat.csv", "--rejects", "/dev/full",
+    # 25 rejected rows: more than the 20 shown, so the summary would say
+    # where the rest are.
+    write("bad25.csv", EVIDENCE_HEADER + "S1,nope,2024-09-02,3\n" * 25)
+    rc, _, er = run(["compute", "bad25.csv", "-c", "zoey_cat.csv", "--rejects", "/dev/full",
                      "-o", "f9.csv"])
     check(name, rc == 4, "exit %d, want 4 (I/O): %s" % (rc, er))
     check(name, "/dev/full: write error" in er, er)
