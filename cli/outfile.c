@@ -115,6 +115,20 @@ int same_file(const char *a, const char *b)
     return r;
 }
 
+static void release(outfile *o)
+{
+    if (o->slot >= 0 && o->tmp && pending[o->slot] == o->tmp)
+        pending[o->slot] = NULL;
+    free(o->tmp);
+    free(o->path);
+    if (o->f && o->f != stdout)
+        fclose(o->f);
+    o->f = NULL;
+    o->tmp = NULL;
+    o->path = NULL;
+    o->slot = -1;
+}
+
 int outfile_open(outfile *o, const char *path, const char *const *inputs, size_t n_inputs)
 {
     memset(o, 0, sizeof *o);
@@ -170,8 +184,11 @@ int outfile_open(outfile *o, const char *path, const char *const *inputs, size_t
     o->slot = pending_add(o->tmp);
     int fd = mkstemp(o->tmp);
     if (fd < 0) {
-        diag("%s: cannot create: %s", path, strerror(errno));
-        outfile_abort(o);
+        /* the name of the directory too: the file itself may be writable */
+        diag("%s: cannot create a temporary file in its directory: %s", path,
+             strerror(errno));
+        /* nothing was created: the name in tmp is not ours to remove */
+        release(o);
         return EXIT_IO;
     }
     /* the permissions a new file would get (mkstemp makes 0600), or the
@@ -195,19 +212,6 @@ int outfile_open(outfile *o, const char *path, const char *const *inputs, size_t
     return EXIT_OK;
 }
 
-static void release(outfile *o)
-{
-    if (o->slot >= 0 && o->tmp && pending[o->slot] == o->tmp)
-        pending[o->slot] = NULL;
-    free(o->tmp);
-    free(o->path);
-    if (o->f && o->f != stdout)
-        fclose(o->f);
-    o->f = NULL;
-    o->tmp = NULL;
-    o->path = NULL;
-    o->slot = -1;
-}
 
 void outfile_abort(outfile *o)
 {
