@@ -39,6 +39,8 @@ double fuzz_f64(fuzz_in *in);          /* raw bits: NaN, inf, subnormals */
 /* A "useful" double: small integers and halves most of the time, raw bits
  * when the selector byte says so. */
 double fuzz_score(fuzz_in *in);
+/* One of the extreme doubles (1e308, DBL_MAX, 5e-324, DBL_MIN, -0, ...). */
+double fuzz_special(fuzz_in *in);
 
 /* Checks that apply to findings another branch fixes are enabled by setting
  * MLG_FUZZ_PENDING=1 (docs/security.md lists them), so CI stays green while

@@ -45,6 +45,8 @@ static double raw_or_small(fuzz_in *in)
         return (k % 9) * 0.5;
     if (k < 200)
         return (double)(k % 5) * 0.25;
+    if (k < 228)
+        return fuzz_special(in);
     return fuzz_f64(in);
 }
 

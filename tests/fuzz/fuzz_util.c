@@ -39,13 +39,24 @@ double fuzz_f64(fuzz_in *in)
     return d;
 }
 
+double fuzz_special(fuzz_in *in)
+{
+    /* the values random bits almost never hit: the ends of the range */
+    static const double v[] = {1e308, 1.7976931348623157e308, 8.98846567431158e307,
+                               5e-324, 2.2250738585072014e-308, 1e-300, 1e300, -0.0,
+                               0.0, -1.0, -1e308, 1.0000000000000002, 0.9999999999999999};
+    return v[fuzz_u8(in) % (sizeof v / sizeof v[0])];
+}
+
 double fuzz_score(fuzz_in *in)
 {
     const uint8_t sel = fuzz_u8(in);
     if (sel < 200)
         return (sel % 10) * 0.5; /* 0, 0.5, ..., 4.5: in and just out of scale */
-    if (sel < 230)
+    if (sel < 220)
         return (double)(int8_t)fuzz_u8(in) / 8.0;
+    if (sel < 235)
+        return fuzz_special(in);
     return fuzz_f64(in);
 }
 
