@@ -5,7 +5,7 @@
  * Input: one option byte, then the evidence file.  Option bits: 0 with the
  * school catalogue, 1 --unsorted, 2 --until 2024-10-15, 3-4 the method
  * (decaying_average, most_recent, mean, power_law), 5 CSV output instead of
- * JSON.
+ * JSON, 6 the parallel reader (two byte ranges read by two threads).
  * Oracles: the exit status is 0, 1 or 3; on 1 the -o and --rejects files
  * are untouched; on 0/3 the rejects file holds one record per rejected row
  * and status 3 means rows were rejected; JSON output parses, value is null
@@ -101,7 +101,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     argv[a++] = "--rejects";
     argv[a++] = rej;
     argv[a++] = "--threads";
-    argv[a++] = "1";
+    if (opt & 64) {
+        argv[a++] = "2";
+        argv[a++] = "--split-min-bytes";
+        argv[a++] = "1";
+    } else {
+        argv[a++] = "1";
+    }
     argv[a++] = "--no-progress";
     argv[a++] = "-m";
     argv[a++] = methods[(opt >> 3) & 3];
