@@ -5,13 +5,15 @@
  * Input: one option byte, then the evidence file.  Option bits: 0 with the
  * school catalogue, 1 --unsorted, 2 --until 2024-10-15, 3-4 the method
  * (decaying_average, most_recent, mean, power_law), 5 CSV output instead of
- * JSON, 6 the parallel reader (two byte ranges read by two threads).
+ * JSON, 6 the parallel reader (two byte ranges read by two threads), 7
+ * `mlg check` (policy checks for a period, school catalogue) instead of
+ * `mlg compute` (bits 0, 5 and 6 then unused).
  * Oracles: the exit status is 0, 1 or 3; on 1 the -o and --rejects files
  * are untouched; on 0/3 the rejects file holds one record per rejected row
  * and status 3 means rows were rejected; JSON output parses, value is null
  * exactly when level is, read = used + skipped + rejected; CSV output has
  * eight fields a record, the value empty exactly when the level is N/A and
- * otherwise a finite number. */
+ * otherwise a finite number; `mlg check` output has four fields a record. */
 #include "fuzz.h"
 
 #include <math.h>
@@ -44,6 +46,24 @@ static char csv_field(const char **p, char *buf, size_t cap)
     buf[n] = '\0';
     *p = *s ? s + 1 : s;
     return *s;
+}
+
+/* `mlg check` output: a header and four fields a record. */
+static void check_check_output(const char *text)
+{
+    static const char header[] = "student_id,check,area,detail\n";
+    FUZZ_CHECK(!strncmp(text, header, sizeof header - 1), "check output header");
+    const char *p = text + sizeof header - 1;
+    static char f[4096];
+    while (*p) {
+        size_t k = 0;
+        char end;
+        do {
+            end = csv_field(&p, f, sizeof f);
+            k++;
+        } while (end == ',');
+        FUZZ_CHECK(k == 4, "check output: %zu fields", k);
+    }
 }
 
 static void check_csv_output(const char *text)
@@ -92,6 +112,32 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const char *argv[32];
     int a = 0;
     argv[a++] = "mlg";
+    if (opt & 128) {
+        argv[a++] = "check";
+        argv[a++] = ev;
+        argv[a++] = "-c";
+        argv[a++] = MLG_FUZZ_SOURCE "/data/school/catalogue.csv";
+        argv[a++] = "--start";
+        argv[a++] = "2024-08-15";
+        argv[a++] = "--mid";
+        argv[a++] = "2024-10-15";
+        argv[a++] = "--end";
+        argv[a++] = "2024-12-15";
+        argv[a++] = "-o";
+        argv[a++] = out;
+        argv[a++] = "--rejects";
+        argv[a++] = rej;
+        argv[a++] = "-m";
+        argv[a++] = methods[(opt >> 3) & 3];
+        if (opt & 2)
+            argv[a++] = "--unsorted";
+        if (opt & 4) {
+            argv[a++] = "--attendance";
+            argv[a++] = MLG_FUZZ_SOURCE "/data/school/attendance.csv";
+        }
+        argv[a] = NULL;
+        goto run;
+    }
     argv[a++] = "compute";
     argv[a++] = ev;
     argv[a++] = "-f";
@@ -122,6 +168,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         argv[a++] = "2024-10-15";
     }
     argv[a] = NULL;
+run:;
     const int rc = fuzz_cli(argv);
     FUZZ_CHECK(rc == 0 || rc == 1 || rc == 3, "exit status %d", rc);
     size_t n_out = 0, n_rej = 0;
@@ -134,7 +181,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_CHECK(!strncmp(r, "file,line,reason\n", 17), "rejects file header");
         const long long rejected = (long long)fuzz_csv_records(r) - 1;
         FUZZ_CHECK((rc == 3) == (rejected > 0), "exit %d with %lld rejected", rc, rejected);
-        if (opt & 32) {
+        if (opt & 128) {
+            check_check_output(o);
+        } else if (opt & 32) {
             check_csv_output(o);
         } else {
             const long long in_json = fuzz_check_compute_json(out, 1, NULL);
