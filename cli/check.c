@@ -6,6 +6,7 @@
 #include "options.h"
 #include "csv.h"
 #include "attendance.h"
+#include "outfile.h"
 
 #include <mlg_policy.h>
 
@@ -13,6 +14,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char usage_check[] =
     "usage: mlg check EVIDENCE -c CATALOGUE (--start DATE --mid DATE --end DATE |\n"
@@ -611,16 +613,26 @@ static int cmd_check_main(engine *ep, int argc, char **argv)
 #undef NID
 #undef NLABEL
     free(par);
+    /* outputs: temporary files renamed into place on success (outfile.h) */
+    outfile rej_f, out_f;
+    memset(&rej_f, 0, sizeof rej_f);
+    /* inputs: the evidence, the catalogue, the attendance file, a policy
+     * file (not a built-in policy's name), then -o for --rejects */
+    const char *pol_file = policy_arg && access(policy_arg, F_OK) == 0 ? policy_arg : NULL;
+    const char *ins[5] = {input, cat_path, att, pol_file, outp};
     if (rejects) {
-        ep->rejects = fopen(rejects, "wb");
-        if (!ep->rejects) {
-            diag("%s: cannot create", rejects);
-            return EXIT_IO;
-        }
+        rc = outfile_open(&rej_f, rejects, ins, 5);
+        if (rc != EXIT_OK)
+            goto fail;
+        ep->rejects = rej_f.f;
         fputs("file,line,reason\n", ep->rejects);
     }
-    FILE *of = open_out(outp);
-    out_init(&k.out, of);
+    rc = outfile_open(&out_f, outp, ins, 4);
+    if (rc != EXIT_OK) {
+        outfile_abort(&rej_f);
+        goto fail;
+    }
+    out_init(&k.out, out_f.f);
     out_str(&k.out, "student_id,check,area,detail\n");
     {
         char hb[96];
@@ -637,11 +649,21 @@ static int cmd_check_main(engine *ep, int argc, char **argv)
     if (rc == EXIT_OK && att)
         attendance_report(&k);
     check_write_errors(&k.out, outp ? outp : "stdout");
-    if (of != stdout)
-        fclose(of);
     out_free(&k.out);
-    if (ep->rejects)
-        fclose(ep->rejects);
+    if (rc == EXIT_OK) {
+        /* both written completely before either is renamed */
+        rc = outfile_close(&out_f, outp);
+        if (rc == EXIT_OK)
+            rc = outfile_close(&rej_f, rejects);
+        if (rc == EXIT_OK)
+            rc = outfile_commit(&out_f, NULL);
+        if (rc == EXIT_OK)
+            rc = outfile_commit(&rej_f, NULL);
+        if (rc != EXIT_OK)
+            ep->rejects = NULL; /* not "all are in the --rejects file" */
+    }
+    outfile_abort(&out_f);
+    outfile_abort(&rej_f);
     int rs = engine_summary(ep);
     diag("policy %s sha256:%s: %lld findings; %lld target marks from too few assessments, "
          "%lld not spanning the period, %lld targets not assessed this period, %lld AG-14",
@@ -650,6 +672,9 @@ static int cmd_check_main(engine *ep, int argc, char **argv)
          (long long)k.n_ag14);
     check_free(&k);
     return rc != EXIT_OK ? rc : rs;
+fail:
+    check_free(&k);
+    return rc;
 }
 
 int cmd_check(int argc, char **argv)

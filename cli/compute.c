@@ -4,6 +4,7 @@
 #include "options.h"
 #include "engine.h"
 #include "attendance.h"
+#include "outfile.h"
 
 #include <mlg_policy.h>
 
@@ -194,7 +195,7 @@ static void write_mark(engine *e, cstate *c, const char *student, const char *id
         out_str(o, "\",\"label\":");
         out_json_str(o, label);
         out_str(o, ",\"value\":");
-        if (isnan(value))
+        if (!isfinite(value))
             out_str(o, "null");
         else
             out_num(o, value, dec);
@@ -335,15 +336,15 @@ static void on_student(engine *e, int32_t s, const ev_t *rows, size_t nrows, con
 
 /* lineItems.csv and lineItemLearningObjectiveIds.csv (one line item per
  * reported node, dated with the latest evidence) and manifest.csv. */
-static void write_line_items(engine *ep, cstate *c)
+static void write_line_items(engine *ep, cstate *c, FILE *lif, FILE *llf, FILE *manf)
 {
     char p[4096], p2[4096], date[16], lid[256];
     snprintf(p, sizeof p, "%s/lineItems.csv", c->out_path);
     snprintf(p2, sizeof p2, "%s/lineItemLearningObjectiveIds.csv", c->out_path);
     day_to_iso(c->max_day == INT32_MIN ? 0 : c->max_day, date);
     out_t li, ll;
-    out_init(&li, open_out(p));
-    out_init(&ll, open_out(p2));
+    out_init(&li, lif);
+    out_init(&ll, llf);
     out_str(&li, "sourcedId,status,dateLastModified,title,description,assignDate,dueDate,"
                  "classSourcedId,categorySourcedId,academicSessionSourcedId,resultValueMin,"
                  "resultValueMax,schoolSourcedId\n");
@@ -391,11 +392,9 @@ static void write_line_items(engine *ep, cstate *c)
     }
     check_write_errors(&li, p);
     check_write_errors(&ll, p2);
-    fclose(li.f);
-    fclose(ll.f);
     out_free(&li);
     out_free(&ll);
-    or_write_manifest(c->out_path);
+    or_write_manifest(manf, c->out_path);
 }
 
 static int parse_kinds(const char *s)
@@ -754,33 +753,65 @@ static int cmd_compute_main(engine *ep, int argc, char **argv)
             return rc;
         }
     }
+    /* Every output goes to a temporary file renamed into place on success
+     * (outfile.h); none may name an input or another output.  Inputs: the
+     * evidence, the catalogue, the attendance file, a policy file (not a
+     * built-in policy's name), then -o (for --rejects). */
+    outfile rej_f, out_f, lo_f, li_f, ll_f, man_f;
+    memset(&rej_f, 0, sizeof rej_f);
+    memset(&out_f, 0, sizeof out_f);
+    memset(&lo_f, 0, sizeof lo_f);
+    memset(&li_f, 0, sizeof li_f);
+    memset(&ll_f, 0, sizeof ll_f);
+    memset(&man_f, 0, sizeof man_f);
+    const char *pol_file = policy_arg && access(policy_arg, F_OK) == 0 ? policy_arg : NULL;
+    const char *ins[5] = {input, cat_path, att_path, pol_file,
+                          c.format == FMT_ONEROSTER ? NULL : c.out_path};
     if (rejects) {
-        ep->rejects = fopen(rejects, "wb");
-        if (!ep->rejects) {
-            diag("%s: cannot create: %s", rejects, strerror(errno));
+        rc = outfile_open(&rej_f, rejects, ins, 5);
+        if (rc != EXIT_OK) {
             att_free(&c.att);
-            return EXIT_IO;
+            return rc;
         }
+        ep->rejects = rej_f.f;
         fputs("file,line,reason\n", ep->rejects);
     }
-    FILE *of = NULL;
     if (c.format == FMT_ONEROSTER) {
         if (mkdir(c.out_path, 0777) != 0 && errno != EEXIST) {
             diag("%s: cannot create directory: %s", c.out_path, strerror(errno));
+            outfile_abort(&rej_f);
             att_free(&c.att);
             return EXIT_IO;
         }
+        /* the five files of the set, all opened before anything is read */
+        static const char *const names[5] = {
+            "results.csv", "resultLearningObjectiveIds.csv", "lineItems.csv",
+            "lineItemLearningObjectiveIds.csv", "manifest.csv"};
+        outfile *fs[5] = {&out_f, &lo_f, &li_f, &ll_f, &man_f};
         char p[4096];
-        snprintf(p, sizeof p, "%s/results.csv", c.out_path);
-        of = open_out(p);
-        snprintf(p, sizeof p, "%s/resultLearningObjectiveIds.csv", c.out_path);
-        FILE *lf = open_out(p);
-        out_init(&c.lo, lf);
-        out_str(&c.lo, "sourcedId,status,dateLastModified,resultSourcedId,source,"
-                       "learningObjectiveId,score,textScore\n");
+        for (int k = 0; k < 5 && rc == EXIT_OK; k++) {
+            snprintf(p, sizeof p, "%s/%s", c.out_path, names[k]);
+            rc = outfile_open(fs[k], p, ins, 4);
+        }
+        if (rc == EXIT_OK) {
+            out_init(&c.lo, lo_f.f);
+            out_str(&c.lo, "sourcedId,status,dateLastModified,resultSourcedId,source,"
+                           "learningObjectiveId,score,textScore\n");
+        }
     } else {
-        of = open_out(c.out_path);
+        rc = outfile_open(&out_f, c.out_path, ins, 4);
     }
+    if (rc != EXIT_OK) {
+        outfile_abort(&rej_f);
+        outfile_abort(&out_f);
+        outfile_abort(&lo_f);
+        outfile_abort(&li_f);
+        outfile_abort(&ll_f);
+        outfile_abort(&man_f);
+        att_free(&c.att);
+        return rc;
+    }
+    FILE *of = out_f.f;
     out_init(&c.out, of);
     switch (c.format) {
     case FMT_CSV:
@@ -828,15 +859,45 @@ static int cmd_compute_main(engine *ep, int argc, char **argv)
     check_write_errors(&c.out, c.out_path ? c.out_path : "stdout");
     if (c.format == FMT_ONEROSTER) {
         check_write_errors(&c.lo, "resultLearningObjectiveIds.csv");
-        fclose(c.lo.f);
         out_free(&c.lo);
-        write_line_items(ep, &c);
+        write_line_items(ep, &c, li_f.f, ll_f.f, man_f.f);
     }
-    if (of != stdout)
-        fclose(of);
     out_free(&c.out);
-    if (ep->rejects)
-        fclose(ep->rejects);
+    /* Outputs appear only when the run succeeded (possibly with rejects). */
+    if (rc == EXIT_OK) {
+        /* every file written completely before any is renamed */
+        rc = outfile_close(&out_f, c.out_path);
+        if (rc == EXIT_OK)
+            rc = outfile_close(&lo_f, NULL);
+        if (rc == EXIT_OK)
+            rc = outfile_close(&li_f, NULL);
+        if (rc == EXIT_OK)
+            rc = outfile_close(&ll_f, NULL);
+        if (rc == EXIT_OK)
+            rc = outfile_close(&man_f, NULL);
+        if (rc == EXIT_OK)
+            rc = outfile_close(&rej_f, rejects);
+        if (rc == EXIT_OK)
+            rc = outfile_commit(&out_f, NULL);
+        if (rc == EXIT_OK)
+            rc = outfile_commit(&lo_f, NULL);
+        if (rc == EXIT_OK)
+            rc = outfile_commit(&li_f, NULL);
+        if (rc == EXIT_OK)
+            rc = outfile_commit(&ll_f, NULL);
+        if (rc == EXIT_OK)
+            rc = outfile_commit(&man_f, NULL);
+        if (rc == EXIT_OK)
+            rc = outfile_commit(&rej_f, NULL);
+        if (rc != EXIT_OK)
+            ep->rejects = NULL; /* not "all are in the --rejects file" */
+    }
+    outfile_abort(&out_f);
+    outfile_abort(&lo_f);
+    outfile_abort(&li_f);
+    outfile_abort(&ll_f);
+    outfile_abort(&man_f);
+    outfile_abort(&rej_f);
     if (rc != EXIT_OK) {
         engine_summary(ep);
         return rc;

@@ -300,11 +300,11 @@ static void reject_v(engine *e, int counted, int64_t line, const char *fmt, va_l
     if (e->rejects) {
         out_t o;
         out_init(&o, e->rejects);
-        out_csv(&o, e->in_label, 0);
+        out_csv(&o, e->in_label, 1);
         out_ch(&o, ',');
         out_i64(&o, line);
         out_ch(&o, ',');
-        out_csv(&o, msg, 0);
+        out_csv(&o, msg, 1);
         out_ch(&o, '\n');
         out_flush(&o);
         out_free(&o);

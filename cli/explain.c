@@ -324,7 +324,9 @@ static int cmd_explain_main(engine *ep, int argc, char **argv)
     ep->on_student = on_student;
     ep->user = &x;
     rc = engine_read(ep, input);
-    fflush(stdout);
+    int wrc = stdout_check_errors();
+    if (rc == EXIT_OK)
+        rc = wrc;
     if (rc == EXIT_OK && !x.found) {
         diag("%s: no evidence for student '%s'", ep->in_label, x.student);
         rc = EXIT_DATA;

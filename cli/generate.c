@@ -7,6 +7,7 @@
 
 #ifdef MLG_HAVE_GEN
 #include "gen.h"
+#include "outfile.h"
 
 static const char usage_generate[] =
     "usage: mlg generate [--preset NAME] [--students N] [--targets N] [--seed N]\n"
@@ -93,29 +94,44 @@ int cmd_generate(int argc, char **argv)
         diag("generate: %s", mlg_strerror(rc));
         return rc == MLG_ENOMEM ? EXIT_NOMEM : EXIT_INTERNAL;
     }
-    FILE *f = open_out(outp);
-    static char big[1 << 20];
-    setvbuf(f, big, _IOFBF, sizeof big);
-    rc = mlg_gen_write_csv(&d, f);
-    if (rc != MLG_OK || fflush(f) != 0) {
-        if (errno == EPIPE)
-            return EXIT_OK;
-        diag("%s: write error: %s", outp ? outp : "stdout", strerror(errno));
+    /* written to temporary files renamed into place on success (outfile.h) */
+    outfile of;
+    const char *other[1] = {catp};
+    if ((rc = outfile_open(&of, outp, other, 1)) != EXIT_OK) {
         mlg_gen_free(&d);
-        return EXIT_IO;
+        return rc;
     }
-    if (f != stdout)
-        fclose(f);
+    static char big[1 << 20];
+    setvbuf(of.f, big, _IOFBF, sizeof big);
+    int wrc = mlg_gen_write_csv(&d, of.f);
+    if (wrc != MLG_OK && ferror(of.f) && errno == EPIPE) {
+        /* the reader went away (SIGPIPE ignored): quiet, like head(1) */
+        outfile_abort(&of);
+        mlg_gen_free(&d);
+        return EXIT_OK;
+    }
+    if (wrc != MLG_OK && !ferror(of.f)) {
+        diag("generate: cannot write the evidence");
+        outfile_abort(&of);
+        mlg_gen_free(&d);
+        return EXIT_INTERNAL;
+    }
+    if ((rc = outfile_commit(&of, outp)) != EXIT_OK) {
+        mlg_gen_free(&d);
+        return rc;
+    }
     if (catp) {
-        FILE *c = open_out(catp);
-        fputs("id,parent,label,rule,weight,na_allowed\n", c);
+        if ((rc = outfile_open(&of, catp, NULL, 0)) != EXIT_OK) {
+            mlg_gen_free(&d);
+            return rc;
+        }
+        fputs("id,parent,label,rule,weight,na_allowed\n", of.f);
         char buf[64];
         for (int32_t t = 0; t < d.targets; t++)
-            fprintf(c, "%s,,,,1,1\n", mlg_gen_target_code(t, buf, sizeof buf));
-        if (fclose(c) != 0) {
-            diag("%s: write error", catp);
+            fprintf(of.f, "%s,,,,1,1\n", mlg_gen_target_code(t, buf, sizeof buf));
+        if ((rc = outfile_commit(&of, catp)) != EXIT_OK) {
             mlg_gen_free(&d);
-            return EXIT_IO;
+            return rc;
         }
     }
     diag("generate: %zu rows, %zu series", d.n_rows, d.n_groups);

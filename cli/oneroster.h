@@ -28,7 +28,9 @@ void or_guid(char *buf, const char *a, const char *b);
 void or_timestamp(char *buf);
 
 /* or_write_manifest(): dir/manifest.csv for a delta set holding lineItems,
- * lineItemLearningObjectiveIds, results and resultLearningObjectiveIds. */
-void or_write_manifest(const char *dir);
+ * lineItemLearningObjectiveIds, results and resultLearningObjectiveIds,
+ * written to out (an outfile the caller opened for that name and commits);
+ * dir names the file in diagnostics. */
+void or_write_manifest(FILE *out, const char *dir);
 
 #endif

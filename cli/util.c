@@ -266,8 +266,51 @@ void out_num(out_t *o, double v, int dec)
 
 int needs_neutralising(const char *s)
 {
-    return s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' ||
-           s[0] == '\r';
+    const unsigned char *u = (const unsigned char *)s;
+    if (u[0] == '=' || u[0] == '+' || u[0] == '-' || u[0] == '@' || u[0] == '\t' ||
+        u[0] == '\r')
+        return 1;
+    if (u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF)
+        return 1; /* U+FEFF, the byte order mark */
+    /* U+FF0B + (EF BC 8B), U+FF0D - (EF BC 8D), U+FF1D = (EF BC 9D),
+     * U+FF20 @ (EF BC A0) */
+    return u[0] == 0xEF && u[1] == 0xBC &&
+           (u[2] == 0x8B || u[2] == 0x8D || u[2] == 0x9D || u[2] == 0xA0);
+}
+
+size_t utf8_seq_len(const unsigned char *s)
+{
+    const unsigned c = s[0];
+    if (c == 0)
+        return 0;
+    if (c < 0x80)
+        return 1;
+    /* second-byte range by lead byte (RFC 3629, section 4) */
+    unsigned lo = 0x80, hi = 0xBF;
+    size_t n;
+    if (c >= 0xC2 && c <= 0xDF) {
+        n = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        n = 3;
+        if (c == 0xE0)
+            lo = 0xA0; /* no overlong forms */
+        else if (c == 0xED)
+            hi = 0x9F; /* no surrogates */
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        n = 4;
+        if (c == 0xF0)
+            lo = 0x90;
+        else if (c == 0xF4)
+            hi = 0x8F; /* nothing above U+10FFFF */
+    } else {
+        return 0;
+    }
+    if (s[1] < lo || s[1] > hi)
+        return 0;
+    for (size_t i = 2; i < n; i++)
+        if (s[i] < 0x80 || s[i] > 0xBF)
+            return 0;
+    return n;
 }
 
 void out_csv(out_t *o, const char *s, int neutralise)
@@ -306,12 +349,39 @@ void out_json_str(out_t *o, const char *s)
                 char t[8];
                 snprintf(t, sizeof t, "\\u%04x", *p);
                 out_mem(o, t, 6);
-            } else {
+            } else if (*p < 0x80) {
                 out_ch(o, (char)*p);
+            } else {
+                const size_t n = utf8_seq_len(p);
+                if (n == 0) {
+                    out_mem(o, "\\ufffd", 6); /* not UTF-8: the replacement character */
+                } else if (n == 3 && p[0] == 0xE2 && p[1] == 0x80 &&
+                           (p[2] == 0xA8 || p[2] == 0xA9)) {
+                    /* U+2028/U+2029 are valid JSON but end a JavaScript line */
+                    out_mem(o, p[2] == 0xA8 ? "\\u2028" : "\\u2029", 6);
+                    p += n - 1;
+                } else {
+                    out_mem(o, (const char *)p, n);
+                    p += n - 1;
+                }
             }
         }
     }
     out_ch(o, '"');
+}
+
+int stdout_check_errors(void)
+{
+    errno = 0;
+    int err = 0;
+    if (fflush(stdout) != 0)
+        err = errno ? errno : EIO;
+    else if (ferror(stdout))
+        err = EIO;
+    if (!err || err == EPIPE)
+        return EXIT_OK; /* a closed pipe: quiet, like head(1) */
+    diag("stdout: write error: %s", strerror(err));
+    return EXIT_IO;
 }
 
 void check_write_errors(out_t *o, const char *what)

@@ -57,15 +57,29 @@ void out_i64(out_t *o, int64_t v);
 /* out_num(): a double with at most `dec` decimals, trailing zeros trimmed
  * ("3", "2.25", "3.5275"); dec < 0 prints %.17g (full precision). */
 void out_num(out_t *o, double v, int dec);
-/* CSV field: quoted when it holds , " CR or LF; an id beginning with
- * = + - @ TAB or CR gets a leading apostrophe (spreadsheet neutralisation)
- * when `neutralise` is set. */
+/* CSV field: quoted when it holds , " CR or LF; a field that
+ * needs_neutralising() gets a leading apostrophe (spreadsheet
+ * neutralisation) when `neutralise` is set. */
 void out_csv(out_t *o, const char *s, int neutralise);
-/* JSON string literal with escapes. */
+/* JSON string literal with escapes: " \ and control characters escaped,
+ * U+2028/U+2029 as \u2028/\u2029, and every byte that is not part of a
+ * valid UTF-8 sequence (RFC 3629: no overlong forms, surrogates or code
+ * points above U+10FFFF) written as \ufffd, so the output always parses. */
 void out_json_str(out_t *o, const char *s);
 
-/* Is this a string a spreadsheet would treat as a formula? */
+/* Is this a string a spreadsheet would treat as a formula?  It is when it
+ * starts with = + - @ TAB or CR, with their full-width forms (U+FF1D =,
+ * U+FF0B +, U+FF0D -, U+FF20 @), or with a UTF-8 byte order mark (which a
+ * spreadsheet may strip before looking at the next character). */
 int needs_neutralising(const char *s);
+
+/* utf8_seq_len(): length (1..4) of the valid UTF-8 sequence at s, 0 when the
+ * byte at s does not start one (or s points at the terminating NUL). */
+size_t utf8_seq_len(const unsigned char *s);
+
+/* stdout_check_errors(): flush stdout; EXIT_OK, or EXIT_IO after a
+ * diagnostic when a write to it failed (a closed pipe is quiet: EXIT_OK). */
+int stdout_check_errors(void);
 
 /* FILE* for a path or "-" (stdin/stdout).  Exits with EXIT_IO on failure. */
 FILE *open_in(const char *path);

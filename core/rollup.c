@@ -56,6 +56,40 @@ typedef struct outcome {
     double lo;            /* lowest child number */
 } outcome;
 
+/* Link weights are any positive finite doubles and the rules use only their
+ * ratios.  Outside [2^-500, 2^500) the sums of weights and of weight x value
+ * could overflow (two weights of 1e308) or lose their digits in the
+ * subnormal range (5e-324 x 2.4), so such weights are divided by the largest
+ * first; weights inside the range are used as given, bit for bit. */
+#define WEIGHT_SCALE_LO 0x1p-500
+#define WEIGHT_SCALE_HI 0x1p+500
+
+static void scale_weights(double *w, size_t k)
+{
+    double m = 0.0;
+    for (size_t i = 0; i < k; i++)
+        if (w[i] > m)
+            m = w[i];
+    if (m >= WEIGHT_SCALE_LO && m < WEIGHT_SCALE_HI)
+        return;
+    for (size_t i = 0; i < k; i++)
+        w[i] /= m;
+}
+
+/* Weighted mean of x[0..k-1] (weights w, tot = their sum, sum = the sum of
+ * w x): sum / tot, or, when sum overflowed (values near DBL_MAX on a custom
+ * scale), the sum of (w / tot) x, which cannot. */
+static double weighted_mean(const double *x, const double *w, size_t k,
+                            double sum, double tot)
+{
+    if (isfinite(sum))
+        return sum / tot;
+    double m = 0.0;
+    for (size_t i = 0; i < k; i++)
+        m += w[i] / tot * x[i];
+    return m;
+}
+
 /* Weighted share of x[0..k-1] at or above t (tot = sum of w). */
 static double share_at(const double *x, const double *w, size_t k, double t,
                        double tot)
@@ -113,7 +147,7 @@ static void apply_rule(const mlg__fast *n, const double *x, const double *w,
     double value = 0.0;
     switch (r->rule) {
     case MLG_RULE_MEAN:
-        value = sum / tot;
+        value = weighted_mean(x, w, k, sum, tot);
         break;
     case MLG_RULE_MEDIAN:
         memcpy(tmp, x, k * sizeof *tmp);
@@ -268,7 +302,7 @@ static void apply_rule(const mlg__fast *n, const double *x, const double *w,
         break;
     }
     default: { /* MLG_RULE_BAND_WITH_FLOOR */
-        const double m = sum / tot;
+        const double m = weighted_mean(x, w, k, sum, tot);
         const int32_t kl = level_of(m, sc, r->rounding, r->decimals);
         int32_t guard = 0; /* lowest level with v >= r->level */
         if (isnan(r->level))
@@ -348,6 +382,7 @@ static size_t eval_inner(const mlg_catalogue *c, int64_t v, double *val,
         s->w[k] = c->child_w[j];
         k++;
     }
+    scale_weights(s->w, k);
     if (k == 0) {
         val[v] = NAN;
         lev[v] = MLG_LEVEL_NA;

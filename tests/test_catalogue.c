@@ -1048,6 +1048,91 @@ static void test_auto_kinds_dag(void **state)
     mlg_catalogue_free(c);
 }
 
+/* Ensure link weights are never rewritten: every weight that is not a
+ * positive finite number is refused with its own status, and any positive
+ * finite weight is kept exactly (issue 14, finding 6: the CLI turned a CSV
+ * weight of 0 and a CASE weight of -5 into 1). */
+static void test_link_weights_kept_or_refused(void **state)
+{
+    (void)state;
+    static const struct { double w; int status; } cases[] = {
+        {0.0, MLG_EWEIGHT},   {-0.0, MLG_EWEIGHT},    {-5.0, MLG_EWEIGHT},
+        {-1e308, MLG_EWEIGHT}, {-INFINITY, MLG_ENAN}, {INFINITY, MLG_ENAN},
+        {NAN, MLG_ENAN},
+    };
+    mlg_catalogue *c = new_cat();
+    mlg_errinfo e;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        memset(&e, 0, sizeof e);
+        assert_int_equal(mlg_catalogue_link(c, "D", "T", cases[i].w, &e),
+                         cases[i].status);
+        assert_int_equal(e.status, cases[i].status);
+    }
+    /* the extremes that are allowed come back bit for bit */
+    static const double ok[] = {5e-324, 2.2250738585072014e-308, 1.0, 1e308,
+                                1.7976931348623157e308};
+    add(c, "D", MLG_NODE_DOMAIN);
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+        char id[16];
+        snprintf(id, sizeof id, "T%zu", i);
+        add(c, id, MLG_NODE_TARGET);
+        assert_int_equal(mlg_catalogue_link(c, "D", id, ok[i], NULL), MLG_OK);
+    }
+    assert_int_equal(mlg_catalogue_finalize(c, NULL), MLG_OK);
+    double w[5];
+    size_t n = 0;
+    assert_int_equal(mlg_catalogue_node_children(c, 0, 5, NULL, w, &n), MLG_OK);
+    assert_int_equal(n, 5);
+    assert_memory_equal(w, ok, sizeof ok);
+    mlg_catalogue_free(c);
+}
+
+/* Ensure a 100,000-level chain (issue 14, finding 12: the command's own
+ * loader walked to the root from every node, 11 s for this shape) builds,
+ * runs and explains without recursion: depth is the longest path down, so
+ * node "L0" (the top) has depth 99,999 and the one target 0; a mean of one
+ * child passes the target's 2.6 up unchanged to every level, "3". */
+static void test_deep_chain(void **state)
+{
+    (void)state;
+    enum { DEPTH = 100000 };
+    mlg_catalogue *c = new_cat();
+    char id[32], parent[32];
+    for (int i = 0; i < DEPTH; i++) {
+        snprintf(id, sizeof id, "L%d", i);
+        add(c, id, i == DEPTH - 1 ? MLG_NODE_TARGET : MLG_NODE_DOMAIN);
+        if (i > 0) {
+            snprintf(parent, sizeof parent, "L%d", i - 1);
+            link_(c, parent, id);
+        }
+    }
+    assert_int_equal(mlg_catalogue_finalize(c, NULL), MLG_OK);
+    assert_int_equal(mlg_catalogue_node_count(c), DEPTH);
+    assert_int_equal(mlg_catalogue_target_count(c), 1);
+    mlg_node_info info;
+    assert_int_equal(mlg_catalogue_node_info(c, 0, &info), MLG_OK);
+    assert_int_equal(info.depth, DEPTH - 1);
+    assert_int_equal(mlg_catalogue_node_info(c, DEPTH - 1, &info), MLG_OK);
+    assert_int_equal(info.depth, 0);
+    assert_int_equal(info.target, 0);
+    double *val = malloc(DEPTH * sizeof *val);
+    int32_t *lev = malloc(DEPTH * sizeof *lev);
+    assert_non_null(val);
+    assert_non_null(lev);
+    const double x = 2.6;
+    assert_int_equal(mlg_rollup_run(c, 1, &x, 1, val, lev, NULL, NULL), MLG_OK);
+    assert_double_near(val[0], 2.6, 0);
+    assert_int_equal(lev[0], 2);
+    mlg_rollup_step st;
+    mlg_rollup_child ch[1];
+    assert_int_equal(mlg_rollup_explain(c, &x, 0, &st, ch, 1, NULL), MLG_OK);
+    assert_int_equal(st.n_children, 1);
+    assert_int_equal(ch[0].node, 1);
+    free(val);
+    free(lev);
+    mlg_catalogue_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1067,6 +1152,8 @@ int main(void)
         cmocka_unit_test(test_kind_names),
         cmocka_unit_test(test_case_identifiers),
         cmocka_unit_test(test_auto_kinds_dag),
+        cmocka_unit_test(test_link_weights_kept_or_refused),
+        cmocka_unit_test(test_deep_chain),
     };
     return cmocka_run_group_tests_name("catalogue", tests, NULL, NULL);
 }

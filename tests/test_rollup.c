@@ -1064,6 +1064,102 @@ static void test_many_children(void **state)
     mlg_catalogue_free(c);
 }
 
+/* Ensure extreme link weights never give an infinite or NaN value with a
+ * finite level (issue 14, finding 5: two weights of 1e308 made the domain
+ * mean inf/inf = NaN, which the CLI printed as an empty CSV value and as
+ * "value":, in JSON).  Only the weights' ratios matter, so each case equals
+ * the same catalogue with ordinary weights. */
+static void test_huge_link_weights(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *name;
+        const char *rule;
+        size_t k;
+        double x[4], w[4];
+        double value;   /* worked by hand from the weight ratios */
+        int32_t level;
+    } cases[] = {
+        /* ratios 1:1: (3 + 2) / 2 = 2.5, the midpoint of 2 and 3, half up
+         * -> "3" (index 2). */
+        {"mean_1e308_twice", "mean", 2, {3, 2}, {1e308, 1e308}, 2.5, 2},
+        /* ratios 2:1: (2*3 + 2) / 3 = 8/3 = 2.6667 -> "3". */
+        {"mean_1e308_5e307", "mean", 2, {3, 2}, {1e308, 5e307}, 8.0 / 3.0, 2},
+        /* DBL_MAX on all four: (4 + 3 + 3 + 1) / 4 = 2.75 -> "3". */
+        {"mean_dbl_max", "mean", 4, {4, 3, 3, 1},
+         {1.7976931348623157e308, 1.7976931348623157e308,
+          1.7976931348623157e308, 1.7976931348623157e308}, 2.75, 2},
+        /* one child with the smallest subnormal weight: its own value 2.4
+         * (5e-324 * 2.4 alone rounds to 1e-323, and 1e-323 / 5e-324 = 2). */
+        {"mean_subnormal", "mean", 1, {2.4}, {5e-324}, 2.4, 1},
+        /* shares with weights 1e308: Zoey's 3,2,3,3 -> share(>=3) 3/4 >=
+         * .75 and no gap -> "3" (BUL-2332.7 Att. A). */
+        {"mostly_1e308", "mostly_proficient", 4, {3, 2, 3, 3},
+         {1e308, 1e308, 1e308, 1e308}, 3.0, 2},
+        /* band_with_floor on 4,4,4,3 (weights 1e308): mean 3.75 >= cut 3.5,
+         * no child below 3 -> "4". */
+        {"band_1e308", "band_with_floor", 4, {4, 4, 4, 3},
+         {1e308, 1e308, 1e308, 1e308}, 4.0, 3},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        mlg_rollup_rule r;
+        assert_status_case(cases[i].name,
+                           mlg_rollup_rule_parse(cases[i].rule, &r, NULL),
+                           MLG_OK);
+        mlg_catalogue *c = one_domain(cases[i].k, &r, cases[i].w, 1);
+        double val[5];
+        int32_t lev[5], flg[5];
+        assert_status_case(cases[i].name,
+                           mlg_rollup_run(c, 1, cases[i].x, 1, val, lev, flg,
+                                          NULL),
+                           MLG_OK);
+        assert_double_near_case(cases[i].name, val[0], cases[i].value, 1e-15);
+        if (lev[0] != cases[i].level)
+            fail_msg("%s: level %d, want %d", cases[i].name, (int)lev[0],
+                     (int)cases[i].level);
+        mlg_rollup_step st;
+        mlg_rollup_child ch[4];
+        assert_status_case(cases[i].name,
+                           mlg_rollup_explain(c, cases[i].x, 0, &st, ch, 4,
+                                              NULL),
+                           MLG_OK);
+        assert_double_near_case(cases[i].name, st.value, cases[i].value, 1e-15);
+        mlg_catalogue_free(c);
+    }
+}
+
+/* Ensure a weighted mean of values near DBL_MAX (a custom scale) is finite:
+ * the sum of weight x value overflows, the mean does not. */
+static void test_mean_of_huge_values(void **state)
+{
+    (void)state;
+    const double v[2] = {1e307, 1.5e308};
+    mlg_scale sc;
+    assert_int_equal(mlg_scale_init(&sc, 2, v), MLG_OK);
+    mlg_rollup_rule r;
+    mlg_rollup_rule_init(&r, MLG_RULE_MEAN);
+    mlg_catalogue *c = NULL;
+    assert_int_equal(mlg_catalogue_create(&c), MLG_OK);
+    assert_int_equal(mlg_catalogue_add(c, "D", NULL, MLG_NODE_DOMAIN, &sc, &r,
+                                       1, NULL), MLG_OK);
+    assert_int_equal(mlg_catalogue_add(c, "A", NULL, MLG_NODE_TARGET, &sc,
+                                       NULL, 1, NULL), MLG_OK);
+    assert_int_equal(mlg_catalogue_add(c, "B", NULL, MLG_NODE_TARGET, &sc,
+                                       NULL, 1, NULL), MLG_OK);
+    assert_int_equal(mlg_catalogue_link(c, "D", "A", 1, NULL), MLG_OK);
+    assert_int_equal(mlg_catalogue_link(c, "D", "B", 1, NULL), MLG_OK);
+    assert_int_equal(mlg_catalogue_finalize(c, NULL), MLG_OK);
+    /* (1.5e308 + 1.5e308) overflows; the mean is 1.5e308 -> the top level
+     * (index 1). */
+    const double x[2] = {1.5e308, 1.5e308};
+    double val[3];
+    int32_t lev[3];
+    assert_int_equal(mlg_rollup_run(c, 1, x, 1, val, lev, NULL, NULL), MLG_OK);
+    assert_double_near(val[0], 1.5e308, 0);
+    assert_int_equal(lev[0], 1);
+    mlg_catalogue_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1083,6 +1179,8 @@ int main(void)
         cmocka_unit_test(test_refuse_names),
         cmocka_unit_test(test_mixed_scales),
         cmocka_unit_test(test_many_children),
+        cmocka_unit_test(test_huge_link_weights),
+        cmocka_unit_test(test_mean_of_huge_values),
     };
     return cmocka_run_group_tests_name("rollup", tests, NULL, NULL);
 }
