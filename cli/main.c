@@ -61,18 +61,6 @@ FILE *open_in(const char *path)
     return f;
 }
 
-FILE *open_out(const char *path)
-{
-    if (!path || strcmp(path, "-") == 0)
-        return stdout;
-    FILE *f = fopen(path, "wb");
-    if (!f) {
-        diag("%s: cannot create: %s", path, strerror(errno));
-        exit(EXIT_IO);
-    }
-    return f;
-}
-
 int method_or_preset(const char *name, mlg_method_params *p)
 {
     int32_t m;

@@ -81,9 +81,9 @@ size_t utf8_seq_len(const unsigned char *s);
  * diagnostic when a write to it failed (a closed pipe is quiet: EXIT_OK). */
 int stdout_check_errors(void);
 
-/* FILE* for a path or "-" (stdin/stdout).  Exits with EXIT_IO on failure. */
+/* FILE* for a path or "-" (stdin).  Exits with EXIT_IO on failure.  Every
+ * output is an outfile (outfile.h). */
 FILE *open_in(const char *path);
-FILE *open_out(const char *path);
 
 /* Exit quietly when a write fails because the reader closed the pipe. */
 void check_write_errors(out_t *o, const char *what);

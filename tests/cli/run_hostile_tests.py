@@ -148,6 +148,52 @@ def _(name):
     check(name, not leftovers(), "temporary files left: %s" % leftovers())
 
 
+@case("f3_failed_oneroster_run_keeps_every_file")
+def _(name):
+    # A OneRoster output set is five files (results, resultLearningObjectiveIds,
+    # lineItems, lineItemLearningObjectiveIds, manifest); a run that stops with
+    # an error (input not grouped by student: exit 1) leaves every one as it
+    # was, and a run that succeeds replaces all five.
+    files = ["results.csv", "resultLearningObjectiveIds.csv", "lineItems.csv",
+             "lineItemLearningObjectiveIds.csv", "manifest.csv"]
+    os.makedirs(path("set"))
+    for f in files:
+        write(os.path.join("set", f), "old %s\n" % f)
+    write("ungrouped.csv", EVIDENCE_HEADER + "A,3.OA.A.1,2024-09-02,3\n"
+          "B,3.OA.A.1,2024-09-02,3\nA,3.OA.A.1,2024-09-03,3\n")
+    rc, _, er = run(["compute", "ungrouped.csv", "-c", "zoey_cat.csv", "-f", "oneroster",
+                     "-o", "set"])
+    check(name, rc == 1, "exit %d, want 1: %s" % (rc, er))
+    for f in files:
+        check(name, read(os.path.join("set", f)) == "old %s\n" % f, "%s was changed" % f)
+    check(name, not [f for f in os.listdir(path("set")) if f.startswith(".")],
+          "temporary files left in set/")
+    rc, _, er = run(["compute", "zoey.csv", "-c", "zoey_cat.csv", "-f", "oneroster",
+                     "-o", "set"])
+    check(name, rc == 0, "exit %d: %s" % (rc, er))
+    for f in files:
+        check(name, not read(os.path.join("set", f)).startswith("old "), "%s not written" % f)
+    check(name, "oneroster.version,1.2" in read("set/manifest.csv"), "manifest")
+
+
+@case("f3_attendance_and_policy_are_inputs")
+def _(name):
+    # -o or --rejects naming the attendance file or a policy file is refused.
+    shutil.copy(os.path.join(ARGS.source, "data/school/attendance.csv"), path("att.csv"))
+    shutil.copy(os.path.join(ARGS.source, "data/policy/lausd-bul-2332.7.json"),
+                path("pol.json"))
+    before_att, before_pol = read("att.csv"), read("pol.json")
+    for sub in (["compute", "school.csv", "-c", "school_cat.csv"],
+                ["check", "school.csv", "-c", "school_cat.csv", "--start", "2024-08-15",
+                 "--mid", "2024-10-15", "--end", "2024-12-15"]):
+        for out in (["-o", "att.csv"], ["--rejects", "att.csv"], ["-o", "pol.json"]):
+            rc, _, er = run(sub + ["--attendance", "att.csv", "--policy", "pol.json"] + out)
+            check(name, rc == 2 and "refusing" in er,
+                  "%s %s: exit %d: %s" % (sub[0], " ".join(out), rc, er))
+    check(name, read("att.csv") == before_att, "the attendance file was changed")
+    check(name, read("pol.json") == before_pol, "the policy file was changed")
+
+
 @case("f3_success_replaces_and_keeps_mode")
 def _(name):
     write("keep.csv", "old\n")
