@@ -6,7 +6,9 @@
  * success every group's value, level and count equal the series result
  * exactly (memcmp on the value), and the outputs of 1 and 3 threads are
  * identical; on a data error err.group names the first group whose series
- * fails, with the same status, and its outputs are NaN / N/A / 0. */
+ * fails, with the same status, and its outputs are NaN / N/A / 0; on bad
+ * params or a bad scale the batch returns the series' status for them and
+ * writes no output. */
 #include "fuzz_gen.h"
 
 #define MAX_GROUPS 12
@@ -63,13 +65,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                        e1.row == e3.row,
                    "errinfo differs between thread counts");
     }
-    if (s1 == MLG_EINVAL) {
-        /* bad params or scale: the batch says MLG_EINVAL for all of them
-         * (mlg.h), a series gives the validator's own code */
+    if (mlg_method_params_validate(&p) != MLG_OK || mlg_scale_validate(&sc) != MLG_OK) {
+        /* bad params or scale, an argument error: the batch returns the
+         * status mlg_series_compute() returns for them (mlg.h: MLG_EINVAL,
+         * MLG_ENAN or MLG_ENOTFOUND) and leaves its outputs untouched */
         mlg_result r;
         const int s = mlg_series_compute(0, NULL, NULL, NULL, NULL, &sc, &p, &r, NULL);
         FUZZ_CHECK(s == MLG_EINVAL || s == MLG_ENAN || s == MLG_ENOTFOUND,
-                   "batch %s on arguments, series %s", mlg_errname(s1), mlg_errname(s));
+                   "series %s on bad arguments", mlg_errname(s));
+        FUZZ_CHECK(s1 == s, "batch %s on bad arguments, series %s", mlg_errname(s1),
+                   mlg_errname(s));
+        for (size_t k = 0; k < ng; k++)
+            FUZZ_CHECK(v1[k] == 0.0 && l1[k] == 0 && c1[k] == 0,
+                       "outputs written on an argument error");
         return 0;
     }
     for (size_t k = 0; k < ng; k++) {
