@@ -71,12 +71,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         const double mag = fmax(sc.score_max - sc.score_min,
                                 fmax(fabs(sc.score_min), fabs(sc.score_max)));
         const double slack = fuzz_pending() ? 0.0 : 1e-12 * mag;
-        /* A subnormal weight (5e-324) lets best_fit leave the scale, and a
-         * tiny one (7e-251, subnormal once decayed) time_decay: also
-         * finding 11, checked only with the pending checks. */
+        /* A subnormal weight (5e-324) lets best_fit leave the scale, and
+         * tiny weight x score products (7e-251 x 4 once decayed, 8e-149 x
+         * 8e-175) time_decay: also finding 11, checked only with the
+         * pending checks. */
         int tiny = 0;
         for (size_t i = 0; w && i < n; i++)
-            tiny |= w[i] > 0.0 && w[i] < 1e-200;
+            tiny |= w[i] > 0.0 && w[i] * mag < 1e-200;
         if (fuzz_pending() || !tiny)
             FUZZ_CHECK(r.value >= sc.score_min - slack && r.value <= sc.score_max + slack,
                        "value %.17g outside [%.17g, %.17g] (%s)", r.value, sc.score_min,
