@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* bench_batch.c -- district-scale benchmark of mlg_batch_compute().
  *
  * One command (see docs/performance.md):

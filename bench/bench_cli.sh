@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # bench_cli.sh -- time `mlg compute` on a synthetic district CSV against
 # Miller (mlr stats1 mean per student and target) and `wc -l` on the same
 # file, and report the ratios and the peak memory of each (/usr/bin/time).

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """bench_numpy.py -- the Python baselines of bench_batch (optional).
 
 Run by bench_batch (which dumps a subset of the generated district as raw

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """bench_python.py -- cost of the Python binding over libmlg.
 
 Two side-by-side measurements (docs/python.md records the results):

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* gen.c -- seeded synthetic district evidence (see gen.h). */
 #include "gen.h"
 

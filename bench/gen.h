@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* gen.h -- seeded synthetic district evidence for benchmarks and the CLI.
  *
  * A district is `students` x `targets` series (one per student and learning

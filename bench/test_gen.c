@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_gen.c -- the synthetic district generator (bench/gen.h).
  *
  * Checks what gen.h promises: presets and validation, the same

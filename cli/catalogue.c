@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* catalogue.c -- read a catalogue file (CSV or CASE 1.1 JSON) into the
  * library's mlg_catalogue.  The file is parsed into a flat list of nodes and
  * links (text only, freed before returning), which is handed to the library

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* catalogue.h -- read a learning-target catalogue file (CSV or CASE 1.1
  * CFPackage JSON) into the library's mlg_catalogue.  The command keeps no
  * catalogue model of its own: every question about nodes, ids, aliases,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check.c -- `mlg check`: report-card policy checks for a reporting period
  * (BUL-2332.7 sec. VII and Att. B minimum grade entry, sec. IX warning
  * notices, sec. I.F insufficient attendance). */

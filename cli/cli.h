@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cli.h -- subcommands of the mlg command. */
 #ifndef MLG_CLI_H
 #define MLG_CLI_H

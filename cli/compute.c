@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* compute.c -- `mlg compute`: evidence + catalogue -> marks. */
 #include "cli.h"
 #include "oneroster.h"

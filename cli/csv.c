@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* csv.c -- streaming RFC 4180 CSV reader (see csv.h). */
 #include "csv.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* csv.h -- a streaming RFC 4180 CSV reader for the mlg command.
  *
  * Records are read from a FILE in large blocks and split in place, so memory

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* engine.c -- the engine's life cycle: defaults, the catalogue (read into
  * the library, plus the per-node facts the output loops need), rejects,
  * progress, reading an input (dispatch) and the closing tally.  The work

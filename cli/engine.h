@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* engine.h -- evidence ingestion and per-student computation shared by
  * `mlg compute`, `mlg explain` and `mlg check`. */
 #ifndef MLG_CLI_ENGINE_H

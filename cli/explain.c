@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* explain.c -- `mlg explain STUDENT [TARGET]`: from a mark down to evidence. */
 #include "cli.h"
 #include "engine.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* generate.c -- `mlg generate`: a synthetic district as long CSV. */
 #include "cli.h"
 

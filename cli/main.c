@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* main.c -- the mlg command: dispatch, method helpers, `mlg score`.  The
  * option parser shared by the subcommands is in options.c. */
 #include "cli.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* strtab.c -- open-addressing string map (FNV-1a, linear probing). */
 #include "strtab.h"
 

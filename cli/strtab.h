@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* strtab.h -- string -> int32 hash map with its own string storage. */
 #ifndef MLG_CLI_STRTAB_H
 #define MLG_CLI_STRTAB_H

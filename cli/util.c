@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* util.c -- diagnostics, allocation, dates, numbers and the output writer. */
 #include "util.h"
 

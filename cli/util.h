@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* util.h -- shared pieces of the mlg command: exit codes, diagnostics, date
  * and number parsing, a fast buffered writer with CSV/JSON escaping. */
 #ifndef MLG_CLI_UTIL_H

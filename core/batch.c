@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* batch.c -- mlg_batch_compute(): many series in CSR form, on threads.
  *
  * This file holds threading, blocking and dispatch; the arithmetic of every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* catalogue.c -- roll-up rules (defaults, validation, names, text), the
  * catalogue (building, id aliases, finalising, queries) and the bulletin's
  * subject table and grade-3 skeleton (BUL-2332.7 sec. II.A, Att. A). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* convert.c -- conversion tables for systems that take only percentages or
  * letters: level/value -> percent and score bands -> letters. */
 #include "mlg_internal.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* errinfo.c -- filling the caller's optional mlg_errinfo. */
 #include "mlg_internal.h"
 

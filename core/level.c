@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* level.c -- from a proficiency value to a reported level
  * (mlg_value_to_level): decimal rounding, then one of four level mappings.
  * docs/levels.md explains both steps with examples. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* methods.c -- the proficiency methods: one kernel (mlg__series_run) behind
  * mlg_series_compute(), mlg_series_explain() and the batch engine.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mlg_internal.h -- private interfaces shared by core files (never installed).
  * Private non-static functions are named mlg__* and are hidden from the
  * shared library by the visibility preset; tests reach them through the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* params.c -- method parameters: defaults, validation, names, text
  * parsing (mlg_method_params_set) and product presets. */
 #include "mlg_internal.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* policy.c -- report-card policy checks for a reporting period
  * (BUL-2332.7 sec. I.F, I.I, VII, IX; Attachments B and C). */
 #include "mlg_internal.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* rollup.c -- running a finalised catalogue: the roll-up rules
  * (mlg_rollup_rule), the district-wide run (mlg_rollup_run, pthreads) and
  * one student's explanation (mlg_rollup_explain). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* rollup_internal.h -- the catalogue's private layout, shared by
  * catalogue.c (building, queries) and rollup.c (running, explaining).
  * Never installed. */

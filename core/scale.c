@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* scale.c -- built-in and user scales (mlg_scale_*), mlg__default_scale.
  *
  * The built-in scales are the marks of LAUSD Policy Bulletin BUL-2332.7

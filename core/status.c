@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* status.c -- status codes to text (mlg_strerror, mlg_errname). */
 #include "mlg.h"
 

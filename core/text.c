@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* text.c -- strict text-to-value parsing and the range checks shared by the
  * method parameters (params.c) and the roll-up rules (catalogue.c), so that
  * `--decimals 3x` or `tie=newest` is refused the same way everywhere. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* version.c -- runtime twins of the version macros. */
 #include "mlg.h"
 

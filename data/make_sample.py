@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Write the sample data under data/ (deterministic; standard library only).
 
 data/school/  a synthetic grade-3 school: 3 classes x 20 students, evidence on

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* zoey.c -- the bulletin's worked example (BUL-2332.7, Attachment A).
  *
  * Zoey's four assessments on Operations and Algebraic Thinking, learning

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * mlg.h -- libmlg, mastery-learning proficiency for standards-based grading.
  *

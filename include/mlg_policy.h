@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * mlg_policy.h -- report-card policy checks for one reporting period.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * mlg_rollup.h -- libmlg roll-ups: learning targets -> domains -> subjects
  * and composites, the bulletin's subject table, and conversion tables.

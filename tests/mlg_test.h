@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mlg_test.h -- helpers shared by the cmocka tests. */
 #ifndef MLG_TEST_H
 #define MLG_TEST_H

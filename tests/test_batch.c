@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_batch.c -- mlg_batch_compute() (include/mlg.h, "Batches").
  *
  * The header's contract checked here:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_catalogue.c -- building and querying catalogues, id aliases, the
  * bulletin's subject table and grade-3 skeleton, rule parameters from text
  * (include/mlg_rollup.h). */

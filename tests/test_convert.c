@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_convert.c -- conversion tables: level/value -> percent and score
  * bands -> letters (include/mlg_rollup.h). */
 #include "mlg.h"

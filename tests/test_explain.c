@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_explain.c -- mlg_series_explain(): one mlg_explain_row per input row
  * with the reason, score used, weight, influence and fitted value that
  * mlg.h's mlg_explain_row documents.  Expected values are worked by hand in

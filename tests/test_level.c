@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_level.c -- mlg_value_to_level: decimal rounding, then the level
  * under half_up, half_even, floor and cuts, on built-in and user scales. */
 #include "mlg.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_methods.c -- mlg_series_compute(): every method's value, weights,
  * statuses, N/A, clamping, and every error path.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_params.c -- method parameters: mlg_method_params_init, _validate,
  * mlg_method_from_name, mlg_method_name, mlg_method_params_set and the
  * presets (mlg_preset_init, mlg_preset_name). */

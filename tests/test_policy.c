@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_policy.c -- report-card policy checks (mlg_policy.h): minimum grade
  * entry (BUL-2332.7 sec. VII A-C, Attachment B), warning notices (sec. I.I,
  * IX A/C/E, Attachment C) and insufficient attendance (sec. I.F). */

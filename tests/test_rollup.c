@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_rollup.c -- roll-up rules, the district run and explanations
  * (include/mlg_rollup.h).  Expected values are worked by hand in the
  * comments or cited from BUL-2332.7. */

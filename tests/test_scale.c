@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_scale.c -- built-in and user scales: mlg_scale_builtin,
  * mlg_scale_from_name, mlg_scale_init, mlg_scale_validate,
  * mlg_scale_find_label and the private mlg__default_scale. */

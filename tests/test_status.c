@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_status.c -- status codes, their text, and the version twins. */
 #include "mlg.h"
 #include "mlg_test.h"

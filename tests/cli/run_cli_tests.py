@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Tests of the `mlg` command (standard library only; run by ctest).
 
 Each case runs mlg with arguments from the source tree (so paths in messages

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Research walk-through (docs/python.md): does a student's mark depend on
 the proficiency method?
 

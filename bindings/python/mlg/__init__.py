@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """mlg: mastery-learning proficiency (libmlg) from Python.
 
 Pure ctypes over libmlg.so; only the standard library is required.  numpy

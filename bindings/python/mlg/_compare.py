@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Method sensitivity: does a student's level depend on the method chosen?
 
 mlg.compare(df, methods=[...]) prepares the evidence once (factorising,

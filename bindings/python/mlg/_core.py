@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Scalar and batch API over libmlg.  Needs only the standard library; numpy
 is used when it is installed (the batch API then takes and returns numpy
 arrays without copying them)."""

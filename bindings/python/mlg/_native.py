@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Loading libmlg and declaring every exported C function (STYLE.md section 11).
 
 Discovery order (the first that loads wins):

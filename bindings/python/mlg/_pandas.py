@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """pandas front end: a long evidence table in, one row per student x target
 out, computed by one mlg_batch_compute() call (no Python loop per group).
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """ctypes mirrors and prototypes for include/mlg_policy.h and
 include/mlg_rollup.h; _native merges them into PROTOTYPES and STRUCTS."""
 

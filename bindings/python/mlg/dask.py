@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """mlg.compute() over a dask.dataframe, one partition at a time.
 
 Every student must sit in one partition, or a (student, target) split

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Exceptions for libmlg status codes.
 
 One checker, :func:`check`, turns every non-zero status into an exception

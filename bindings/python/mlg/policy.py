@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Report-card policy checks (include/mlg_policy.h, BUL-2332.7): minimum
 grade entry (sec. VII, Attachment B), warning notices (sec. IX, Attachment
 C) and insufficient attendance (sec. I.F).  Thin wrappers over the C

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Roll-ups (include/mlg_rollup.h): learning targets -> domains -> subjects
 and composites, for every student at once.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Shared fixtures.  The suite runs against the library named by MLG_LIBRARY
 (ctest sets it to the freshly built one); without it, mlg's own discovery
 applies (build trees of this checkout first)."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Batch API: equivalence with the scalar C results for every method,
 zero-copy inputs, argument checks, and the GIL released in C."""
 import statistics

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """mlg.compare(): method sensitivity."""
 import pytest
 

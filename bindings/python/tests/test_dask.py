@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """mlg.dask.compute() on a local distributed cluster (two worker
 processes), each loading libmlg itself from MLG_LIBRARY."""
 import os

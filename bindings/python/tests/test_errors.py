@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Status codes become exceptions (STYLE.md section 11, docs/errors.md)."""
 import math
 import pickle

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Loading, prototypes and struct layouts (STYLE.md section 11)."""
 import ctypes
 import os

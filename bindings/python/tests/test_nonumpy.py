@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The scalar API (and a list-based batch) with the standard library only:
 numpy and pandas are blocked in a child interpreter."""
 import subprocess

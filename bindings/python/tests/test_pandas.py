@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """mlg.compute(): pandas round trip, sorting, dates, status, errors."""
 import os
 

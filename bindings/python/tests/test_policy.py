@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Policy checks from Python (include/mlg_policy.h examples)."""
 import math
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Roll-ups from Python: catalogues, mlg.compute(catalogue=...), explain."""
 import os
 import warnings

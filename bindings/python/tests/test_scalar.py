@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Scalar API: mlg.proficiency/result/explain/level, names and presets."""
 import datetime
 import math

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The docs/python.md research walk-through runs as written."""
 import os
 import subprocess

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Regenerate gradebook.csv (seeded; the same bytes every run).
 
 A small grade-3 Math gradebook: 24 students x the four Operations and
