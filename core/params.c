@@ -242,10 +242,12 @@ static int set_double(double *field, const char *value, int (*check)(double))
     return s;
 }
 
+/* Any day number but MLG_DAY_NONE itself, which means "no reference day"
+ * and is spelt "none": a number that happens to equal the sentinel would
+ * otherwise switch the reference day off silently. */
 static int check_any_day(int32_t d)
 {
-    (void)d;
-    return MLG_OK;
+    return d == MLG_DAY_NONE ? MLG_EINVAL : MLG_OK;
 }
 
 static const char *const arith_words[] = {"libmlg", "canvas"};
