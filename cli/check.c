@@ -55,9 +55,11 @@ static const char usage_check[] =
     "A target with no evidence dated in the period is N/A for it (\"not\n"
     "assessed in current reporting period\").  Notice thresholds are the\n"
     "policy's per scale: 1 or 2 on CCS and ELD, R on behaviours, none on TK.\n"
-    "A subject is the top-level node of the catalogue: ids or labels starting\n"
-    "with ELA/English are ELA, MATH/Math are Math, ALD/ELD are ALD, others are\n"
-    "'other' areas.\n"
+    "A subject is the top-level node of the catalogue.  Its Attachment B row\n"
+    "is the one its catalogue `subject` column declares (a policy subject\n"
+    "code: ela*, math_* -> ELA, Math; eld -> ALD; others 'other' areas); when\n"
+    "none is declared, ids or labels starting with ELA/English are ELA,\n"
+    "MATH/Math are Math, ALD/ELD are ALD, others are 'other' areas.\n"
     "\n"
     "options: -c/--catalogue (required), -o FILE, --policy FILE|NAME (default\n"
     "lausd-bul-2332.7; its method applies when -m is not given),\n"
@@ -105,6 +107,21 @@ static int32_t subject_of(const char *id, const char *label)
         if (!strncmp(s[k], "ALD", 3) || !strncmp(s[k], "ELD", 3))
             return MLG_SUBJECT_ALD;
     }
+    return MLG_SUBJECT_OTHER;
+}
+
+/* The Attachment B row of a policy subject code the catalogue declares
+ * (its `subject` column): ela, ela_composite -> ELA; math_domain,
+ * math_practices, math_composite -> Math; eld -> ALD (the row "iELD/ALD/
+ * MELD"); any other code -> other areas. */
+static int32_t subject_of_code(const char *code)
+{
+    if (!strncmp(code, "ela", 3))
+        return MLG_SUBJECT_ELA;
+    if (!strncmp(code, "math_", 5))
+        return MLG_SUBJECT_MATH;
+    if (!strcmp(code, "eld"))
+        return MLG_SUBJECT_ALD;
     return MLG_SUBJECT_OTHER;
 }
 
@@ -615,14 +632,30 @@ static int cmd_check_main(engine *ep, int argc, char **argv)
         check_free(&k);
         return rc;
     }
+    /* A subject the catalogue declares (its root's `subject` column) must
+     * be one of the policy's subject codes. */
+    for (size_t q = 0; q < ep->N && ep->node_subject; q++) {
+        mlg_policy_subject ps;
+        const char *code = ep->node_subject[q];
+        if (code && ep->node_root[q] == (int32_t)q &&
+            mlg_policy_subject_find(k.pol, code, &ps) != MLG_OK) {
+            diag("%s: subject '%s' of %s is not a subject code of policy %s", cat_path, code,
+                 mlg_catalogue_node_id(ep->mcat, q), mlg_policy_name(k.pol));
+            check_free(&k);
+            return EXIT_DATA;
+        }
+    }
     k.root_cat = xmalloc(ep->N * sizeof *k.root_cat);
     k.node_root = xmalloc(ep->N * sizeof *k.node_root);
     k.roots = xmalloc(ep->N * sizeof *k.roots);
     for (size_t q = 0; q < ep->N; q++) {
         int32_t r = ep->node_root[q]; /* the root reached by first parents */
         k.node_root[q] = r;
-        k.root_cat[q] = subject_of(mlg_catalogue_node_id(ep->mcat, (size_t)r),
-                                   mlg_catalogue_node_label(ep->mcat, (size_t)r));
+        /* the root's declared subject, else the guess from its id/label */
+        const char *code = ep->node_subject ? ep->node_subject[r] : NULL;
+        k.root_cat[q] = code ? subject_of_code(code)
+                             : subject_of(mlg_catalogue_node_id(ep->mcat, (size_t)r),
+                                          mlg_catalogue_node_label(ep->mcat, (size_t)r));
         if (r == (int32_t)q)
             k.roots[k.n_roots++] = r;
     }

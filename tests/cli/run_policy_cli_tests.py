@@ -353,6 +353,27 @@ def main():
     case("check_grade_column_bad", grade + ["--attendance", IN + "policy_grade_att_bad.csv"],
          1, err=["grade '7' is not K or 0..6"])
 
+    # The catalogue declares the subject (its `subject` column, a policy
+    # subject code) and the declared subject picks the Attachment B row; the
+    # id/label prefix is the guess only when nothing is declared.  2018-19
+    # (BUL-2332.7 Att. B): ALD ("iELD/ALD/MELD", l. 934-937) one mark by the
+    # midpoint and three by the end (l. 943-944, 952-954); all other areas
+    # one by the end (l. 961-971).  D1 has one mark, dated after the
+    # midpoint, in LANG (declared eld: ALD) and in ELDX (declared science:
+    # other).  So LANG is short 0 of 1 and 1 of 3, ELDX is met.  Without the
+    # column the guess makes LANG "other" (met) and ELDX (prefix ELD) ALD.
+    subj = ["check", IN + "policy_subject_ev.csv", "-c"]
+    case("check_subject_declared", subj + [IN + "policy_subject_cat.csv"] + PERIOD, 0,
+         has=['D1,entry_short_midpoint,LANG,"0 marks by the midpoint, 1 required"',
+              'D1,entry_short_end,LANG,"1 marks by the end, 3 required"'],
+         lacks=["D1,entry_short_midpoint,ELDX", "D1,entry_short_end,ELDX"])
+    case("check_subject_guess", subj + [IN + "policy_subject_none_cat.csv"] + PERIOD, 0,
+         has=['D1,entry_short_midpoint,ELDX,"0 marks by the midpoint, 1 required"',
+              'D1,entry_short_end,ELDX,"1 marks by the end, 3 required"'],
+         lacks=["D1,entry_short_midpoint,LANG", "D1,entry_short_end,LANG"])
+    case("check_subject_unknown", subj + [IN + "policy_subject_bad_cat.csv"] + PERIOD, 1,
+         err=["subject 'ald' of LANG is not a subject code of policy lausd-bul-2332.7"])
+
     # --period NAME takes the dates from the policy's periods.dates: RP1 is
     # 2024-09-01 .. 09-15 .. 09-30, the PERIOD above, so the findings match.
     dated = os.path.join(ARGS.work, "dated.json")
