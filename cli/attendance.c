@@ -68,6 +68,17 @@ static int parse_override(const char *v)
     return -1;
 }
 
+int32_t att_parse_grade(const char *v)
+{
+    if (!v[0])
+        return -1;
+    if (!v[1] && (v[0] == 'K' || v[0] == 'k'))
+        return 0;
+    if (!v[1] && v[0] >= '0' && v[0] <= '6')
+        return v[0] - '0';
+    return -2;
+}
+
 int att_read(att_table *t, const char *path, int32_t min_days, int override_ok)
 {
     FILE *f = open_in(path);
@@ -75,7 +86,7 @@ int att_read(att_table *t, const char *path, int32_t min_days, int override_ok)
     if (csv_open(&r, f, CSV_DEFAULT_MAX_RECORD) != 0)
         return EXIT_NOMEM;
     int rc = csv_next(&r), ret = EXIT_OK;
-    int cs = -1, cd = -1, co = -1;
+    int cs = -1, cd = -1, co = -1, cg = -1;
     for (size_t q = 0; rc == CSV_OK && q < r.nfields; q++) {
         if (!strcmp(r.field[q], "student_id"))
             cs = (int)q;
@@ -83,6 +94,8 @@ int att_read(att_table *t, const char *path, int32_t min_days, int override_ok)
             cd = (int)q;
         if (!strcmp(r.field[q], "override"))
             co = (int)q;
+        if (!strcmp(r.field[q], "grade"))
+            cg = (int)q;
     }
     if (cs < 0 || cd < 0) {
         diag_at(path, 1, "header must name student_id and days_enrolled");
@@ -112,6 +125,14 @@ int att_read(att_table *t, const char *path, int32_t min_days, int override_ok)
             ret = EXIT_DATA;
             break;
         }
+        const int32_t grade =
+            cg >= 0 && (size_t)cg < r.nfields ? att_parse_grade(r.field[cg]) : -1;
+        if (grade < -1) {
+            diag_at(path, r.rec_line, "grade '%s' is not K or 0..6 (Attachment C letters)",
+                    r.field[cg]);
+            ret = EXIT_DATA;
+            break;
+        }
         /* The policy may forbid the override (sec. I.F allows it). */
         uint8_t ov = (uint8_t)(ovp && override_ok);
         if (mlg_attendance_check(1, &days, &ov, min_days, &decision, NULL, NULL) != MLG_OK)
@@ -126,6 +147,7 @@ int att_read(att_table *t, const char *path, int32_t min_days, int override_ok)
         memcpy(a->id, r.field[cs], idl + 1);
         a->days = days;
         a->decision = decision;
+        a->grade = grade;
         a->seen = 0;
         a->line = r.rec_line;
     }

@@ -22,6 +22,7 @@
 
 typedef struct spec_node {
     char   *id, *label, *rule, *scale;
+    char   *subject;  /* CSV subject column (a policy subject code), or NULL */
     char  **alias;
     size_t  n_alias;
     int32_t kind;     /* MLG_NODE_AUTO unless the file names it */
@@ -52,6 +53,7 @@ static void spec_free(spec *s)
         free(n->label);
         free(n->rule);
         free(n->scale);
+        free(n->subject);
         for (size_t k = 0; k < n->n_alias; k++)
             free(n->alias[k]);
         free(n->alias);
@@ -257,7 +259,7 @@ static void add_parent(void *a, const char *parent)
 
 static void add_alias(void *a, const char *alias) { spec_alias(a, alias); }
 
-/* CSV: id,parent[,label,rule,weight,na_allowed,kind,scale,aliases]; parent
+/* CSV: id,parent[,label,rule,weight,na_allowed,kind,scale,aliases,subject]; parent
  * and aliases may list several ids separated by '|'. */
 static int load_csv(spec *s, FILE *f)
 {
@@ -275,9 +277,10 @@ static int load_csv(spec *s, FILE *f)
         csv_close(&r);
         return rc == CSV_IOERR ? EXIT_IO : EXIT_DATA;
     }
-    enum { C_ID, C_PARENT, C_LABEL, C_RULE, C_WEIGHT, C_NA, C_KIND, C_SCALE, C_ALIAS, C_N };
+    enum { C_ID, C_PARENT, C_LABEL, C_RULE, C_WEIGHT, C_NA, C_KIND, C_SCALE, C_ALIAS, C_SUBJ,
+           C_N };
     static const char *names[C_N] = {"id",         "parent", "label", "rule",   "weight",
-                                     "na_allowed", "kind",   "scale", "aliases"};
+                                     "na_allowed", "kind",   "scale", "aliases", "subject"};
     int col[C_N];
     for (int c = 0; c < C_N; c++)
         col[c] = -1;
@@ -289,7 +292,7 @@ static int load_csv(spec *s, FILE *f)
     if (col[C_ID] < 0 || col[C_PARENT] < 0) {
         diag_at(s->path, r.rec_line, "catalogue header must name the columns id and parent "
                                      "(and optionally label, rule, weight, na_allowed, kind, "
-                                     "scale, aliases)");
+                                     "scale, aliases, subject)");
         csv_close(&r);
         return EXIT_DATA;
     }
@@ -328,6 +331,8 @@ static int load_csv(spec *s, FILE *f)
             n->rule = xstrdup(r.field[col[C_RULE]]);
         if (col[C_SCALE] >= 0)
             n->scale = xstrdup(r.field[col[C_SCALE]]);
+        if (col[C_SUBJ] >= 0 && r.field[col[C_SUBJ]][0])
+            n->subject = xstrdup(r.field[col[C_SUBJ]]);
         double w = 1.0;
         if (col[C_WEIGHT] >= 0 && r.field[col[C_WEIGHT]][0] &&
             parse_double(r.field[col[C_WEIGHT]], r.flen[col[C_WEIGHT]], &w) != 0) {
@@ -566,9 +571,11 @@ static void na_defaults(spec *s, const mlg_catalogue *first, const int32_t *kind
 }
 
 int catalogue_load(const char *path, const mlg_scale *scale, const mlg_method_params *params,
-                   const mlg_policy *policy, mlg_catalogue **out)
+                   const mlg_policy *policy, mlg_catalogue **out, char ***subjects)
 {
     *out = NULL;
+    if (subjects)
+        *subjects = NULL;
     spec s;
     memset(&s, 0, sizeof s);
     s.path = path;
@@ -612,6 +619,14 @@ int catalogue_load(const char *path, const mlg_scale *scale, const mlg_method_pa
         mlg_catalogue_free(first);
         rc = build(&s, kinds, scale, params, policy, out);
         free(kinds);
+    }
+    if (rc == EXIT_OK && subjects) {
+        /* build() adds the nodes in file order: node i is s.n[i] */
+        *subjects = xmalloc(s.nn * sizeof **subjects);
+        for (size_t i = 0; i < s.nn; i++) {
+            (*subjects)[i] = s.n[i].subject;
+            s.n[i].subject = NULL;
+        }
     }
     spec_free(&s);
     return rc;

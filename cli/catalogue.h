@@ -20,11 +20,15 @@
  * no known subject, and targets, allow N/A); a scale without N/A (TK) makes
  * every node above the targets na_allowed 0.  With `policy` non-NULL, a
  * domain, subject or composite without a rule of its own takes the
- * policy's rule for its kind (mlg_policy_rule()).  Prints diagnostics
+ * policy's rule for its kind (mlg_policy_rule()).  With `subjects`
+ * non-NULL, *subjects receives one string per node (node order), the CSV
+ * `subject` column (a policy subject code such as "eld", not checked here)
+ * or NULL where it is empty or absent (always NULL for CASE); free each
+ * and the array.  Prints diagnostics
  * naming the file and line (or CASE item) and returns EXIT_OK or an exit
  * code. */
 struct mlg_policy;
 int catalogue_load(const char *path, const mlg_scale *scale, const mlg_method_params *params,
-                   const struct mlg_policy *policy, mlg_catalogue **out);
+                   const struct mlg_policy *policy, mlg_catalogue **out, char ***subjects);
 
 #endif

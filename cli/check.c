@@ -20,7 +20,8 @@
 static const char usage_check[] =
     "usage: mlg check EVIDENCE -c CATALOGUE (--start DATE --mid DATE --end DATE |\n"
     "                 --period NAME)\n"
-    "                 [--policy-year 2018|2019|2020] [--attendance FILE] [OPTIONS]\n"
+    "                 [--policy-year 2018|2019|2020] [--attendance FILE]\n"
+    "                 [--grade K|1..6] [OPTIONS]\n"
     "\n"
     "Policy reports for one reporting period, as CSV student_id,check,area,detail:\n"
     "  entry_short_midpoint / entry_short_end   fewer marks than Attachment B\n"
@@ -31,8 +32,14 @@ static const char usage_check[] =
     "  warning_notice       at risk of a 1 or 2 in a domain or composite at the\n"
     "      midpoint (marks from the evidence dated up to --mid; sec. IX)\n"
     "  warning_notice_late  at risk at the end but not at the midpoint (IX.C)\n"
+    "      With a grade (the attendance file's grade column, else --grade),\n"
+    "      the detail names the line of the Attachment C letter for it (K-5\n"
+    "      letter for K..5, 6th-grade letter for 6) matched by the node's label,\n"
+    "      or says the node is not a line of that letter; with no grade the\n"
+    "      rows are as before and the K-5 letter is assumed\n"
     "  insufficient_attendance  fewer than 15 days enrolled: AG-14 (sec. I.F),\n"
-    "      from --attendance FILE (CSV student_id,days_enrolled[,override]);\n"
+    "      from --attendance FILE (CSV student_id,days_enrolled[,override]\n"
+    "      [,grade]; grade K or 0..6, empty = not given);\n"
     "      override is yes/no (also 1/0, true/false); an AG-14 student gets no\n"
     "      other finding (no academic marks, no notices)\n"
     "  no_evidence          enrolled 15+ days (or overridden) with no evidence\n"
@@ -48,15 +55,18 @@ static const char usage_check[] =
     "A target with no evidence dated in the period is N/A for it (\"not\n"
     "assessed in current reporting period\").  Notice thresholds are the\n"
     "policy's per scale: 1 or 2 on CCS and ELD, R on behaviours, none on TK.\n"
-    "A subject is the top-level node of the catalogue: ids or labels starting\n"
-    "with ELA/English are ELA, MATH/Math are Math, ALD/ELD are ALD, others are\n"
-    "'other' areas.\n"
+    "A subject is the top-level node of the catalogue.  Its Attachment B row\n"
+    "is the one its catalogue `subject` column declares (a policy subject\n"
+    "code: ela*, math_* -> ELA, Math; eld -> ALD; others 'other' areas); when\n"
+    "none is declared, ids or labels starting with ELA/English are ELA,\n"
+    "MATH/Math are Math, ALD/ELD are ALD, others are 'other' areas.\n"
     "\n"
     "options: -c/--catalogue (required), -o FILE, --policy FILE|NAME (default\n"
     "lausd-bul-2332.7; its method applies when -m is not given),\n"
     "--policy-year 2018|2019|2020 (default: the policy's Attachment B year),\n"
     "--period NAME (a dated period of the policy's periods.dates),\n"
-    "--year-start DATE, --attendance FILE, and the evidence options of mlg\n"
+    "--year-start DATE, --attendance FILE, --grade K|0..6 (every student\n"
+    "without a grade in the attendance file), and the evidence options of mlg\n"
     "compute (-m/--method, --PARAM VALUE, --scale, --until, --unsorted,\n"
     "--rejects FILE, --strict, --duplicates, --columns, --delimiter,\n"
     "--progress, ...),\n"
@@ -83,6 +93,7 @@ typedef struct kstate {
     int32_t            *roots;     /* root node indices */
     out_t               out;
     int64_t             flagged;
+    int32_t             grade;     /* --grade: 0 (K) .. 6, or -1 (none) */
 } kstate;
 
 static int32_t subject_of(const char *id, const char *label)
@@ -96,6 +107,21 @@ static int32_t subject_of(const char *id, const char *label)
         if (!strncmp(s[k], "ALD", 3) || !strncmp(s[k], "ELD", 3))
             return MLG_SUBJECT_ALD;
     }
+    return MLG_SUBJECT_OTHER;
+}
+
+/* The Attachment B row of a policy subject code the catalogue declares
+ * (its `subject` column): ela, ela_composite -> ELA; math_domain,
+ * math_practices, math_composite -> Math; eld -> ALD (the row "iELD/ALD/
+ * MELD"); any other code -> other areas. */
+static int32_t subject_of_code(const char *code)
+{
+    if (!strncmp(code, "ela", 3))
+        return MLG_SUBJECT_ELA;
+    if (!strncmp(code, "math_", 5))
+        return MLG_SUBJECT_MATH;
+    if (!strcmp(code, "eld"))
+        return MLG_SUBJECT_ALD;
     return MLG_SUBJECT_OTHER;
 }
 
@@ -124,6 +150,55 @@ static int32_t first_parent(const engine *e, size_t q)
         p = (int32_t)par[0];
     free(par);
     return p;
+}
+
+/* A label lower-cased, letters and digits only, '&' spelt "and". */
+static void norm_label(const char *s, char *out, size_t size)
+{
+    size_t n = 0;
+    for (; *s && n + 4 < size; s++) {
+        const char c = (char)((*s >= 'A' && *s <= 'Z') ? *s + 32 : *s);
+        if (c == '&') {
+            memcpy(out + n, "and", 3);
+            n += 3;
+        } else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+            out[n++] = c;
+        }
+    }
+    out[n] = '\0';
+}
+
+/* One normalised label the start of the other (at least 4 characters). */
+static int label_match(const char *a, const char *b)
+{
+    const size_t la = strlen(a), lb = strlen(b), m = la < lb ? la : lb;
+    return m >= 4 && !strncmp(a, b, m);
+}
+
+/* The line of the Attachment C letter for `grade` (0..5 the K-5 letter, 6
+ * the 6th-grade letter) that a notice on a node labelled `label` checks:
+ * ", <letter>: <heading> <line>" when the label matches a line (or a
+ * heading, for a composite), else ", not a line of the <letter>". */
+static void letter_note(const char *label, int32_t grade, char *buf, size_t size)
+{
+    const char *letter = grade == 6 ? "grade-6 letter" : "K-5 letter";
+    char nl[MLG_NAME_SIZE * 2], al[MLG_NAME_SIZE * 2];
+    norm_label(label, nl, sizeof nl);
+    mlg_notice_area a;
+    for (size_t i = 0; mlg_notice_area_grade(grade, i, &a) == MLG_OK; i++) {
+        norm_label(a.label, al, sizeof al);
+        if (!a.behavior && label_match(nl, al)) {
+            snprintf(buf, size, "; Att. C %s: %s%s%s", letter, a.heading,
+                     a.heading[0] ? " - " : "", a.label);
+            return;
+        }
+        norm_label(a.heading, al, sizeof al);
+        if (!a.behavior && a.heading[0] && label_match(nl, al)) {
+            snprintf(buf, size, "; Att. C %s: %s", letter, a.heading);
+            return;
+        }
+    }
+    snprintf(buf, size, "; not a line of the Att. C %s", letter);
 }
 
 static void row(kstate *k, const char *student, const char *check, const char *area,
@@ -214,9 +289,14 @@ static void on_student(engine *e, int32_t s, const ev_t *rows, size_t n, const d
     (void)nf;
     kstate *k = e->user;
     const char *sid = engine_student_id(e, s);
-    char detail[256];
+    char detail[768];
     /* Sec. I.F: an AG-14 student gets no academic marks, so no finding. */
     att_row *ar = att_find(&k->att, sid);
+    /* The student's grade picks the Attachment C letter: the attendance
+     * file's grade column, else --grade, else none (the K-5 areas). */
+    const int32_t grade = ar && ar->grade >= 0 ? ar->grade : k->grade;
+    char note[MLG_NAME_SIZE * 5];
+    note[0] = '\0';
     if (ar) {
         ar->seen = 1;
         if (ar->decision == MLG_ATTEND_AG14)
@@ -309,7 +389,10 @@ static void on_student(engine *e, int32_t s, const ev_t *rows, size_t n, const d
     int64_t *ss = xmalloc(e->N * sizeof *ss), *aa = xmalloc(e->N * sizeof *aa);
     if (mlg_notice_list(1, e->N, mid, thr, e->N, ss, aa, &need, &err) == MLG_OK) {
         for (size_t q = 0; q < need; q++) {
-            snprintf(detail, sizeof detail, "level %g at the midpoint", mid[aa[q]]);
+            if (grade >= 0)
+                letter_note(mlg_catalogue_node_label(e->mcat, (size_t)aa[q]), grade, note,
+                            sizeof note);
+            snprintf(detail, sizeof detail, "level %g at the midpoint%s", mid[aa[q]], note);
             row(k, sid, "warning_notice", mlg_catalogue_node_id(e->mcat, (size_t)aa[q]), detail);
         }
         size_t need2 = 0;
@@ -317,9 +400,13 @@ static void on_student(engine *e, int32_t s, const ev_t *rows, size_t n, const d
         if (mlg_notice_list_new(1, e->N, end, thr, need, ss, aa, e->N, s2, a2, &need2, &err) ==
             MLG_OK) {
             for (size_t q = 0; q < need2; q++) {
+                if (grade >= 0)
+                    letter_note(mlg_catalogue_node_label(e->mcat, (size_t)a2[q]), grade, note,
+                                sizeof note);
                 snprintf(detail, sizeof detail,
-                         "level %g at the end, not at risk at the midpoint: send a notice now",
-                         end[a2[q]]);
+                         "level %g at the end, not at risk at the midpoint: send a notice "
+                         "now%s",
+                         end[a2[q]], note);
                 row(k, sid, "warning_notice_late", mlg_catalogue_node_id(e->mcat, (size_t)a2[q]),
                     detail);
             }
@@ -422,6 +509,7 @@ static int cmd_check_main(engine *ep, int argc, char **argv)
     const char *att = NULL, *outp = NULL;
     const char *ds[3] = {NULL, NULL, NULL};
     const char *year_arg = NULL, *policy_arg = NULL, *ys = NULL, *period_name = NULL;
+    k.grade = -1;
     ev_opts o;
     ev_opts_init(&o, "check");
     for (int i = 1; i < argc; i++) {
@@ -445,6 +533,12 @@ static int cmd_check_main(engine *ep, int argc, char **argv)
             ys = val;
         } else if (opt_val(argc, argv, &i, "--policy-year", &val)) {
             year_arg = val;
+        } else if (opt_val(argc, argv, &i, "--grade", &val)) {
+            k.grade = att_parse_grade(val);
+            if (k.grade < 0) {
+                diag("--grade '%s': K or 0..6 (the Attachment C letters)", val);
+                return EXIT_USAGE;
+            }
         } else if (opt_val(argc, argv, &i, "--attendance", &val)) {
             att = val;
         } else if (opt_val(argc, argv, &i, "--output", &val) ||
@@ -538,14 +632,30 @@ static int cmd_check_main(engine *ep, int argc, char **argv)
         check_free(&k);
         return rc;
     }
+    /* A subject the catalogue declares (its root's `subject` column) must
+     * be one of the policy's subject codes. */
+    for (size_t q = 0; q < ep->N && ep->node_subject; q++) {
+        mlg_policy_subject ps;
+        const char *code = ep->node_subject[q];
+        if (code && ep->node_root[q] == (int32_t)q &&
+            mlg_policy_subject_find(k.pol, code, &ps) != MLG_OK) {
+            diag("%s: subject '%s' of %s is not a subject code of policy %s", cat_path, code,
+                 mlg_catalogue_node_id(ep->mcat, q), mlg_policy_name(k.pol));
+            check_free(&k);
+            return EXIT_DATA;
+        }
+    }
     k.root_cat = xmalloc(ep->N * sizeof *k.root_cat);
     k.node_root = xmalloc(ep->N * sizeof *k.node_root);
     k.roots = xmalloc(ep->N * sizeof *k.roots);
     for (size_t q = 0; q < ep->N; q++) {
         int32_t r = ep->node_root[q]; /* the root reached by first parents */
         k.node_root[q] = r;
-        k.root_cat[q] = subject_of(mlg_catalogue_node_id(ep->mcat, (size_t)r),
-                                   mlg_catalogue_node_label(ep->mcat, (size_t)r));
+        /* the root's declared subject, else the guess from its id/label */
+        const char *code = ep->node_subject ? ep->node_subject[r] : NULL;
+        k.root_cat[q] = code ? subject_of_code(code)
+                             : subject_of(mlg_catalogue_node_id(ep->mcat, (size_t)r),
+                                          mlg_catalogue_node_label(ep->mcat, (size_t)r));
         if (r == (int32_t)q)
             k.roots[k.n_roots++] = r;
     }

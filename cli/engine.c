@@ -51,6 +51,10 @@ void engine_free(engine *e)
     free(e->node_scale);
     free(e->scales);
     free(e->node_depth);
+    if (e->node_subject)
+        for (size_t q = 0; q < e->N; q++)
+            free(e->node_subject[q]);
+    free(e->node_subject);
     free(e->node_root);
     free(e->anc_off);
     free(e->anc);
@@ -232,7 +236,7 @@ int engine_prepare(engine *e)
     /* N/A by subject and the TK rule are catalogue_load()'s; --policy's
      * rules for nodes without one when policy_rules is set */
     int rc = catalogue_load(e->cat_path, &e->scale, &e->params,
-                            e->policy_rules ? e->policy : NULL, &e->mcat);
+                            e->policy_rules ? e->policy : NULL, &e->mcat, &e->node_subject);
     if (rc != EXIT_OK)
         return rc;
     e->T = mlg_catalogue_target_count(e->mcat);

@@ -62,6 +62,7 @@ struct engine {
     size_t              n_scales;
     int32_t            *node_depth;  /* N: longest path up from a root */
     int32_t            *node_root;   /* N: the root reached by first parents */
+    char              **node_subject;/* N: the catalogue's subject column, or NULL */
     int64_t            *anc_off;     /* T + 1: CSR offsets into anc */
     int32_t            *anc;         /* per target: itself and every ancestor, once */
     strtab              tids;        /* evidence id -> target index (+ cache) */

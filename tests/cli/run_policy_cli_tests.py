@@ -319,6 +319,61 @@ def main():
     case("compute_ag14_bad", comp + ["--attendance", IN + "policy_att_bad.csv"], 1,
          err=["override '2' is not yes/no"])
 
+    # The Attachment C letter by grade (BUL-2332.7 l. 1000-1020: the K-5
+    # letter lists "Operations & Algebraic Thinking", l. 1020; l. 1127-1146:
+    # the 6th-grade letter lists "Ratios & Proportional Relationships",
+    # l. 1146, and no Operations & Algebraic Thinking).  Every student has
+    # two 2s on each target, so each domain and the Math composite is 2 at
+    # the midpoint: at risk (sec. IX.E).  G5 (grade 5) gets the K-5 lines,
+    # G6 (grade 6) the 6th-grade lines; GN (no grade) keeps the rows of
+    # before; --grade 6 gives GN the 6th-grade letter, and G5's column wins.
+    grade = ["check", IN + "policy_grade_ev.csv", "-c", IN + "policy_grade_cat.csv"] + PERIOD
+    gatt = grade + ["--attendance", IN + "policy_grade_att.csv"]
+    k5 = "; Att. C K-5 letter: "
+    g6 = "; Att. C grade-6 letter: "
+    case("check_grade_letter", gatt, 0,
+         has=["G5,warning_notice,MATH.OA,level 2 at the midpoint" + k5 +
+              "Mathematics - Operations & Algebraic Thinking\n",
+              "G5,warning_notice,MATH.RP,level 2 at the midpoint; not a line of the "
+              "Att. C K-5 letter\n",
+              "G5,warning_notice,MATH,level 2 at the midpoint" + k5 + "Mathematics\n",
+              "G6,warning_notice,MATH.RP,level 2 at the midpoint" + g6 +
+              "Mathematics - Ratios & Proportional Relationships\n",
+              "G6,warning_notice,MATH.OA,level 2 at the midpoint; not a line of the "
+              "Att. C grade-6 letter\n",
+              "GN,warning_notice,MATH.OA,level 2 at the midpoint\n"])
+    case("check_grade_option", gatt + ["--grade", "6"], 0,
+         has=["GN,warning_notice,MATH.RP,level 2 at the midpoint" + g6 +
+              "Mathematics - Ratios & Proportional Relationships\n",
+              "G5,warning_notice,MATH.OA,level 2 at the midpoint" + k5 +
+              "Mathematics - Operations & Algebraic Thinking\n"])
+    case("check_grade_none", grade, 0,
+         has=["G6,warning_notice,MATH.RP,level 2 at the midpoint\n"], lacks=["Att. C"])
+    case("check_grade_bad", grade + ["--grade", "7"], 2, err=["--grade '7'"])
+    case("check_grade_column_bad", grade + ["--attendance", IN + "policy_grade_att_bad.csv"],
+         1, err=["grade '7' is not K or 0..6"])
+
+    # The catalogue declares the subject (its `subject` column, a policy
+    # subject code) and the declared subject picks the Attachment B row; the
+    # id/label prefix is the guess only when nothing is declared.  2018-19
+    # (BUL-2332.7 Att. B): ALD ("iELD/ALD/MELD", l. 934-937) one mark by the
+    # midpoint and three by the end (l. 943-944, 952-954); all other areas
+    # one by the end (l. 961-971).  D1 has one mark, dated after the
+    # midpoint, in LANG (declared eld: ALD) and in ELDX (declared science:
+    # other).  So LANG is short 0 of 1 and 1 of 3, ELDX is met.  Without the
+    # column the guess makes LANG "other" (met) and ELDX (prefix ELD) ALD.
+    subj = ["check", IN + "policy_subject_ev.csv", "-c"]
+    case("check_subject_declared", subj + [IN + "policy_subject_cat.csv"] + PERIOD, 0,
+         has=['D1,entry_short_midpoint,LANG,"0 marks by the midpoint, 1 required"',
+              'D1,entry_short_end,LANG,"1 marks by the end, 3 required"'],
+         lacks=["D1,entry_short_midpoint,ELDX", "D1,entry_short_end,ELDX"])
+    case("check_subject_guess", subj + [IN + "policy_subject_none_cat.csv"] + PERIOD, 0,
+         has=['D1,entry_short_midpoint,ELDX,"0 marks by the midpoint, 1 required"',
+              'D1,entry_short_end,ELDX,"1 marks by the end, 3 required"'],
+         lacks=["D1,entry_short_midpoint,LANG", "D1,entry_short_end,LANG"])
+    case("check_subject_unknown", subj + [IN + "policy_subject_bad_cat.csv"] + PERIOD, 1,
+         err=["subject 'ald' of LANG is not a subject code of policy lausd-bul-2332.7"])
+
     # --period NAME takes the dates from the policy's periods.dates: RP1 is
     # 2024-09-01 .. 09-15 .. 09-30, the PERIOD above, so the findings match.
     dated = os.path.join(ARGS.work, "dated.json")
