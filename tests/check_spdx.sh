@@ -22,7 +22,7 @@ while IFS= read -r f; do
     *) continue ;;
   esac
   [ -f "$f" ] || continue
-  if ! head -n 3 "$f" | grep -q 'SPDX-License-Identifier: GPL-3.0-or-later'; then
+  if ! head -n 3 "$f" | grep 'SPDX-License-Identifier: GPL-3.0-or-later' >/dev/null; then
     echo "check_spdx: $f: no SPDX-License-Identifier: GPL-3.0-or-later in its first 3 lines"
     missing=$((missing + 1))
   fi

@@ -7,6 +7,8 @@
 #   deb_test.sh BUILD_DIR WORKDIR LIBPKG     (LIBPKG: libmlg<SOVERSION>)
 # Needs root and a build configured with -DCMAKE_INSTALL_PREFIX=/usr.
 set -euo pipefail
+# grep reads every line (no -q) where a pipe feeds it: under pipefail, grep -q
+# stopping early would fail the writer with SIGPIPE at random.
 here=$(cd "$(dirname "$0")" && pwd)
 build=$(cd "$1" && pwd)
 work=$2
@@ -14,7 +16,7 @@ libpkg=$3
 fail() { echo "deb_test: $*" >&2; exit 1; }
 [ "$(id -u)" -eq 0 ] || fail "needs root (it runs apt-get install)"
 for p in "$libpkg" libmlg-dev mlg; do
-  if dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed'; then
+  if dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep 'ok installed' >/dev/null; then
     fail "$p is already installed; remove it first (this test removes it after)"
   fi
 done
@@ -32,17 +34,17 @@ files() { dpkg-deb -c "$build/packages/$1"_*.deb | awk '{print $6}'; }
 for p in "$libpkg" libmlg-dev mlg; do
   echo "-- $p $(show "$p" Version): Depends: $(show "$p" Depends)"
 done
-files "$libpkg" | grep -q "/libmlg\.so\.[0-9]*$" || fail "$libpkg has no libmlg.so.N"
-files "$libpkg" | grep -Eq '\.h$|\.a$|bin/mlg$' && fail "$libpkg holds development files or the tool"
+files "$libpkg" | grep "/libmlg\.so\.[0-9]*$" >/dev/null || fail "$libpkg has no libmlg.so.N"
+files "$libpkg" | grep -E '\.h$|\.a$|bin/mlg$' >/dev/null && fail "$libpkg holds development files or the tool"
 for f in include/mlg.h 'libmlg\.a$' 'libmlg\.so$' pkgconfig/libmlg.pc cmake/mlg/mlgConfig.cmake; do
-  files libmlg-dev | grep -q "$f" || fail "libmlg-dev lacks $f"
+  files libmlg-dev | grep "$f" >/dev/null || fail "libmlg-dev lacks $f"
 done
-files mlg | grep -q '/usr/bin/mlg$' || fail "mlg lacks /usr/bin/mlg"
-files mlg | grep -q 'man1/mlg-score\.1\.gz$' || fail "mlg lacks its (gzipped) man pages"
-show "$libpkg" Depends | grep -q libgsl || fail "$libpkg does not depend on GSL"
-show libmlg-dev Depends | grep -q "$libpkg (= " || fail "libmlg-dev does not pin $libpkg"
-show mlg Depends | grep -q "$libpkg (= " || fail "mlg does not pin $libpkg"
-show mlg Depends | grep -q libjansson || fail "mlg does not depend on jansson"
+files mlg | grep '/usr/bin/mlg$' >/dev/null || fail "mlg lacks /usr/bin/mlg"
+files mlg | grep 'man1/mlg-score\.1\.gz$' >/dev/null || fail "mlg lacks its (gzipped) man pages"
+show "$libpkg" Depends | grep libgsl >/dev/null || fail "$libpkg does not depend on GSL"
+show libmlg-dev Depends | grep "$libpkg (= " >/dev/null || fail "libmlg-dev does not pin $libpkg"
+show mlg Depends | grep "$libpkg (= " >/dev/null || fail "mlg does not pin $libpkg"
+show mlg Depends | grep libjansson >/dev/null || fail "mlg does not depend on jansson"
 
 cleanup() {
   DEBIAN_FRONTEND=noninteractive apt-get purge -y -q -o DPkg::Lock::Timeout=120 "$libpkg" libmlg-dev mlg \

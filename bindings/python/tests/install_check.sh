@@ -35,7 +35,11 @@ echo "install_check: venv install ok"
 # 2. The pure wheel: py3-none-any.
 "$T/env/bin/python" -m pip wheel -q --no-build-isolation --no-deps --no-index -w "$T/pure" "$T/src"
 ls "$T/pure"/mlg-*-py3-none-any.whl >/dev/null 2>&1 || fail "pure wheel: $(ls "$T/pure")"
-if unzip -l "$T"/pure/*.whl | grep -q 'libmlg\.so'; then fail "pure wheel holds a library"; fi
+# Listings go through a variable, not a pipe into grep -q: grep stops at its
+# first match, and under pipefail the writer's SIGPIPE would fail the check
+# at random.
+listing=$(unzip -l "$T"/pure/*.whl)
+if grep -q 'libmlg\.so' <<<"$listing"; then fail "pure wheel holds a library"; fi
 echo "install_check: pure wheel $(basename "$T"/pure/*.whl)"
 
 # 3. The bundling wheel: platform-tagged, never py3-none-any.
@@ -46,8 +50,10 @@ case "$(basename "$whl")" in
   mlg-*-py3-none-linux_*.whl) ;;
   *) fail "bundling wheel is $(basename "$whl"), expected py3-none-linux_<arch>" ;;
 esac
-unzip -l "$whl" | grep -q ' mlg/libmlg\.so\.[0-9]*$' || fail "bundling wheel lacks mlg/libmlg.so.N"
-unzip -p "$whl" '*.dist-info/WHEEL' | grep -q '^Root-Is-Purelib: false' \
+listing=$(unzip -l "$whl")
+grep -q ' mlg/libmlg\.so\.[0-9]*$' <<<"$listing" || fail "bundling wheel lacks mlg/libmlg.so.N"
+wheel_meta=$(unzip -p "$whl" '*.dist-info/WHEEL')
+grep -q '^Root-Is-Purelib: false' <<<"$wheel_meta" \
     || fail "bundling wheel claims to be pure"
 "$T/env/bin/python" -m pip install -q --no-deps --no-index --target "$T/site" "$whl"
 out=$(env -u MLG_LIBRARY PYTHONPATH="$T/site" "$T/env/bin/python" -c '
