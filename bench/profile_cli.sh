@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# profile_cli.sh -- where `mlg compute` spends its time: perf record with
+# DWARF call chains on a generated district CSV, then the samples sorted into
+# the command's stages (scan, read(2), date, number, id lookup, row,
+# grouping, kernels, format, write(2), other) by bench/perf_breakdown.py, and
+# the top symbols by self time.
+#
+#   bench/profile_cli.sh [--mlg PATH] [--students N] [--method M]
+#                        [--dir DIR] [--freq HZ] [-- EXTRA mlg ARGS]
+#
+# Default: the build-prof binary (the Release flags plus -g, so the code is
+# the same as the measured one and inlined functions keep their names):
+#   cmake -S . -B build-prof -DCMAKE_BUILD_TYPE=Release -DCMAKE_C_FLAGS=-g \
+#         -DMLG_BUILD_TESTS=OFF && cmake --build build-prof --target mlg_cli
+# --students 60000 of lausd-period (~10.4 M rows; the file bench_cli.sh
+# generates, in the same --dir, default /tmp/mlg-bench), method mean, output
+# to a file in --dir as bench_cli.sh does.  Needs perf (apt-get install
+# linux-perf) and python3; perf_event_paranoid <= 2 is enough (user space
+# and kernel samples of one's own process with the cpu-clock event).
+set -euo pipefail
+MLG="" STUDENTS=60000 METHOD=mean DIR=/tmp/mlg-bench FREQ=1999 PRESET=lausd-period
+EXTRA=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --mlg) MLG="$2"; shift 2 ;;
+    --students) STUDENTS="$2"; shift 2 ;;
+    --method) METHOD="$2"; shift 2 ;;
+    --dir) DIR="$2"; shift 2 ;;
+    --freq) FREQ="$2"; shift 2 ;;
+    --) shift; EXTRA=("$@"); break ;;
+    -h|--help) sed -n '4,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "profile_cli.sh: unknown option $1" >&2; exit 2 ;;
+  esac
+done
+HERE="$(cd "$(dirname "$0")/.." && pwd)"
+if [ -z "$MLG" ]; then
+  for c in "$HERE/build-prof/cli/mlg" "$HERE/build/cli/mlg"; do
+    if [ -x "$c" ]; then MLG="$c"; break; fi
+  done
+fi
+[ -x "$MLG" ] || { echo "profile_cli.sh: no mlg binary (see --help)" >&2; exit 2; }
+command -v perf >/dev/null || { echo "profile_cli.sh: needs perf (apt-get install linux-perf)" >&2; exit 2; }
+mkdir -p "$DIR"
+CSV="$DIR/evidence-$PRESET${STUDENTS:+-$STUDENTS}.csv"
+if [ ! -s "$CSV" ]; then
+  echo "# generating $CSV" >&2
+  "$MLG" generate --preset "$PRESET" ${STUDENTS:+--students "$STUDENTS"} -o "$CSV.tmp" 2> /dev/null
+  mv "$CSV.tmp" "$CSV"
+fi
+cat "$CSV" > /dev/null   # page cache
+DATA="$DIR/perf-$METHOD.data"
+OUT="$DIR/profile-out-$METHOD.csv"
+echo "# profile_cli.sh  $(date -u +%Y-%m-%dT%H:%M:%SZ), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "# $("$MLG" --version) ($MLG), commit $(git -C "$HERE" rev-parse --short HEAD 2>/dev/null || echo '?')"
+echo "# mlg compute $CSV -m $METHOD ${EXTRA[*]} -o $OUT; perf -e cpu-clock -F $FREQ --call-graph dwarf"
+perf record -q -e cpu-clock -F "$FREQ" --call-graph dwarf,16384 -o "$DATA" -- \
+  "$MLG" compute "$CSV" -m "$METHOD" --no-progress "${EXTRA[@]}" -o "$OUT" 2> "$DIR/profile.stderr" \
+  || { cat "$DIR/profile.stderr" >&2; exit 1; }
+grep -v '^\[ perf' "$DIR/profile.stderr" | tail -1 | sed 's/^/# /'
+rm -f "$OUT"
+perf script -i "$DATA" -F comm,tid,period,ip,sym,dso --inline 2> /dev/null |
+  python3 "$HERE/bench/perf_breakdown.py"
+echo "# top symbols by self time (all threads)"
+perf report -i "$DATA" --no-children --sort dso,sym --stdio -g none 2> /dev/null |
+  grep -v '^#' | grep -v '^$' | head -25
