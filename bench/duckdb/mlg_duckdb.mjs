@@ -104,7 +104,10 @@ switch (method) {
     usage(`unknown method ${method}`);
 }
 const copy = `COPY (${sql}) TO ${lit(output)} (HEADER, DELIMITER ',')`;
-if (printSql) process.stdout.write(copy + ';\n');
+if (printSql) {
+  process.stdout.write(copy + ';\n');
+  process.exit(0);
+}
 
 const instance = await DuckDBInstance.create(':memory:', { threads: String(threads) });
 const con = await instance.connect();
