@@ -26,6 +26,10 @@
 #            only for the order-dependent methods
 #   mlr      mlr stats1 -a mean per student and target (mean only; Miller
 #            holds every group in memory: ~1.4 GB per million rows)
+#   scan     bench/scan_bound.c --threads T (built here with cc): finds the
+#            fields 64 bytes at a time, compares the ids with the previous
+#            row's, parses date and score, and stops: a lower bound for the
+#            reading part of the command (checked: its row and group counts)
 # Methods (--methods): mean, most_recent, median, decaying_average, power_law.
 # Every tool writes its result to a file in --dir (deleted after each run).
 #
@@ -87,7 +91,7 @@ if command -v node >/dev/null && [ -d "$HERE/bench/duckdb/node_modules/@duckdb/n
 fi
 have_mlr=0; command -v mlr >/dev/null && have_mlr=1
 if [ -z "$TOOLS" ]; then
-  TOOLS="wc,mlg,mlgpar"
+  TOOLS="wc,scan,mlg,mlgpar"
   if [ "$have_duck" = 1 ] && [ "$NO_DUCK" = 0 ]; then TOOLS="$TOOLS,duckdb,duckdbx"; fi
   if [ "$have_mlr" = 1 ] && [ "$NO_MLR" = 0 ]; then TOOLS="$TOOLS,mlr"; fi
   if [ "$have_duck" = 0 ] && [ "$NO_DUCK" = 0 ]; then
@@ -99,6 +103,7 @@ IFS=, read -r -a METHOD_LIST <<< "$METHODS"
 for t in "${TOOL_LIST[@]}"; do
   case "$t" in
     wc|mlg|mlgpar) ;;
+    scan) command -v cc >/dev/null || { echo "bench_cli.sh: scan needs cc" >&2; exit 2; } ;;
     duckdb|duckdbx) [ "$have_duck" = 1 ] || { echo "bench_cli.sh: $t needs node and npm ci --prefix bench/duckdb" >&2; exit 2; } ;;
     mlr) [ "$have_mlr" = 1 ] || { echo "bench_cli.sh: mlr not found (apt-get install miller)" >&2; exit 2; } ;;
     *) echo "bench_cli.sh: unknown tool $t" >&2; exit 2 ;;
@@ -111,6 +116,10 @@ for m in "${METHOD_LIST[@]}"; do
   esac
 done
 mkdir -p "$DIR"
+SCAN="$DIR/scan_bound"
+if [[ ",$TOOLS," == *,scan,* ]] && { [ ! -x "$SCAN" ] || [ "$HERE/bench/scan_bound.c" -nt "$SCAN" ]; }; then
+  cc -O2 -std=c11 -o "$SCAN" "$HERE/bench/scan_bound.c" -lpthread
+fi
 
 gen() {   # gen STUDENTS_OR_EMPTY -> path of the generated file
   local n="$1" f="$DIR/evidence-$PRESET${1:+-$1}.csv"
@@ -128,6 +137,7 @@ JOBS=()
 for t in "${TOOL_LIST[@]}"; do
   case "$t" in
     wc) JOBS+=("wc:-") ;;
+    scan) JOBS+=("scan:-") ;;
     mlr) case ",$METHODS," in *,mean,*) JOBS+=("mlr:mean") ;; esac ;;
     duckdbx) for m in "${METHOD_LIST[@]}"; do
                case "$m" in most_recent|decaying_average|power_law) JOBS+=("duckdbx:$m") ;; esac
@@ -141,6 +151,7 @@ cmd_of() {
   local t="$1" m="$2" csv="$3" out="$4"
   case "$t" in
     wc) CMD=(wc -l "$csv") ;;
+    scan) CMD=("$SCAN" --threads "$THREADS" "$csv") ;;
     mlg) CMD=("$MLG" compute "$csv" -m "$m" --threads "$THREADS" --no-progress -o "$out") ;;
     mlgpar) CMD=("$MLG" compute "$csv" -m "$m" --threads "$THREADS" --parallel --no-progress -o "$out") ;;
     duckdb) CMD=(node "$DUCKJS" --threads "$THREADS" "$m" "$csv" "$out") ;;
@@ -157,7 +168,7 @@ run1() {
   LAST_LOAD=$(cut -d' ' -f1 /proc/loadavg)
   t0=$(date +%s%N)
   rc=0
-  if [ "$t" = mlr ] || [ "$t" = wc ]; then
+  if [ "$t" = mlr ] || [ "$t" = wc ] || [ "$t" = scan ]; then
     /usr/bin/time -f "%M" -o "$tf" "${CMD[@]}" > "$out" 2> "$DIR/last.stderr" || rc=$?
   else
     /usr/bin/time -f "%M" -o "$tf" "${CMD[@]}" > /dev/null 2> "$DIR/last.stderr" || rc=$?
@@ -178,6 +189,19 @@ if [ "$CHECK" = 1 ]; then
   for job in "${JOBS[@]}"; do
     t="${job%%:*}" m="${job#*:}"
     case "$t" in wc) SAME[$job]="-"; continue ;; esac
+    if [ "$t" = scan ]; then
+      ref="$DIR/check-ref-mean.csv"
+      [ -s "$ref" ] && [ "$ref" -nt "$SMALL" ] && [ "$ref" -nt "$MLG" ] || {
+        "$MLG" compute "$SMALL" -m mean --threads "$THREADS" --no-progress -o "$ref" 2> /dev/null; }
+      out="$DIR/check-scan.txt"
+      run1 "$job" "$SMALL" "$out"
+      want="rows $(( $(wc -l < "$SMALL") - 1 )) students $(cut -d, -f1 "$ref" | uniq | tail -n +2 | wc -l) groups $(grep -c ',target,' "$ref")"
+      got=$(awk '{ print $1, $2, $3, $4, $5, $6 }' "$out")
+      if [ "$want" = "$got" ]; then SAME[$job]=yes; else SAME[$job]=NO; fi
+      echo "#   $job: $got (mlg: $want)" >&2
+      rm -f "$out"
+      continue
+    fi
     ref="$DIR/check-ref-$m.csv"
     [ -s "$ref" ] && [ "$ref" -nt "$SMALL" ] && [ "$ref" -nt "$MLG" ] || {
       "$MLG" compute "$SMALL" -m "$m" --threads "$THREADS" --no-progress -o "$ref" 2> /dev/null; }
