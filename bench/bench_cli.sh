@@ -84,6 +84,11 @@ fi
 if [ "$SMOKE" = 1 ]; then
   STUDENTS=300 CHECK_STUDENTS=300 ROUNDS=1 MLR_ROUNDS=1
 fi
+# Every tool uses every row: where mlg has --duplicates (it skips repeated
+# rows by default there; mlg generate repeats some rows on purpose), pass
+# --duplicates keep, as DuckDB and Miller use every row.
+MLG_ROWS=()
+if "$MLG" compute --help 2>&1 | grep -q -- '--duplicates'; then MLG_ROWS=(--duplicates keep); fi
 DUCKJS="$HERE/bench/duckdb/mlg_duckdb.mjs"
 have_duck=0
 if command -v node >/dev/null && [ -d "$HERE/bench/duckdb/node_modules/@duckdb/node-api" ]; then
@@ -152,8 +157,8 @@ cmd_of() {
   case "$t" in
     wc) CMD=(wc -l "$csv") ;;
     scan) CMD=("$SCAN" --threads "$THREADS" "$csv") ;;
-    mlg) CMD=("$MLG" compute "$csv" -m "$m" --threads "$THREADS" --no-progress -o "$out") ;;
-    mlgpar) CMD=("$MLG" compute "$csv" -m "$m" --threads "$THREADS" --parallel --no-progress -o "$out") ;;
+    mlg) CMD=("$MLG" compute "$csv" -m "$m" "${MLG_ROWS[@]}" --threads "$THREADS" --no-progress -o "$out") ;;
+    mlgpar) CMD=("$MLG" compute "$csv" -m "$m" "${MLG_ROWS[@]}" --threads "$THREADS" --parallel --no-progress -o "$out") ;;
     duckdb) CMD=(node "$DUCKJS" --threads "$THREADS" "$m" "$csv" "$out") ;;
     duckdbx) CMD=(node "$DUCKJS" --threads "$THREADS" --exact "$m" "$csv" "$out") ;;
     mlr) CMD=(mlr --icsv --ocsv stats1 -a mean -f score -g student_id,target_id "$csv") ;;
@@ -192,7 +197,7 @@ if [ "$CHECK" = 1 ]; then
     if [ "$t" = scan ]; then
       ref="$DIR/check-ref-mean.csv"
       [ -s "$ref" ] && [ "$ref" -nt "$SMALL" ] && [ "$ref" -nt "$MLG" ] || {
-        "$MLG" compute "$SMALL" -m mean --threads "$THREADS" --no-progress -o "$ref" 2> /dev/null; }
+        "$MLG" compute "$SMALL" -m mean "${MLG_ROWS[@]}" --threads "$THREADS" --no-progress -o "$ref" 2> /dev/null; }
       out="$DIR/check-scan.txt"
       run1 "$job" "$SMALL" "$out"
       want="rows $(( $(wc -l < "$SMALL") - 1 )) students $(cut -d, -f1 "$ref" | uniq | tail -n +2 | wc -l) groups $(grep -c ',target,' "$ref")"
@@ -204,7 +209,7 @@ if [ "$CHECK" = 1 ]; then
     fi
     ref="$DIR/check-ref-$m.csv"
     [ -s "$ref" ] && [ "$ref" -nt "$SMALL" ] && [ "$ref" -nt "$MLG" ] || {
-      "$MLG" compute "$SMALL" -m "$m" --threads "$THREADS" --no-progress -o "$ref" 2> /dev/null; }
+      "$MLG" compute "$SMALL" -m "$m" "${MLG_ROWS[@]}" --threads "$THREADS" --no-progress -o "$ref" 2> /dev/null; }
     out="$DIR/check-$t-$m.csv"
     run1 "$job" "$SMALL" "$out"
     if [ "$t" = mlg ] || [ "$t" = mlgpar ]; then
@@ -282,7 +287,7 @@ done
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')
 echo "# bench_cli.sh  $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 echo "# cpu: $cpu, $(nproc) cores; load average $LOAD_START at the start, $LOAD_END at the end"
-echo "# mlg: $("$MLG" --version), commit $(git -C "$HERE" rev-parse --short HEAD 2>/dev/null || echo '?'), --threads $THREADS"
+echo "# mlg: $("$MLG" --version), commit $(git -C "$HERE" rev-parse --short HEAD 2>/dev/null || echo '?'), --threads $THREADS ${MLG_ROWS[*]}"
 if [[ ",$TOOLS," == *,duckdb* ]]; then
   echo "# duckdb: $(node -e "console.log(require('$HERE/bench/duckdb/node_modules/@duckdb/node-api/package.json').version)") (@duckdb/node-api), node $(node --version), $THREADS threads"
 fi
