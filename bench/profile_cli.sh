@@ -56,7 +56,8 @@ fi
 [ -x "$MLG" ] || { echo "profile_cli.sh: no mlg binary (see --help)" >&2; exit 2; }
 [ "$PERF" = 0 ] || command -v perf >/dev/null || { echo "profile_cli.sh: needs perf (apt-get install linux-perf)" >&2; exit 2; }
 # As bench_cli.sh: every row used where mlg has --duplicates.
-if "$MLG" compute --help 2>&1 | grep -q -- '--duplicates'; then EXTRA=(--duplicates keep "${EXTRA[@]}"); fi
+MLG_HELP=$("$MLG" compute --help 2>&1 || true)
+if [[ "$MLG_HELP" == *--duplicates* ]]; then EXTRA=(--duplicates keep "${EXTRA[@]}"); fi
 mkdir -p "$DIR"
 CSV="$DIR/evidence-$PRESET${STUDENTS:+-$STUDENTS}.csv"
 if [ ! -s "$CSV" ]; then
