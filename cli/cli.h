@@ -19,6 +19,13 @@ int cmd_policy(int argc, char **argv);
  * printed on error). */
 struct mlg_policy;
 int cli_policy_load(const char *arg, struct mlg_policy **out);
+/* policy_cmd.c: --policy for compute and explain: load it, write its
+ * "NAME sha256:HASH" into label, and give the run its rules (ep) and its
+ * method (o, unless -m names one).  Returns an exit code. */
+struct engine;
+struct ev_opts;
+int cli_policy_apply(const char *arg, struct engine *ep, struct ev_opts *o, char *label,
+                     size_t size);
 
 /* Shared: apply a method name or preset name to *p.  0 ok, else prints a
  * usage diagnostic and returns -1. */

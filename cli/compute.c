@@ -713,16 +713,9 @@ static int cmd_compute_main(engine *ep, int argc, char **argv)
     if (!input)
         input = "-";
     if (policy_arg) {
-        /* The declared policy's method, unless -m names one (policy_cmd.c). */
-        mlg_policy *pol = NULL;
-        int prc = cli_policy_load(policy_arg, &pol);
+        int prc = cli_policy_apply(policy_arg, ep, &o, c.policy, sizeof c.policy);
         if (prc != EXIT_OK)
             return prc;
-        snprintf(c.policy, sizeof c.policy, "%s sha256:%s", mlg_policy_name(pol),
-                 mlg_policy_hash(pol));
-        ep->policy = pol; /* its rules for catalogue nodes without one */
-        ep->policy_rules = 1;
-        o.policy = pol;
         diag("policy %s", c.policy);
     }
     c.method = o.method;

@@ -303,16 +303,9 @@ static int cmd_explain_main(engine *ep, int argc, char **argv)
         return EXIT_USAGE;
     }
     if (policy_arg) {
-        /* The declared policy's method, unless -m names one (policy_cmd.c). */
-        mlg_policy *pol = NULL;
-        int prc = cli_policy_load(policy_arg, &pol);
+        int prc = cli_policy_apply(policy_arg, ep, &o, x.policy, sizeof x.policy);
         if (prc != EXIT_OK)
             return prc;
-        snprintf(x.policy, sizeof x.policy, "%s sha256:%s", mlg_policy_name(pol),
-                 mlg_policy_hash(pol));
-        ep->policy = pol; /* its rules for catalogue nodes without one */
-        ep->policy_rules = 1;
-        o.policy = pol;
     }
     int rc0 = ev_opts_apply(ep, &o);
     if (rc0 != EXIT_OK)

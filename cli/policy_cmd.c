@@ -3,6 +3,8 @@
  * declared rules that decide every mark, include/mlg_policy.h), and the
  * --policy option shared by compute, check and explain. */
 #include "cli.h"
+#include "engine.h"
+#include "options.h"
 
 #include <mlg_policy.h>
 #include <mlg_rollup.h>
@@ -70,6 +72,19 @@ int cli_policy_load(const char *arg, mlg_policy **out)
             diag("%s: %s", arg, err.message);
         return EXIT_DATA;
     }
+    return EXIT_OK;
+}
+
+int cli_policy_apply(const char *arg, engine *ep, ev_opts *o, char *label, size_t size)
+{
+    mlg_policy *pol = NULL;
+    const int rc = cli_policy_load(arg, &pol);
+    if (rc != EXIT_OK)
+        return rc;
+    snprintf(label, size, "%s sha256:%s", mlg_policy_name(pol), mlg_policy_hash(pol));
+    ep->policy = pol;     /* its rules for catalogue nodes without one */
+    ep->policy_rules = 1;
+    o->policy = pol;      /* its method, unless -m names one */
     return EXIT_OK;
 }
 
