@@ -26,6 +26,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
         }                                                                      \
     } while (0)
 
+/* What an output file holds before a run: a failed run must leave it so. */
+#define FUZZ_SENTINEL "sentinel: must survive a failed run\n"
+
+/* The oracle of an `mlg compute -f json -o out` run whose output held
+ * FUZZ_SENTINEL before: exit status 0, 1 or 3; on 1 the output is
+ * untouched; on 0 or 3 the JSON parses, its tally balances (read = used +
+ * skipped + rejected), value is null exactly when level is, and the status
+ * says whether rows were rejected. */
+void fuzz_check_json_run(int rc, const char *out);
+
 /* Reading the input as a stream of typed values; past the end every read
  * gives zeros, so a short input is still a valid one. */
 typedef struct fuzz_in {

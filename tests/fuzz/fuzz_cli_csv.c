@@ -21,7 +21,6 @@
 #include <math.h>
 #include <string.h>
 
-static const char SENTINEL[] = "sentinel: must survive a failed run\n";
 
 /* The next field of a CSV record at *p (RFC 4180 quoting) into buf;
  * returns the character after it: ',' '\n' or '\0'. */
@@ -106,8 +105,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const char *out = fuzz_path(1, "out.json");
     const char *rej = fuzz_path(2, "rejects.csv");
     fuzz_write(ev, data, size);
-    fuzz_write(out, SENTINEL, sizeof SENTINEL - 1);
-    fuzz_write(rej, SENTINEL, sizeof SENTINEL - 1);
+    fuzz_write(out, FUZZ_SENTINEL, sizeof FUZZ_SENTINEL - 1);
+    fuzz_write(rej, FUZZ_SENTINEL, sizeof FUZZ_SENTINEL - 1);
     static const char *const methods[] = {"decaying_average", "most_recent", "mean",
                                           "power_law"};
     const char *argv[32];
@@ -176,7 +175,7 @@ run:;
     char *o = fuzz_read(out, &n_out), *r = fuzz_read(rej, &n_rej);
     FUZZ_CHECK(o && r, "an output file vanished");
     if (rc == 1) {
-        FUZZ_CHECK(!strcmp(o, SENTINEL) && !strcmp(r, SENTINEL),
+        FUZZ_CHECK(!strcmp(o, FUZZ_SENTINEL) && !strcmp(r, FUZZ_SENTINEL),
                    "a failed run changed its outputs");
     } else {
         FUZZ_CHECK(!strncmp(r, "file,line,reason\n", 17), "rejects file header");

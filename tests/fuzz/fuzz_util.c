@@ -239,3 +239,17 @@ long long fuzz_check_compute_json(const char *path, int check_accounting, size_t
     return rj;
 }
 #endif
+
+void fuzz_check_json_run(int rc, const char *out)
+{
+    FUZZ_CHECK(rc == 0 || rc == 1 || rc == 3, "exit status %d", rc);
+    char *o = fuzz_read(out, NULL);
+    FUZZ_CHECK(o, "the output vanished");
+    if (rc == 1) {
+        FUZZ_CHECK(!strcmp(o, FUZZ_SENTINEL), "a failed run changed its output");
+    } else {
+        const long long rejected = fuzz_check_compute_json(out, 1, NULL);
+        FUZZ_CHECK((rc == 3) == (rejected > 0), "exit %d with %lld rejected", rc, rejected);
+    }
+    free(o);
+}
