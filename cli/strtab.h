@@ -43,7 +43,15 @@ int32_t strtab_intern(strtab *t, const char *key, size_t len, int *added);
 static inline int strtab_bytes_eq(const char *a, const char *b, size_t len)
 {
     if (len >= 8) {
-        uint64_t x, y;
+        uint64_t x, y, x1, y1;
+        if (len <= 16) {
+            /* the first and the last 8 bytes (overlapping below 16) */
+            memcpy(&x, a, 8);
+            memcpy(&y, b, 8);
+            memcpy(&x1, a + len - 8, 8);
+            memcpy(&y1, b + len - 8, 8);
+            return ((x ^ y) | (x1 ^ y1)) == 0;
+        }
         size_t i = 0;
         for (; i + 8 <= len; i += 8) {
             memcpy(&x, a + i, 8);

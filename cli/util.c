@@ -62,16 +62,23 @@ char *xstrdup(const char *s)
 
 /* Howard Hinnant's days_from_civil (public domain algorithm), with the
  * day of the year (from March 1) of each month's first day from a table
- * instead of (153 * m' + 2) / 5. */
+ * instead of (153 * m' + 2) / 5, and without the 400-year eras for the
+ * years 0 to 1,000,000 (every year of a date parse_date reads): there
+ * 365 * y + y / 4 - y / 100 + y / 400 is the same number of days (an era
+ * is 146097 days), in unsigned 32-bit arithmetic. */
 int32_t days_from_civil(int64_t y, unsigned m, unsigned d)
 {
     static const uint16_t mar_doy[12] = {306, 337, 0, 31, 61, 92, 122, 153, 184, 214, 245, 275};
     y -= m <= 2;
-    const int64_t era = (y >= 0 ? y : y - 399) / 400;
-    const unsigned yoe = (unsigned)(y - era * 400);
-    const unsigned doy = mar_doy[(m - 1) % 12] + d - 1;
-    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return (int32_t)(era * 146097 + (int64_t)doe - 719468);
+    int64_t era = 0;
+    if (y < 0 || y > 1000000) {
+        era = (y >= 0 ? y : y - 399) / 400;
+        y -= era * 400;
+    }
+    const uint32_t yy = (uint32_t)y;
+    const uint32_t doy = mar_doy[(m - 1) % 12] + d - 1;
+    const uint32_t days = yy * 365 + yy / 4 - yy / 100 + yy / 400 + doy;
+    return (int32_t)(era * 146097 + (int64_t)days - 719468);
 }
 
 char *day_to_iso(int32_t z32, char *buf)

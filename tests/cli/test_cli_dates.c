@@ -3,7 +3,8 @@
  * the straightforward version it replaced (kept below as the reference):
  * the same accept/reject decision and the same day for every date of the
  * years 0000 to 9999 (months 00 to 19, days 00 to 39, with and without a
- * time after it), for mutations of valid dates and for random strings. */
+ * time after it), for mutations of valid dates and for random strings;
+ * and days_from_civil() against the original over years -2e6 to 2e6. */
 #include "util.h"
 
 #include <stdio.h>
@@ -130,6 +131,17 @@ int main(void)
         }
         check(buf, len);
     }
-    printf("%ld strings, %ld accepted, %ld differ\n", n_checked, n_accepted, n_failed);
+    /* days_from_civil itself, over years far outside 0000..9999 (its
+     * unsigned fast range ends at 1,000,000; below 0 it takes eras) */
+    for (int64_t y = -2000003; y <= 2000003; y += 7)
+        for (unsigned m = 1; m <= 12; m++)
+            for (unsigned d = 1; d <= 31; d += 15) {
+                n_checked++;
+                if (days_from_civil(y, m, d) != ref_days_from_civil(y, m, d) &&
+                    n_failed++ < 20)
+                    fprintf(stderr, "days_from_civil(%lld, %u, %u) differs\n", (long long)y, m,
+                            d);
+            }
+    printf("%ld checks, %ld strings accepted, %ld differ\n", n_checked, n_accepted, n_failed);
     return n_failed != 0;
 }
