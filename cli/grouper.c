@@ -215,7 +215,7 @@ int engine_accept(engine *e, const char *sid, size_t slen, const ev_t *ev)
     int32_t s;
     if (e->cur_student >= 0) {
         const char *cur = e->students.names[e->cur_student];
-        if (slen == e->cur_len && memcmp(cur, sid, slen) == 0)
+        if (slen == e->cur_len && strtab_bytes_eq(cur, sid, slen))
             s = e->cur_student;
         else
             goto lookup;

@@ -12,16 +12,20 @@
 #include <string.h>
 #include <sys/stat.h>
 
-/* Evidence id -> target index; -1 unknown (reason in why), -2 not a leaf. */
-int32_t engine_find_target(engine *e, const char *id, size_t len, int *not_target)
+/* engine_find_target(), and *stored: the copy of the id kept in tids (for
+ * take()'s one-entry cache; stable until the engine is freed). */
+static int32_t find_target(engine *e, const char *id, size_t len, int *not_target,
+                           const char **stored)
 {
     *not_target = 0;
-    int32_t t = strtab_get(&e->tids, id, len);
+    int32_t t = strtab_find(&e->tids, id, len, stored);
     if (t >= 0)
         return t;
     if (!e->have_cat) {
         int added;
-        return strtab_intern(&e->tids, id, len, &added);
+        t = strtab_intern(&e->tids, id, len, &added);
+        *stored = e->tids.names[t];
+        return t;
     }
     size_t tt;
     char *tmp = xmalloc(len + 1);
@@ -29,7 +33,7 @@ int32_t engine_find_target(engine *e, const char *id, size_t len, int *not_targe
     tmp[len] = '\0';
     int rc = mlg_catalogue_find_target(e->mcat, tmp, &tt);
     if (rc == MLG_OK) {
-        strtab_put(&e->tids, id, len, (int32_t)tt);
+        *stored = strtab_put(&e->tids, id, len, (int32_t)tt);
         free(tmp);
         return (int32_t)tt;
     }
@@ -39,6 +43,13 @@ int32_t engine_find_target(engine *e, const char *id, size_t len, int *not_targe
         *not_target = 2;
     free(tmp);
     return -1;
+}
+
+/* Evidence id -> target index; -1 unknown (reason in why), -2 not a leaf. */
+int32_t engine_find_target(engine *e, const char *id, size_t len, int *not_target)
+{
+    const char *stored;
+    return find_target(e, id, len, not_target, &stored);
 }
 
 /* A score given as a level label of the target's scale (E/B/D/I on TK,
@@ -61,21 +72,6 @@ static int letter_score(const mlg_scale *sc, const char *s, size_t n, double *ou
 static int parse_status(const char *s, int32_t *st)
 {
     return mlg_evidence_status_from_name(s, st) == MLG_OK ? 0 : -1;
-}
-
-/* A stable copy of the evidence id just resolved (for the one-entry cache
- * of take()): the interned key in tids. */
-static const char *engine_target_id_raw(engine *e, const char *tid, size_t tlen, int32_t t)
-{
-    (void)t;
-    size_t need = tlen + 1;
-    if (need > e->last_cap) {
-        e->last_buf = xrealloc(e->last_buf, need);
-        e->last_cap = need;
-    }
-    memcpy(e->last_buf, tid, tlen);
-    e->last_buf[tlen] = '\0';
-    return e->last_buf;
 }
 
 /* Validate and accept one evidence row given as text fields. */
@@ -104,12 +100,15 @@ int engine_take(engine *e, int64_t line, const char *sid, size_t slen, const cha
         return EXIT_OK;
     }
     int nt = 0;
-    if (e->last_tid && tlen == e->last_tlen && memcmp(tid, e->last_tid, tlen) == 0) {
+    /* One-entry cache: the target of the previous row (grouped input
+     * repeats it for 2 to 3 rows); last_tid is tids' own copy of the id. */
+    if (e->last_tid && tlen == e->last_tlen && strtab_bytes_eq(tid, e->last_tid, tlen)) {
         ev.target = e->last_target;
     } else {
-        ev.target = engine_find_target(e, tid, tlen, &nt);
+        const char *stored = NULL;
+        ev.target = find_target(e, tid, tlen, &nt, &stored);
         if (ev.target >= 0) {
-            e->last_tid = engine_target_id_raw(e, tid, tlen, ev.target);
+            e->last_tid = stored;
             e->last_tlen = tlen;
             e->last_target = ev.target;
         }
