@@ -195,6 +195,13 @@ typedef struct mark_cache {
                             had no room for */
     tbuf     stu;        /* the current student's piece */
     int64_t *cnt;        /* catalogue: the student's evidence count per node */
+    /* values: a mean of a few small scores is one of few numbers, so the
+     * last text of each (direct-mapped by the double's bits) */
+    struct vslot {
+        uint64_t bits;
+        unsigned char used, len;
+        char     txt[TEXT_NUM_MAX];
+    } val[256];
 } mark_cache;
 
 /* Room for n more bytes and a NUL at the end of b, and PIECE_PAD bytes
@@ -442,10 +449,20 @@ static void write_mark(engine *e, cstate *c, const char *student, size_t idx, co
                                      fs.len + 4 * PIECE_PAD);
         p = copy_piece(p, mc->stu.p, mc->stu.len);
         p = copy_piece(p, seg_text(mc, ns), ns.len);
-        if (c->format != FMT_CSV && !isfinite(value))
+        if (c->format != FMT_CSV && !isfinite(value)) {
             p = PUT_LIT(p, "null");
-        else
-            p = text_num(p, value, dec);
+        } else {
+            uint64_t bits;
+            memcpy(&bits, &value, sizeof bits);
+            struct vslot *v = &mc->val[(bits * 0x9E3779B97F4A7C15u) >> 56];
+            if (!v->used || v->bits != bits) {
+                v->len = (unsigned char)(text_num(v->txt, value, dec) - v->txt);
+                v->bits = bits;
+                v->used = 1;
+            }
+            memcpy(p, v->txt, sizeof v->txt); /* within the reserved TEXT_NUM_MAX */
+            p += v->len;
+        }
         p = copy_piece(p, seg_text(mc, ls), ls.len);
         p = text_i64(p, n);
         p = copy_piece(p, seg_text(mc, fs), fs.len);
