@@ -9,7 +9,8 @@
  * escaping.  Also writes through out_t (out_reserve(), its growth for a
  * field larger than the buffer, out_flush()) into a memory stream.
  *
- * usage: test_cli_writer [ROUNDS]   (default 1; each round ~12 M numbers) */
+ * usage: test_cli_writer [ROUNDS]   (default 1: 3.6 M checks; each more
+ * round adds 2.9 M numbers) */
 #include "util.h"
 
 #include <float.h>
