@@ -214,6 +214,17 @@ void out_free(out_t *o)
     o->buf = NULL;
 }
 
+char *out_reserve_slow(out_t *o, size_t n)
+{
+    out_flush(o);
+    if (n > o->cap) {
+        /* one field longer than the buffer (an id near --max-record) */
+        o->buf = xrealloc(o->buf, n);
+        o->cap = n;
+    }
+    return o->buf + o->len;
+}
+
 void out_mem(out_t *o, const char *s, size_t n)
 {
     if (o->len + n > o->cap) {
@@ -237,60 +248,119 @@ void out_ch(out_t *o, char c)
     o->buf[o->len++] = c;
 }
 
+/* "00" "01" .. "99": two digits per division by 100. */
+static const char digit_pairs[201] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+
+static char *text_u64(char *p, uint64_t u)
+{
+    if (u < 10) {
+        *p = (char)('0' + u);
+        return p + 1;
+    }
+    int n = 2;
+    for (uint64_t t = u / 100; t; t /= 10)
+        n++;
+    char *e = p + n;
+    while (u >= 100) {
+        e -= 2;
+        memcpy(e, digit_pairs + 2 * (u % 100), 2);
+        u /= 100;
+    }
+    if (u >= 10) {
+        e -= 2;
+        memcpy(e, digit_pairs + 2 * u, 2);
+    } else {
+        *--e = (char)('0' + u);
+    }
+    return p + n;
+}
+
+char *text_i64(char *p, int64_t v)
+{
+    if (v < 0)
+        *p++ = '-';
+    return text_u64(p, v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v);
+}
+
 void out_i64(out_t *o, int64_t v)
 {
-    char tmp[24];
-    int n = 0;
-    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-    do {
-        tmp[n++] = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
-    if (v < 0)
-        tmp[n++] = '-';
-    char r[24];
-    for (int i = 0; i < n; i++)
-        r[i] = tmp[n - 1 - i];
-    out_mem(o, r, (size_t)n);
+    out_commit(o, text_i64(out_reserve(o, TEXT_I64_MAX), v));
+}
+
+/* The value times 10^dec rounded half away from zero (llround's rule),
+ * then written as integer digits with trailing zeros trimmed: no printf, so
+ * no locale.  The rounding is done without llround: for |s| < 2^52 the
+ * difference s - trunc(s) is exact, and at or above 2^52 every double is a
+ * whole number, so "add one away from zero when the fraction is at least
+ * one half" is llround exactly (tests/cli/test_cli_writer.c compares the
+ * two, and this function with the digit loop it replaced, over millions of
+ * values). */
+char *text_num(char *p, double v, int dec)
+{
+    if (!isfinite(v))
+        return p;
+    if (dec < 0 || dec > 9 || fabs(v) >= 1e9) {
+        char tmp[40];
+        int n = snprintf(tmp, sizeof tmp, "%.17g", v);
+        memcpy(p, tmp, (size_t)n);
+        return p + n;
+    }
+    static const double p10[10] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
+    const double scaled = v * p10[dec]; /* |scaled| < 1e18: fits int64_t */
+    int64_t q = (int64_t)scaled;
+    const double frac = scaled - (double)q;
+    if (frac >= 0.5)
+        q++;
+    else if (frac <= -0.5)
+        q--;
+    uint64_t u = (uint64_t)q;
+    if (q < 0) {
+        *p++ = '-';
+        u = (uint64_t)0 - u;
+    }
+    /* whole and fractional part; constant divisors are multiplications */
+    uint64_t ip, fp;
+    switch (dec) {
+#define SPLIT(d, pow)  \
+    case d:            \
+        ip = u / pow;  \
+        fp = u % pow;  \
+        break;
+        SPLIT(1, 10u) SPLIT(2, 100u) SPLIT(3, 1000u) SPLIT(4, 10000u) SPLIT(5, 100000u)
+        SPLIT(6, 1000000u) SPLIT(7, 10000000u) SPLIT(8, 100000000u) SPLIT(9, 1000000000u)
+#undef SPLIT
+    default:
+        ip = u;
+        fp = 0;
+        break;
+    }
+    p = text_u64(p, ip);
+    if (fp) {
+        /* dec digits, zero-padded, then the trailing zeros trimmed (fp is
+         * not 0: a digit other than 0 stops the trim) */
+        *p++ = '.';
+        char *end = p + dec, *f = end;
+        int i = dec;
+        for (; i >= 2; i -= 2) {
+            f -= 2;
+            memcpy(f, digit_pairs + 2 * (fp % 100), 2);
+            fp /= 100;
+        }
+        if (i)
+            *--f = (char)('0' + fp);
+        while (end[-1] == '0')
+            end--;
+        p = end;
+    }
+    return p;
 }
 
 void out_num(out_t *o, double v, int dec)
 {
-    char tmp[40];
-    if (!isfinite(v)) {
-        out_str(o, "");
-        return;
-    }
-    if (dec < 0 || dec > 9 || fabs(v) >= 1e9) {
-        int n = snprintf(tmp, sizeof tmp, "%.17g", v);
-        out_mem(o, tmp, (size_t)n);
-        return;
-    }
-    static const double p10[10] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
-    double scaled = v * p10[dec];
-    int64_t q = (int64_t)llround(scaled);
-    int neg = q < 0;
-    uint64_t u = neg ? (uint64_t)0 - (uint64_t)q : (uint64_t)q;
-    uint64_t ip = u / (uint64_t)p10[dec], fp = u % (uint64_t)p10[dec];
-    int d = dec;
-    while (d > 0 && fp % 10 == 0) {
-        fp /= 10;
-        d--;
-    }
-    if (neg && (ip || fp))
-        out_ch(o, '-');
-    out_i64(o, (int64_t)ip);
-    if (d > 0) {
-        int n = 0;
-        char f[12];
-        for (int i = d - 1; i >= 0; i--) {
-            f[i] = (char)('0' + fp % 10);
-            fp /= 10;
-            n++;
-        }
-        out_ch(o, '.');
-        out_mem(o, f, (size_t)n);
-    }
+    out_commit(o, text_num(out_reserve(o, TEXT_NUM_MAX), v, dec));
 }
 
 int needs_neutralising(const char *s)
@@ -342,61 +412,79 @@ size_t utf8_seq_len(const unsigned char *s)
     return n;
 }
 
-void out_csv(out_t *o, const char *s, int neutralise)
+char *text_csv(char *p, const char *s, int neutralise)
 {
-    int quote = strpbrk(s, ",\"\r\n") != NULL;
-    int neut = neutralise && needs_neutralising(s);
+    const size_t len = strlen(s);
+    const int quote = strpbrk(s, ",\"\r\n") != NULL;
+    const int neut = neutralise && needs_neutralising(s);
     if (!quote && !neut) {
-        out_str(o, s);
-        return;
+        memcpy(p, s, len);
+        return p + len;
     }
     if (quote)
-        out_ch(o, '"');
+        *p++ = '"';
     if (neut)
-        out_ch(o, '\'');
-    for (const char *p = s; *p; p++) {
-        if (*p == '"')
-            out_ch(o, '"');
-        out_ch(o, *p);
+        *p++ = '\'';
+    for (const char *q = s; *q; q++) {
+        if (*q == '"')
+            *p++ = '"';
+        *p++ = *q;
     }
     if (quote)
-        out_ch(o, '"');
+        *p++ = '"';
+    return p;
 }
 
-void out_json_str(out_t *o, const char *s)
+void out_csv(out_t *o, const char *s, int neutralise)
 {
-    out_ch(o, '"');
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        switch (*p) {
-        case '"': out_mem(o, "\\\"", 2); break;
-        case '\\': out_mem(o, "\\\\", 2); break;
-        case '\n': out_mem(o, "\\n", 2); break;
-        case '\r': out_mem(o, "\\r", 2); break;
-        case '\t': out_mem(o, "\\t", 2); break;
+    out_commit(o, text_csv(out_reserve(o, TEXT_CSV_MAX(strlen(s))), s, neutralise));
+}
+
+char *text_json_str(char *p, const char *s)
+{
+    static const char hex[] = "0123456789abcdef";
+    *p++ = '"';
+    for (const unsigned char *q = (const unsigned char *)s; *q; q++) {
+        switch (*q) {
+        case '"': *p++ = '\\'; *p++ = '"'; break;
+        case '\\': *p++ = '\\'; *p++ = '\\'; break;
+        case '\n': *p++ = '\\'; *p++ = 'n'; break;
+        case '\r': *p++ = '\\'; *p++ = 'r'; break;
+        case '\t': *p++ = '\\'; *p++ = 't'; break;
         default:
-            if (*p < 0x20) {
-                char t[8];
-                snprintf(t, sizeof t, "\\u%04x", *p);
-                out_mem(o, t, 6);
-            } else if (*p < 0x80) {
-                out_ch(o, (char)*p);
+            if (*q < 0x20) {
+                memcpy(p, "\\u00", 4);
+                p[4] = hex[*q >> 4];
+                p[5] = hex[*q & 15];
+                p += 6;
+            } else if (*q < 0x80) {
+                *p++ = (char)*q;
             } else {
-                const size_t n = utf8_seq_len(p);
+                const size_t n = utf8_seq_len(q);
                 if (n == 0) {
-                    out_mem(o, "\\ufffd", 6); /* not UTF-8: the replacement character */
-                } else if (n == 3 && p[0] == 0xE2 && p[1] == 0x80 &&
-                           (p[2] == 0xA8 || p[2] == 0xA9)) {
+                    memcpy(p, "\\ufffd", 6); /* not UTF-8: the replacement character */
+                    p += 6;
+                } else if (n == 3 && q[0] == 0xE2 && q[1] == 0x80 &&
+                           (q[2] == 0xA8 || q[2] == 0xA9)) {
                     /* U+2028/U+2029 are valid JSON but end a JavaScript line */
-                    out_mem(o, p[2] == 0xA8 ? "\\u2028" : "\\u2029", 6);
-                    p += n - 1;
+                    memcpy(p, q[2] == 0xA8 ? "\\u2028" : "\\u2029", 6);
+                    p += 6;
+                    q += n - 1;
                 } else {
-                    out_mem(o, (const char *)p, n);
-                    p += n - 1;
+                    memcpy(p, q, n);
+                    p += n;
+                    q += n - 1;
                 }
             }
         }
     }
-    out_ch(o, '"');
+    *p++ = '"';
+    return p;
+}
+
+void out_json_str(out_t *o, const char *s)
+{
+    out_commit(o, text_json_str(out_reserve(o, TEXT_JSON_MAX(strlen(s))), s));
 }
 
 int stdout_check_errors(void)

@@ -68,6 +68,29 @@ void out_csv(out_t *o, const char *s, int neutralise);
  * points above U+10FFFF) written as \ufffd, so the output always parses. */
 void out_json_str(out_t *o, const char *s);
 
+/* Reserve then store: out_reserve() returns room for n more bytes (it
+ * flushes, or grows the buffer for an n larger than it); write at most n
+ * bytes there and hand the end to out_commit().  A mark is then a few
+ * memcpy and one length update instead of a checked call per field. */
+char *out_reserve_slow(out_t *o, size_t n);
+static inline char *out_reserve(out_t *o, size_t n)
+{
+    return o->cap - o->len >= n ? o->buf + o->len : out_reserve_slow(o, n);
+}
+static inline void out_commit(out_t *o, char *end) { o->len = (size_t)(end - o->buf); }
+
+/* The text of the out_* functions above, stored at p; each returns the end
+ * (no NUL).  The out_* functions are these through out_reserve(), so there
+ * is one implementation of each rendering.  Room needed: */
+#define TEXT_I64_MAX 20                  /* text_i64 */
+#define TEXT_NUM_MAX 32                  /* text_num */
+#define TEXT_CSV_MAX(len) (2 * (len) + 3) /* text_csv, len = strlen(s) */
+#define TEXT_JSON_MAX(len) (6 * (len) + 2) /* text_json_str */
+char *text_i64(char *p, int64_t v);
+char *text_num(char *p, double v, int dec);
+char *text_csv(char *p, const char *s, int neutralise);
+char *text_json_str(char *p, const char *s);
+
 /* Is this a string a spreadsheet would treat as a formula?  It is when it
  * starts with = + - @ TAB or CR, with their full-width forms (U+FF1D =,
  * U+FF0B +, U+FF0D -, U+FF20 @), or with a UTF-8 byte order mark (which a
