@@ -51,61 +51,67 @@ static int same_row(const ev_t *a, const ev_t *b)
            (a->score == b->score || (isnan(a->score) && isnan(b->score)));
 }
 
-/* Remove the exact duplicates from rows[0..n) (sorted so that equal rows are
- * in one run of equal student, target and day), keeping the first of each;
- * --duplicates warn counts a copy as skipped, error as rejected.  Returns
- * the new row count. */
-static size_t drop_duplicates(engine *e, ev_t *rows, size_t n)
+/* rows[q] against the kept rows rows[key..w) of its student, target and
+ * day (in input order): when it is an exact duplicate of one, keep the first
+ * (--duplicates warn counts the copy as skipped, error as rejected) and
+ * return 1. */
+static int drop_duplicate(engine *e, const ev_t *rows, size_t key, size_t w, size_t q)
 {
-    size_t w = 0;   /* rows kept so far (rows[0..w) is the output) */
-    size_t run = 0; /* first kept row with the key of rows[q] */
-    for (size_t q = 0; q < n; q++) {
-        /* rows[q - 1] is intact here: writes go to w <= q - 1 only as
-         * copies of the row at q - 1 itself */
-        if (q == 0 || rows[q].day != rows[q - 1].day || rows[q].target != rows[q - 1].target ||
-            rows[q].student != rows[q - 1].student) {
-            run = w;
-        } else {
-            size_t d = run;
-            while (d < w && !same_row(&rows[d], &rows[q]))
-                d++;
-            if (d < w) {
-                e->n_used--;
-                if (e->duplicates == DUP_ERROR) {
-                    engine_reject(e, rows[q].line, "duplicate of line %lld (--duplicates error)",
-                                  (long long)engine_abs_line(e, rows[d].line));
-                    continue;
-                }
-                e->n_skipped++;
-                e->n_duplicates++;
-                if (e->n_duplicates <= SHOW_REJECTS) {
-                    if (e->progress_shown) {
-                        fputc('\n', stderr);
-                        e->progress_shown = 0;
-                    }
-                    diag_at(e->in_label, engine_abs_line(e, rows[q].line),
-                            "duplicate of line %lld: skipped (see --duplicates)",
-                            (long long)engine_abs_line(e, rows[d].line));
-                }
-                continue;
-            }
-        }
-        if (w != q)
-            rows[w] = rows[q];
-        w++;
+    size_t d = key;
+    while (d < w && !same_row(&rows[d], &rows[q]))
+        d++;
+    if (d == w)
+        return 0;
+    e->n_used--;
+    if (e->duplicates == DUP_ERROR) {
+        engine_reject(e, rows[q].line, "duplicate of line %lld (--duplicates error)",
+                      (long long)engine_abs_line(e, rows[d].line));
+        return 1;
     }
-    return w;
+    e->n_skipped++;
+    e->n_duplicates++;
+    if (e->n_duplicates <= SHOW_REJECTS) {
+        if (e->progress_shown) {
+            fputc('\n', stderr);
+            e->progress_shown = 0;
+        }
+        diag_at(e->in_label, engine_abs_line(e, rows[q].line),
+                "duplicate of line %lld: skipped (see --duplicates)",
+                (long long)engine_abs_line(e, rows[d].line));
+    }
+    return 1;
+}
+
+/* Room for need groups in the CSR arrays g_* (doubling). */
+static void grow_groups(engine *e, size_t need)
+{
+    if (need <= e->cap_groups)
+        return;
+    size_t c = e->cap_groups ? e->cap_groups : 1024;
+    while (c < need)
+        c *= 2;
+    e->cap_groups = c;
+    e->g_off = xrealloc(e->g_off, c * sizeof *e->g_off);
+    e->g_run = xrealloc(e->g_run, c * sizeof *e->g_run);
+    e->g_target = xrealloc(e->g_target, c * sizeof *e->g_target);
+    e->g_count = xrealloc(e->g_count, c * sizeof *e->g_count);
+    e->g_level = xrealloc(e->g_level, c * sizeof *e->g_level);
+    e->g_value = xrealloc(e->g_value, c * sizeof *e->g_value);
 }
 
 /* Group the rows of whole students rows[0..*n): sort each student's rows by
  * (target, day), drop exact duplicates (*n shrinks), and build the batch's
  * groups (one per student x target) in CSR form in e->g_* and e->s_*.
- * *nruns: the number of students, *ng the number of groups. */
+ * *nruns: the number of students, *ng the number of groups.
+ *
+ * One student at a time, so that the chunk (larger than the cache) is read
+ * once: its rows are checked (and sorted when out of order), then copied
+ * down over dropped duplicates and into the CSR arrays while still in the
+ * cache.  Duplicate diagnostics come out in row order, as one pass over the
+ * chunk gives them. */
 void engine_group(engine *e, ev_t *rows, size_t *n_io, size_t *nruns_out, size_t *ng_out)
 {
     size_t n = *n_io;
-    /* 1. runs of students; sort each run by (target, day) */
-    size_t nruns = 0;
     ev_t *tmp = NULL;
     size_t tmpcap = 0;
     size_t T_all = e->have_cat ? e->T : e->tids.n;
@@ -116,11 +122,22 @@ void engine_group(engine *e, ev_t *rows, size_t *n_io, size_t *nruns_out, size_t
             e->stamp[k] = -1;
         e->cap_stamp = T_all * 2;
     }
+    e->s_day = xrealloc(e->s_day, n * sizeof *e->s_day);
+    e->s_score = xrealloc(e->s_score, n * sizeof *e->s_score);
+    if (e->any_weight)
+        e->s_weight = xrealloc(e->s_weight, n * sizeof *e->s_weight);
+    if (e->any_status)
+        e->s_status = xrealloc(e->s_status, n * sizeof *e->s_status);
+    const int dedup = e->dedup_rows && e->duplicates != DUP_KEEP;
+    size_t w = 0;     /* rows kept so far: rows[0..w) is the output */
+    size_t g = 0;     /* groups so far */
+    size_t nruns = 0; /* students so far */
     for (size_t i = 0; i < n;) {
+        /* 1. the student's rows rows[i..j); already grouped when every
+         * target forms one contiguous run with non-decreasing days (the
+         * group order itself does not matter) */
         size_t j = i + 1;
         int sorted = 1;
-        /* Already grouped when every target forms one contiguous run with
-         * non-decreasing days (the group order itself does not matter). */
         int64_t stamp = ++e->stamp_gen;
         e->stamp[rows[i].target] = stamp;
         while (j < n && rows[j].student == rows[i].student) {
@@ -154,58 +171,43 @@ void engine_group(engine *e, ev_t *rows, size_t *n_io, size_t *nruns_out, size_t
             for (size_t q = i; q < j; q++)
                 rows[q].target = e->inv[rows[q].target];
         }
+        /* 2. keep the rows that are not exact duplicates (rows of one
+         * target on one day are now adjacent, in input order), and put them
+         * in groups (one per student x target) */
+        grow_groups(e, g + (j - i) + 1);
+        size_t key = w; /* first kept row with the key of rows[q] */
+        for (size_t q = i; q < j; q++) {
+            /* rows[q - 1] is intact here: writes go to w <= q - 1 only as
+             * copies of the row at q - 1 itself */
+            if (q == i || rows[q].target != rows[q - 1].target) {
+                e->g_off[g] = (int64_t)w;
+                e->g_run[g] = (int32_t)nruns;
+                e->g_target[g] = rows[q].target;
+                g++;
+                key = w;
+            } else if (rows[q].day != rows[q - 1].day) {
+                key = w;
+            } else if (dedup && drop_duplicate(e, rows, key, w, q)) {
+                continue;
+            }
+            if (w != q)
+                rows[w] = rows[q];
+            e->s_day[w] = rows[w].day;
+            e->s_score[w] = rows[w].score;
+            if (e->any_weight)
+                e->s_weight[w] = rows[w].weight;
+            if (e->any_status)
+                e->s_status[w] = (uint8_t)rows[w].status;
+            w++;
+        }
         nruns++;
         i = j;
     }
     free(tmp);
-    /* 1b. exact duplicates: rows of one student and target on one day are
-     * now adjacent, in input order */
-    if (e->dedup_rows && e->duplicates != DUP_KEEP)
-        n = drop_duplicates(e, rows, n);
-    /* 2. groups (one per student x target) in CSR form */
-    size_t cap_rows_needed = n;
-    size_t ng = 0;
-    for (size_t i = 0; i < n; i++)
-        if (i == 0 || rows[i].student != rows[i - 1].student ||
-            rows[i].target != rows[i - 1].target)
-            ng++;
-    if (ng + 1 > e->cap_groups) {
-        e->cap_groups = (ng + 1) * 2;
-        e->g_off = xrealloc(e->g_off, e->cap_groups * sizeof *e->g_off);
-        e->g_run = xrealloc(e->g_run, e->cap_groups * sizeof *e->g_run);
-        e->g_target = xrealloc(e->g_target, e->cap_groups * sizeof *e->g_target);
-        e->g_count = xrealloc(e->g_count, e->cap_groups * sizeof *e->g_count);
-        e->g_level = xrealloc(e->g_level, e->cap_groups * sizeof *e->g_level);
-        e->g_value = xrealloc(e->g_value, e->cap_groups * sizeof *e->g_value);
-    }
-    e->s_day = xrealloc(e->s_day, cap_rows_needed * sizeof *e->s_day);
-    e->s_score = xrealloc(e->s_score, cap_rows_needed * sizeof *e->s_score);
-    if (e->any_weight)
-        e->s_weight = xrealloc(e->s_weight, cap_rows_needed * sizeof *e->s_weight);
-    if (e->any_status)
-        e->s_status = xrealloc(e->s_status, cap_rows_needed * sizeof *e->s_status);
-    size_t g = 0, run = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (i > 0 && rows[i].student != rows[i - 1].student)
-            run++;
-        if (i == 0 || rows[i].student != rows[i - 1].student ||
-            rows[i].target != rows[i - 1].target) {
-            e->g_off[g] = (int64_t)i;
-            e->g_run[g] = (int32_t)run;
-            e->g_target[g] = rows[i].target;
-            g++;
-        }
-        e->s_day[i] = rows[i].day;
-        e->s_score[i] = rows[i].score;
-        if (e->any_weight)
-            e->s_weight[i] = rows[i].weight;
-        if (e->any_status)
-            e->s_status[i] = (uint8_t)rows[i].status;
-    }
-    e->g_off[ng] = (int64_t)n;
-    *n_io = n;
+    e->g_off[g] = (int64_t)w;
+    *n_io = w;
     *nruns_out = nruns;
-    *ng_out = ng;
+    *ng_out = g;
 }
 
 /* Accept one row: append it; compute finished students when the buffer is
