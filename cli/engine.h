@@ -107,6 +107,17 @@ struct engine {
     int64_t             n_students_done;
     double              t0, t_last;
     int                 progress_shown;
+    /* the chunk grouped so far (grouper.c: sorted input is grouped one
+     * student at a time as it ends) */
+    size_t              chunk_rows;  /* rows accepted into the chunk */
+    size_t              grp_rows;    /* rows[0..grp_rows) grouped */
+    size_t              grp_n;       /* groups */
+    size_t              grp_runs;    /* students */
+    size_t              s_weight_n, s_status_n; /* s_weight, s_status set */
+    int64_t            *dup_ev;      /* duplicates found, their effects due:
+                                        (line, line of the row kept) */
+    size_t              n_dup_ev, cap_dup_ev;
+    size_t              cap_cols;    /* of s_day, s_score, s_weight, s_status */
     /* scratch for process() */
     size_t              cap_groups;
     int64_t            *g_off;

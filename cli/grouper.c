@@ -52,9 +52,10 @@ static int same_row(const ev_t *a, const ev_t *b)
 }
 
 /* rows[q] against the kept rows rows[key..w) of its student, target and
- * day (in input order): when it is an exact duplicate of one, keep the first
- * (--duplicates warn counts the copy as skipped, error as rejected) and
- * return 1. */
+ * day (in input order): 1 when it is an exact duplicate of one (the first
+ * such row is kept).  Its effects (counts, diagnostic, reject) wait in
+ * e->dup_ev until engine_process() (dup_effects()): they come after the
+ * rejects of the rest of the chunk, as they always have. */
 static int drop_duplicate(engine *e, const ev_t *rows, size_t key, size_t w, size_t q)
 {
     size_t d = key;
@@ -62,24 +63,37 @@ static int drop_duplicate(engine *e, const ev_t *rows, size_t key, size_t w, siz
         d++;
     if (d == w)
         return 0;
-    e->n_used--;
-    if (e->duplicates == DUP_ERROR) {
-        engine_reject(e, rows[q].line, "duplicate of line %lld (--duplicates error)",
-                      (long long)engine_abs_line(e, rows[d].line));
-        return 1;
-    }
-    e->n_skipped++;
-    e->n_duplicates++;
-    if (e->n_duplicates <= SHOW_REJECTS) {
-        if (e->progress_shown) {
-            fputc('\n', stderr);
-            e->progress_shown = 0;
-        }
-        diag_at(e->in_label, engine_abs_line(e, rows[q].line),
-                "duplicate of line %lld: skipped (see --duplicates)",
-                (long long)engine_abs_line(e, rows[d].line));
-    }
+    GROW(e->dup_ev, e->cap_dup_ev, e->n_dup_ev + 2);
+    e->dup_ev[e->n_dup_ev++] = rows[q].line;
+    e->dup_ev[e->n_dup_ev++] = rows[d].line;
     return 1;
+}
+
+/* The chunk's duplicates, in row order: --duplicates warn counts a copy as
+ * skipped (a warning for the first ones), error as rejected. */
+static void dup_effects(engine *e)
+{
+    for (size_t k = 0; k < e->n_dup_ev; k += 2) {
+        const int64_t line = e->dup_ev[k], first = e->dup_ev[k + 1];
+        e->n_used--;
+        if (e->duplicates == DUP_ERROR) {
+            engine_reject(e, line, "duplicate of line %lld (--duplicates error)",
+                          (long long)engine_abs_line(e, first));
+            continue;
+        }
+        e->n_skipped++;
+        e->n_duplicates++;
+        if (e->n_duplicates <= SHOW_REJECTS) {
+            if (e->progress_shown) {
+                fputc('\n', stderr);
+                e->progress_shown = 0;
+            }
+            diag_at(e->in_label, engine_abs_line(e, line),
+                    "duplicate of line %lld: skipped (see --duplicates)",
+                    (long long)engine_abs_line(e, first));
+        }
+    }
+    e->n_dup_ev = 0;
 }
 
 /* Room for need groups in the CSR arrays g_* (doubling). */
@@ -99,21 +113,54 @@ static void grow_groups(engine *e, size_t need)
     e->g_value = xrealloc(e->g_value, c * sizeof *e->g_value);
 }
 
-/* Group the rows of whole students rows[0..*n): sort each student's rows by
- * (target, day), drop exact duplicates (*n shrinks), and build the batch's
- * groups (one per student x target) in CSR form in e->g_* and e->s_*.
- * *nruns: the number of students, *ng the number of groups.
- *
- * One student at a time, so that the chunk (larger than the cache) is read
- * once: its rows are checked (and sorted when out of order), then copied
- * down over dropped duplicates and into the CSR arrays while still in the
- * cache.  Duplicate diagnostics come out in row order, as one pass over the
- * chunk gives them. */
-void engine_group(engine *e, ev_t *rows, size_t *n_io, size_t *nruns_out, size_t *ng_out)
+/* Room for need rows in the CSR arrays s_* (doubling); s_weight and
+ * s_status exist once a row needs them. */
+static void grow_cols(engine *e, size_t need)
 {
-    size_t n = *n_io;
-    ev_t *tmp = NULL;
-    size_t tmpcap = 0;
+    if (need > e->cap_cols) {
+        size_t c = e->cap_cols ? e->cap_cols : 1024;
+        while (c < need)
+            c *= 2;
+        e->cap_cols = c;
+        e->s_day = xrealloc(e->s_day, c * sizeof *e->s_day);
+        e->s_score = xrealloc(e->s_score, c * sizeof *e->s_score);
+        if (e->s_weight)
+            e->s_weight = xrealloc(e->s_weight, c * sizeof *e->s_weight);
+        if (e->s_status)
+            e->s_status = xrealloc(e->s_status, c * sizeof *e->s_status);
+    }
+    if (e->any_weight && !e->s_weight)
+        e->s_weight = xmalloc(e->cap_cols * sizeof *e->s_weight);
+    if (e->any_status && !e->s_status)
+        e->s_status = xmalloc(e->cap_cols * sizeof *e->s_status);
+}
+
+/* s_weight and s_status for the grouped rows rows[0..upto) once a row needs
+ * them: the chunk's earlier rows were grouped before the first weight other
+ * than 1 (or the first status or level) was read, so they are filled here
+ * from the rows; the batch gets the columns for the whole chunk, as it did
+ * when the chunk was grouped at once. */
+static void fill_cols(engine *e, const ev_t *rows, size_t upto)
+{
+    grow_cols(e, upto);
+    if (e->any_weight)
+        for (; e->s_weight_n < upto; e->s_weight_n++)
+            e->s_weight[e->s_weight_n] = rows[e->s_weight_n].weight;
+    if (e->any_status)
+        for (; e->s_status_n < upto; e->s_status_n++)
+            e->s_status[e->s_status_n] = (uint8_t)rows[e->s_status_n].status;
+}
+
+/* Group one student's rows rows[i..j) (i >= e->grp_rows): sort them by
+ * (target, day) unless they already are, drop exact duplicates, and append
+ * the kept rows at rows[e->grp_rows..) and as groups (one per target) to the
+ * CSR arrays g_* and s_*.  Called when the student ends, while its rows
+ * are in the cache (sorted input), or for each student of a chunk
+ * (engine_group()). */
+static void group_student(engine *e, ev_t *rows, size_t i, size_t j)
+{
+    if (i >= j)
+        return;
     size_t T_all = e->have_cat ? e->T : e->tids.n;
     if (T_all > e->cap_stamp) {
         e->stamp = xrealloc(e->stamp, T_all * 2 * sizeof *e->stamp);
@@ -122,92 +169,130 @@ void engine_group(engine *e, ev_t *rows, size_t *n_io, size_t *nruns_out, size_t
             e->stamp[k] = -1;
         e->cap_stamp = T_all * 2;
     }
-    e->s_day = xrealloc(e->s_day, n * sizeof *e->s_day);
-    e->s_score = xrealloc(e->s_score, n * sizeof *e->s_score);
-    if (e->any_weight)
-        e->s_weight = xrealloc(e->s_weight, n * sizeof *e->s_weight);
-    if (e->any_status)
-        e->s_status = xrealloc(e->s_status, n * sizeof *e->s_status);
-    const int dedup = e->dedup_rows && e->duplicates != DUP_KEEP;
-    size_t w = 0;     /* rows kept so far: rows[0..w) is the output */
-    size_t g = 0;     /* groups so far */
-    size_t nruns = 0; /* students so far */
-    for (size_t i = 0; i < n;) {
-        /* 1. the student's rows rows[i..j); already grouped when every
-         * target forms one contiguous run with non-decreasing days (the
-         * group order itself does not matter) */
-        size_t j = i + 1;
-        int sorted = 1;
-        int64_t stamp = ++e->stamp_gen;
-        e->stamp[rows[i].target] = stamp;
-        while (j < n && rows[j].student == rows[i].student) {
-            if (rows[j].target != rows[j - 1].target) {
-                if (e->stamp[rows[j].target] == stamp)
-                    sorted = 0;
-                e->stamp[rows[j].target] = stamp;
-            } else if (rows[j].day < rows[j - 1].day) {
-                sorted = 0;
-            }
-            j++;
-        }
-        if (!sorted) {
-            /* Sort by (first appearance of the target in this student's
-             * rows, day): the order depends only on the student's own rows,
-             * not on targets seen earlier in the file. */
-            GROW(tmp, tmpcap, j - i);
-            GROW(e->inv, e->cap_inv, j - i);
-            int64_t st2 = ++e->stamp_gen;
-            int32_t nr = 0;
-            for (size_t q = i; q < j; q++) {
-                int32_t t = rows[q].target;
-                if (e->stamp[t] != st2) {
-                    e->stamp[t] = st2;
-                    e->rank[t] = nr;
-                    e->inv[nr++] = t;
-                }
-                rows[q].target = e->rank[t];
-            }
-            ev_sort(rows + i, j - i, tmp);
-            for (size_t q = i; q < j; q++)
-                rows[q].target = e->inv[rows[q].target];
-        }
-        /* 2. keep the rows that are not exact duplicates (rows of one
-         * target on one day are now adjacent, in input order), and put them
-         * in groups (one per student x target) */
-        grow_groups(e, g + (j - i) + 1);
-        size_t key = w; /* first kept row with the key of rows[q] */
+    size_t w = e->grp_rows; /* rows kept so far: rows[0..w) is the output */
+    size_t g = e->grp_n;    /* groups so far */
+    fill_cols(e, rows, w);
+    grow_cols(e, w + (j - i));
+    grow_groups(e, g + (j - i) + 1);
+    /* Local copies: the stores below could alias the engine's fields, and
+     * the loops run once per row. */
+    int64_t *stamps = e->stamp;
+    /* 1. already grouped when every target forms one contiguous run with
+     * non-decreasing days (the group order itself does not matter) */
+    int32_t t_prev = rows[i].target, d_prev = rows[i].day;
+    int sorted = 1;
+    int64_t stamp = ++e->stamp_gen;
+    stamps[t_prev] = stamp;
+    for (size_t q = i + 1; q < j; q++) {
+        /* Without branches (the target changes every few rows, in no
+         * pattern): a new target must not have been seen (stamps[t] is
+         * stamp only for targets seen, so it decides for a new target and
+         * is false for the current one), the current one must not go back
+         * in time. */
+        const int32_t t = rows[q].target, d = rows[q].day;
+        sorted &= (stamps[t] != stamp) | ((t == t_prev) & (d >= d_prev));
+        stamps[t] = stamp;
+        t_prev = t;
+        d_prev = d;
+    }
+    if (!sorted) {
+        /* Sort by (first appearance of the target in this student's rows,
+         * day): the order depends only on the student's own rows, not on
+         * targets seen earlier in the file. */
+        ev_t *tmp = xmalloc((j - i) * sizeof *tmp);
+        GROW(e->inv, e->cap_inv, j - i);
+        int64_t st2 = ++e->stamp_gen;
+        int32_t nr = 0;
         for (size_t q = i; q < j; q++) {
-            /* rows[q - 1] is intact here: writes go to w <= q - 1 only as
-             * copies of the row at q - 1 itself */
-            if (q == i || rows[q].target != rows[q - 1].target) {
-                e->g_off[g] = (int64_t)w;
-                e->g_run[g] = (int32_t)nruns;
-                e->g_target[g] = rows[q].target;
-                g++;
-                key = w;
-            } else if (rows[q].day != rows[q - 1].day) {
-                key = w;
-            } else if (dedup && drop_duplicate(e, rows, key, w, q)) {
-                continue;
+            int32_t t = rows[q].target;
+            if (stamps[t] != st2) {
+                stamps[t] = st2;
+                e->rank[t] = nr;
+                e->inv[nr++] = t;
             }
-            if (w != q)
-                rows[w] = rows[q];
-            e->s_day[w] = rows[w].day;
-            e->s_score[w] = rows[w].score;
-            if (e->any_weight)
-                e->s_weight[w] = rows[w].weight;
-            if (e->any_status)
-                e->s_status[w] = (uint8_t)rows[w].status;
-            w++;
+            rows[q].target = e->rank[t];
         }
-        nruns++;
+        ev_sort(rows + i, j - i, tmp);
+        for (size_t q = i; q < j; q++)
+            rows[q].target = e->inv[rows[q].target];
+        free(tmp);
+    }
+    /* 2. keep the rows that are not exact duplicates (rows of one target on
+     * one day are now adjacent, in input order), and put them in groups */
+    const int dedup = e->dedup_rows && e->duplicates != DUP_KEEP;
+    int32_t *s_day = e->s_day;
+    double *s_score = e->s_score;
+    double *s_weight = e->any_weight ? e->s_weight : NULL;
+    uint8_t *s_status = e->any_status ? e->s_status : NULL;
+    int64_t *g_off = e->g_off;
+    int32_t *g_run = e->g_run, *g_target = e->g_target;
+    const int32_t run = (int32_t)e->grp_runs;
+    size_t key = w; /* first kept row with the key of rows[q] */
+    t_prev = -1;
+    for (size_t q = i; q < j; q++) {
+        /* rows[q - 1] is intact here: writes go to w <= q - 1 only as
+         * copies of the row at q - 1 itself */
+        const int32_t t = rows[q].target, d = rows[q].day;
+        /* targets are >= 0: a new group for q == i */
+        const int new_group = t != t_prev, new_key = new_group | (d != d_prev);
+        if (dedup && !new_key && drop_duplicate(e, rows, key, w, q))
+            continue;
+        /* Without a branch on new_group (no pattern to predict): the slot
+         * g is written for every row and kept for the first of a group. */
+        g_off[g] = (int64_t)w;
+        g_run[g] = run;
+        g_target[g] = t;
+        g += (size_t)new_group;
+        key = new_key ? w : key;
+        t_prev = t;
+        d_prev = d;
+        if (w != q)
+            rows[w] = rows[q];
+        s_day[w] = d;
+        s_score[w] = rows[w].score;
+        if (s_weight)
+            s_weight[w] = rows[w].weight;
+        if (s_status)
+            s_status[w] = (uint8_t)rows[w].status;
+        w++;
+    }
+    if (s_weight)
+        e->s_weight_n = w;
+    if (s_status)
+        e->s_status_n = w;
+    e->grp_rows = w;
+    e->grp_n = g;
+    e->grp_runs++;
+}
+
+/* Group the rows of whole students rows[0..n) (grouped by student, in
+ * any order within a student): group_student() for each. */
+void engine_group(engine *e, ev_t *rows, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        size_t j = i + 1;
+        while (j < n && rows[j].student == rows[i].student)
+            j++;
+        group_student(e, rows, i, j);
         i = j;
     }
-    free(tmp);
-    e->g_off[g] = (int64_t)w;
-    *n_io = w;
-    *nruns_out = nruns;
-    *ng_out = g;
+}
+
+/* The chunk grouped so far, for the batch: *n rows (rows[0..*n), duplicates
+ * dropped), *nruns students, *ng groups in e->g_* (g_off[*ng] = *n) and
+ * e->s_* (s_weight and s_status whole when the run needs them); the
+ * duplicates' effects happen here.  The next chunk starts empty. */
+void engine_take_groups(engine *e, const ev_t *rows, size_t *n, size_t *nruns, size_t *ng)
+{
+    dup_effects(e);
+    fill_cols(e, rows, e->grp_rows);
+    grow_groups(e, e->grp_n + 1);
+    e->g_off[e->grp_n] = (int64_t)e->grp_rows;
+    *n = e->grp_rows;
+    *nruns = e->grp_runs;
+    *ng = e->grp_n;
+    e->grp_rows = e->grp_n = e->grp_runs = 0;
+    e->s_weight_n = e->s_status_n = 0;
 }
 
 /* Accept one row: append it; compute finished students when the buffer is
@@ -237,11 +322,17 @@ int engine_accept(engine *e, const char *sid, size_t slen, const ev_t *ev)
             e->n_shown++;
             return EXIT_DATA;
         }
-        if (!e->unsorted && e->nrows >= CHUNK_ROWS) {
-            int rc = engine_process(e, e->rows, e->nrows);
-            if (rc != EXIT_OK)
-                return rc;
-            e->nrows = 0;
+        if (!e->unsorted) {
+            /* the student that just ended, while its rows are in the cache */
+            group_student(e, e->rows, e->grp_rows, e->nrows);
+            e->nrows = e->grp_rows;
+            if (e->chunk_rows >= CHUNK_ROWS) {
+                int rc = engine_process(e, e->rows);
+                if (rc != EXIT_OK)
+                    return rc;
+                e->nrows = 0;
+                e->chunk_rows = 0;
+            }
         }
         e->cur_student = s;
         e->cur_len = slen;
@@ -254,6 +345,7 @@ int engine_accept(engine *e, const char *sid, size_t slen, const ev_t *ev)
     ev_t *r = &e->rows[e->nrows++];
     *r = *ev;
     r->student = s;
+    e->chunk_rows++;
     e->n_used++;
     return EXIT_OK;
 }
@@ -281,12 +373,15 @@ int engine_finish(engine *e)
             size_t j = i + CHUNK_ROWS < e->nrows ? i + CHUNK_ROWS : e->nrows;
             while (j < e->nrows && e->rows[j].student == e->rows[j - 1].student)
                 j++;
-            rc = engine_process(e, e->rows + i, j - i);
+            engine_group(e, e->rows + i, j - i);
+            rc = engine_process(e, e->rows + i);
             i = j;
         }
     } else {
-        rc = engine_process(e, e->rows, e->nrows);
+        group_student(e, e->rows, e->grp_rows, e->nrows);
+        rc = engine_process(e, e->rows);
     }
+    e->chunk_rows = 0;
     e->nrows = 0;
     return rc;
 }

@@ -137,15 +137,15 @@ static int batch_by_scale(engine *e, size_t ng, mlg_errinfo *err)
     return rc;
 }
 
-/* Compute the students whose rows are rows[0..n) (grouped by student):
- * group them, run the batch (recomputing failed series alone), roll up and
- * hand each student to the callback. */
-int engine_process(engine *e, ev_t *rows, size_t n)
+/* Compute the students grouped so far (engine_take_groups(): their rows
+ * rows[0..n), groups in e->g_* and e->s_*): run the batch (recomputing
+ * failed series alone), roll up and hand each student to the callback. */
+int engine_process(engine *e, ev_t *rows)
 {
+    size_t n = 0, nruns = 0, ng = 0;
+    engine_take_groups(e, rows, &n, &nruns, &ng);
     if (n == 0)
         return EXIT_OK;
-    size_t nruns = 0, ng = 0;
-    engine_group(e, rows, &n, &nruns, &ng);
     /* A current proficiency level supersedes the evidence before it in its
      * group (policy level_entries; mlg_level_supersede()): those rows are
      * excused here, so compute, check and explain all see it. */
