@@ -11,19 +11,20 @@
 #include "strtab.h"
 #include "util.h"
 
-/* One accepted evidence row. */
+/* One accepted evidence row: 48 bytes (the chunk of rows is larger than
+ * the cache and is written, grouped and read again: keep it small). */
 typedef struct ev_t {
     int32_t student;  /* index into engine.students */
     int32_t target;   /* target index (catalogue target, or interned id) */
     int32_t day;
-    int32_t status;   /* MLG_EVIDENCE_* */
+    int16_t status;   /* MLG_EVIDENCE_* */
+    int16_t kind;     /* MLG_KIND_MARK, or MLG_KIND_LEVEL: a teacher-entered
+                         current proficiency level ("kind" column) */
     double  score;    /* NaN for excused/missing rows without a score */
     double  weight;   /* 1 when the column is absent */
     int64_t line;     /* input line (diagnostics, explain) */
     uint64_t extra;   /* hash of the columns not read (0 if none): rows
                          that differ there are not duplicates */
-    int32_t kind;     /* MLG_KIND_MARK, or MLG_KIND_LEVEL: a teacher-entered
-                         current proficiency level ("kind" column) */
 } ev_t;
 
 /* --duplicates: what an exact duplicate evidence row (same student, target,
