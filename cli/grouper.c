@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* grouper.c -- rows into students and groups: accepting a row (streaming
- * sorted input in chunks at student boundaries), grouping unsorted input by
+ * sorted input in chunks at student boundaries, each student grouped as it
+ * ends, while its rows are in the cache), grouping unsorted input by
  * student, sorting each student's rows by (target, day), dropping exact
  * duplicates, and the groups' CSR arrays for the batch. */
 #include "engine_internal.h"
