@@ -71,6 +71,7 @@ void engine_free(engine *e)
     free(e->s_score);
     free(e->s_weight);
     free(e->s_status);
+    free(e->dup_ev);
     free(e->tv);
     free(e->tl);
     free(e->tn);

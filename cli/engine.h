@@ -11,19 +11,20 @@
 #include "strtab.h"
 #include "util.h"
 
-/* One accepted evidence row. */
+/* One accepted evidence row: 48 bytes (the chunk of rows is larger than
+ * the cache and is written, grouped and read again: keep it small). */
 typedef struct ev_t {
     int32_t student;  /* index into engine.students */
     int32_t target;   /* target index (catalogue target, or interned id) */
     int32_t day;
-    int32_t status;   /* MLG_EVIDENCE_* */
+    int16_t status;   /* MLG_EVIDENCE_* */
+    int16_t kind;     /* MLG_KIND_MARK, or MLG_KIND_LEVEL: a teacher-entered
+                         current proficiency level ("kind" column) */
     double  score;    /* NaN for excused/missing rows without a score */
     double  weight;   /* 1 when the column is absent */
     int64_t line;     /* input line (diagnostics, explain) */
     uint64_t extra;   /* hash of the columns not read (0 if none): rows
                          that differ there are not duplicates */
-    int32_t kind;     /* MLG_KIND_MARK, or MLG_KIND_LEVEL: a teacher-entered
-                         current proficiency level ("kind" column) */
 } ev_t;
 
 /* --duplicates: what an exact duplicate evidence row (same student, target,
@@ -107,6 +108,17 @@ struct engine {
     int64_t             n_students_done;
     double              t0, t_last;
     int                 progress_shown;
+    /* the chunk grouped so far (grouper.c: sorted input is grouped one
+     * student at a time as it ends) */
+    size_t              chunk_rows;  /* rows accepted into the chunk */
+    size_t              grp_rows;    /* rows[0..grp_rows) grouped */
+    size_t              grp_n;       /* groups */
+    size_t              grp_runs;    /* students */
+    size_t              s_weight_n, s_status_n; /* s_weight, s_status set */
+    int64_t            *dup_ev;      /* duplicates found, their effects due:
+                                        (line, line of the row kept) */
+    size_t              n_dup_ev, cap_dup_ev;
+    size_t              cap_cols;    /* of s_day, s_score, s_weight, s_status */
     /* scratch for process() */
     size_t              cap_groups;
     int64_t            *g_off;

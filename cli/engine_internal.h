@@ -53,9 +53,14 @@ int engine_read_oneroster(engine *e, const char *dir);
 /* grouper.c */
 int engine_accept(engine *e, const char *sid, size_t slen, const ev_t *ev);
 int engine_finish(engine *e);
-void engine_group(engine *e, ev_t *rows, size_t *n, size_t *nruns, size_t *ng);
+/* Group whole students rows[0..n) (unsorted input, after the sort by
+ * student); sorted input is grouped one student at a time as it ends. */
+void engine_group(engine *e, ev_t *rows, size_t n);
+/* The chunk grouped so far (rows[0..*n)), for engine_process(). */
+void engine_take_groups(engine *e, const ev_t *rows, size_t *n, size_t *nruns, size_t *ng);
 
 /* runner.c */
-int engine_process(engine *e, ev_t *rows, size_t n);
+/* Compute the chunk grouped so far (rows[0..) as grouped). */
+int engine_process(engine *e, ev_t *rows);
 
 #endif

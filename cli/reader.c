@@ -69,9 +69,13 @@ static int letter_score(const mlg_scale *sc, const char *s, size_t n, double *ou
 }
 
 /* The status vocabulary is the library's (mlg_evidence_status_from_name). */
-static int parse_status(const char *s, int32_t *st)
+static int parse_status(const char *s, int16_t *st)
 {
-    return mlg_evidence_status_from_name(s, st) == MLG_OK ? 0 : -1;
+    int32_t v;
+    if (mlg_evidence_status_from_name(s, &v) != MLG_OK)
+        return -1;
+    *st = (int16_t)v; /* MLG_EVIDENCE_*: 0 to 2 (ev_t keeps 16 bits) */
+    return 0;
 }
 
 /* Validate and accept one evidence row given as text fields. */

@@ -137,15 +137,15 @@ static int batch_by_scale(engine *e, size_t ng, mlg_errinfo *err)
     return rc;
 }
 
-/* Compute the students whose rows are rows[0..n) (grouped by student):
- * group them, run the batch (recomputing failed series alone), roll up and
- * hand each student to the callback. */
-int engine_process(engine *e, ev_t *rows, size_t n)
+/* Compute the students grouped so far (engine_take_groups(): their rows
+ * rows[0..n), groups in e->g_* and e->s_*): run the batch (recomputing
+ * failed series alone), roll up and hand each student to the callback. */
+int engine_process(engine *e, ev_t *rows)
 {
+    size_t n = 0, nruns = 0, ng = 0;
+    engine_take_groups(e, rows, &n, &nruns, &ng);
     if (n == 0)
         return EXIT_OK;
-    size_t nruns = 0, ng = 0;
-    engine_group(e, rows, &n, &nruns, &ng);
     /* A current proficiency level supersedes the evidence before it in its
      * group (policy level_entries; mlg_level_supersede()): those rows are
      * excused here, so compute, check and explain all see it. */
@@ -208,7 +208,6 @@ int engine_process(engine *e, ev_t *rows, size_t n)
     /* 4. per student: target arrays (+ roll-up) and the callback */
     size_t T = e->have_cat ? e->T : e->tids.n;
     size_t gi = 0;
-    size_t ri = 0;
     double *tv = NULL;
     int32_t *tl = NULL, *tn = NULL;
     if (e->have_cat) {
@@ -249,12 +248,12 @@ int engine_process(engine *e, ev_t *rows, size_t n)
         }
     }
     for (size_t r = 0; r < nruns; r++) {
-        size_t start = ri;
-        while (ri < n && rows[ri].student == rows[start].student)
-            ri++;
+        /* the student's groups, and so its rows (not read again here: the
+         * chunk is larger than the cache) */
         size_t gstart = gi;
         while (gi < ng && e->g_run[gi] == (int32_t)r)
             gi++;
+        size_t start = (size_t)e->g_off[gstart], ri = (size_t)e->g_off[gi];
         if (e->have_cat) {
             e->on_student(e, rows[start].student, rows + start, ri - start, e->tv + r * T,
                           e->tl + r * T, e->tn + r * T, e->nv + r * e->N, e->nl + r * e->N,

@@ -1002,6 +1002,71 @@ def test_split():
          gold="clean.csv")
 
 
+def test_chunks():
+    """More rows than one chunk (262,144 rows): sorted input is grouped one
+    student at a time as it is read, --unsorted input one chunk at a time
+    after the sort by student; both give the same marks, the same duplicate
+    warnings and the same counts.  Late in the first chunk come the first
+    status, the first level and the first weight other than 1 (columns the
+    batch then needs for the students grouped before them); some students'
+    rows are out of (target, day) order; some rows are exact copies."""
+    if ARGS.k and ARGS.k not in "chunks_sorted chunks_unsorted":
+        return
+    import random
+    rnd = random.Random(15)
+    targets = ["T.%d" % k for k in range(12)]
+    lines = ["student_id,target_id,assessed_at,score,weight,status,kind\n"]
+    dups = 0
+    n = 0
+    for s in range(6000):
+        rows = []
+        for _ in range(rnd.randint(30, 70)):
+            at = n + len(rows)
+            row = [targets[rnd.randrange(12)],
+                   "2024-%02d-%02d" % (rnd.randint(9, 12), rnd.randint(1, 28)),
+                   str(rnd.randint(1, 4)),
+                   rnd.choice(["1", "2", "0.5", ""]) if at > 200000 else rnd.choice(["1", ""]),
+                   rnd.choice(["counted", "excused", "missing", ""]) if at > 100000 else "",
+                   rnd.choice(["mark"] * 30 + ["level", ""]) if at > 150000 else ""]
+            rows.append(row)
+            if rnd.random() < 0.03:
+                rows.append(list(row))  # an exact copy
+        if rnd.random() < 0.9:
+            rows.sort(key=lambda r: (r[0], r[1]))  # stable: copies stay in order
+        else:
+            rnd.shuffle(rows)
+        seen = set()
+        for r in rows:
+            # what makes a copy: numbers as numbers, empty = the default
+            key = (r[0], r[1], float(r[2]), float(r[3] or 1), r[4] or "counted", r[5] or "mark")
+            dups += key in seen
+            seen.add(key)
+            lines.append("S%05d,%s\n" % (s, ",".join(r)))
+        n += len(rows)
+    path = os.path.join(ARGS.work, "chunks.csv")
+    with open(path, "w") as f:
+        f.write("".join(lines))
+    expect(n > 262144 + 20000, n)
+    got = {}
+
+    def keep(o, e):
+        got[0] = (o, [l for l in e.splitlines() if "rows read" not in l])
+        # 20 duplicates shown, then the rest counted
+        expect(len(got[0][1]) == 21, got[0][1])
+    tally = "%d rows read = %d used + %d skipped + 0 rejected; 6000 students" % (n, n - dups, dups)
+    case("chunks_sorted", ["compute", path, "-m", "decaying_average"], 0, err=[tally],
+         check=keep)
+
+    def same(o, e):
+        if not got:
+            return  # -k chunks_unsorted alone
+        expect(o == got[0][0], "marks differ between sorted and --unsorted input")
+        w = [l for l in e.splitlines() if "rows read" not in l]
+        expect(w == got[0][1], "warnings differ: %r / %r" % (w, got[0][1]))
+    case("chunks_unsorted", ["compute", path, "-m", "decaying_average", "--unsorted"], 0,
+         err=[tally], check=same)
+
+
 def test_pipe():
     """A reader that goes away early: mlg exits quietly (no error message)."""
     if ARGS.k and ARGS.k not in "closed_pipe":
@@ -1053,7 +1118,7 @@ def main():
     for t in [test_score, test_usage, test_formats, test_oneroster_out,
               test_explain_check_generate, test_malformed, test_catalogues, test_everyday,
               test_progress, test_more_options,
-              test_split, test_pipe]:
+              test_split, test_chunks, test_pipe]:
         t()
     if FAILS:
         print("%d failed: %s" % (len(FAILS), " ".join(FAILS)))
