@@ -286,6 +286,20 @@ static void reject_v(engine *e, int counted, int64_t line, const char *fmt, va_l
     line = engine_abs_line(e, line);
     if (counted)
         e->n_rejected++;
+    if (e->split_diag) {
+        /* the merge needs the kind: a row read, a duplicate found when a
+         * chunk is grouped (grouper.c), a part of a row found when computed */
+        if (!counted)
+            e->split_rej_part++;
+        else if (!strncmp(fmt, "duplicate of line", 17))
+            e->split_rej_dup++;
+        else
+            e->split_rej_read++;
+        if (e->strict) {
+            e->split_strict = 1;
+            return;
+        }
+    }
     if (e->strict) {
         if (e->progress_shown)
             fputc('\n', stderr);
@@ -299,6 +313,8 @@ static void reject_v(engine *e, int counted, int64_t line, const char *fmt, va_l
             fputc('\n', stderr);
             e->progress_shown = 0;
         }
+        if (e->split_diag)
+            out_ch(e->split_diag, 'R');
         diag_at(e->in_label, line, "%s (row rejected)", msg);
         e->n_shown++;
     }
@@ -332,6 +348,49 @@ void engine_reject_part(engine *e, int64_t line, const char *fmt, ...)
     va_start(ap, fmt);
     reject_v(e, 0, line, fmt, ap);
     va_end(ap);
+}
+
+/* ------------------------------------------- the parallel reader's merge -- */
+/* A worker's captured diagnostics (engine.split_diag): lines "R..." are
+ * shown rejects, the others duplicate warnings.  1 when they are what one
+ * reader would have shown of the worker's range: its first SHOW_REJECTS of
+ * each (a worker that saw anything else is not merged). */
+int engine_split_check(const engine *w, const char *buf, size_t len)
+{
+    int64_t r = 0, d = 0;
+    for (const char *p = buf, *end = buf + len; p < end;) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        if (!nl)
+            return 0;
+        if (*p == 'R')
+            r++;
+        else
+            d++;
+        p = nl + 1;
+    }
+    return r == w->n_shown &&
+           d == (w->n_duplicates < SHOW_REJECTS ? w->n_duplicates : SHOW_REJECTS);
+}
+
+/* Print a worker's captured diagnostics, the ranges in order, under the
+ * limits of one reader: ep->n_shown rejects and *dups duplicate warnings
+ * so far. */
+void engine_split_emit(engine *ep, const char *buf, size_t len, int64_t *dups)
+{
+    for (const char *p = buf, *end = buf + len; p < end;) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        if (!nl)
+            break;
+        if (*p == 'R') {
+            if (ep->n_shown < SHOW_REJECTS) {
+                fwrite(p + 1, 1, (size_t)(nl - p), stderr);
+                ep->n_shown++;
+            }
+        } else if ((*dups)++ < SHOW_REJECTS) {
+            fwrite(p, 1, (size_t)(nl + 1 - p), stderr);
+        }
+        p = nl + 1;
+    }
 }
 
 /* The progress line on stderr: rows and rate, and when the input's size is
