@@ -79,7 +79,7 @@ static const char usage_compute_options[] =
     "  --unsorted            input not grouped by student: load it all (memory\n"
     "                        about 40 bytes per row); OneRoster input always is\n"
     "  --threads N           worker threads for the batch (0 = all cores)\n"
-    "  --parallel            the default: read a regular file of 32 MiB or more\n"
+    "  --parallel            the default: read a regular file of 64 MiB or more\n"
     "                        in --threads byte ranges at once (the same bytes\n"
     "                        out; see docs/cli.md for when it reads alone)\n"
     "  --no-parallel, --serial  one reader\n"
@@ -436,7 +436,7 @@ static int parse_kinds(const char *s)
  * it). */
 #define SPLIT_MAX_WORKERS 16
 /* Below this a file is read by one reader (measured: docs/cli.md). */
-#define SPLIT_MIN_DEFAULT ((int64_t)32 << 20)
+#define SPLIT_MIN_DEFAULT ((int64_t)64 << 20)
 
 typedef struct split_job {
     pthread_t tid;
@@ -600,6 +600,17 @@ static int read_split(engine *ep, cstate *c, const char *input, const char *cat_
     fclose(f);
     cut[k] = -1;
     nw = k;
+    /* Two of the output, --rejects and stderr on one file (2>&1, --rejects -):
+     * one reader interleaves them as it goes, the merge would not. */
+    {
+        struct stat a, b, d;
+        int ho = fstat(fileno(c->out.f), &a) == 0, hr = ep->rejects &&
+                 fstat(fileno(ep->rejects), &b) == 0, he = fstat(2, &d) == 0;
+        if ((ho && hr && a.st_dev == b.st_dev && a.st_ino == b.st_ino) ||
+            (ho && he && a.st_dev == d.st_dev && a.st_ino == d.st_ino) ||
+            (hr && he && b.st_dev == d.st_dev && b.st_ino == d.st_ino))
+            return -1;
+    }
     /* Worker 0 writes to the output itself when it can be cut back to here
      * (a regular file); else it is staged like the others.  What is still
      * buffered (the header) is kept, to be put back as it was if the file

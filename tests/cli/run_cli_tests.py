@@ -1097,6 +1097,20 @@ def test_split_bytes():
                     ok = False
         if ok:
             print("ok   %s" % name)
+    # one stream for marks, rejects and diagnostics: read by one reader
+    name = "split_bytes_one_stream"
+    if not ARGS.k or ARGS.k in name:
+        outs = set()
+        for mode in (["--no-parallel"], ["--split-min-bytes", "1", "--threads", "3"]):
+            p = subprocess.run([ARGS.mlg, "compute", dups, "--duplicates", "error",
+                                "--rejects", "-"] + sc + mode,
+                               cwd=ARGS.source, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, timeout=120)
+            outs.add((p.returncode, re.sub(rb"\(\d+\.\d+s\)", b"(T)", p.stdout)))
+        if len(outs) != 1:
+            fail(name, "differs from one reader")
+        else:
+            print("ok   %s" % name)
 
 
 def test_pipe():
