@@ -520,7 +520,7 @@ static int split_copy(FILE *from, FILE *f)
 }
 
 /* Can the workers' results stand for the serial run's, byte for byte? */
-static int split_exact(engine *ep, cstate *c, const char *input, split_job *job, int nw)
+static int split_exact(const cstate *c, split_job *job, int nw)
 {
     int64_t rej_read = 0, rej_part = 0, dups = 0, marks_before = 0;
     for (int w = 0; w < nw; w++) {
@@ -547,8 +547,6 @@ static int split_exact(engine *ep, cstate *c, const char *input, split_job *job,
                 if (strtab_get(&job[v].e.students, id, strlen(id)) >= 0)
                     return 0;
             }
-    (void)ep;
-    (void)input;
     return 1;
 }
 
@@ -687,23 +685,23 @@ static int read_split(engine *ep, cstate *c, const char *input, const char *cat_
             job[w].dlog = NULL;
         }
     }
-    int exact = rc == EXIT_OK && started == nw && split_exact(ep, c, input, job, nw);
+    int exact = rc == EXIT_OK && started == nw && split_exact(c, job, nw);
     if (exact) {
         /* the serial run's bytes: marks, rejects and diagnostics in order */
+        /* The diagnostics first: a reader that closes the pipe early stops
+         * one reader after it printed them too.  A write error is the one
+         * reader's: c->out's is reported by check_write_errors() (quiet for
+         * a closed pipe), the --rejects file's by outfile_close(). */
         int64_t dups_shown = 0;
+        for (int w = 0; w < nw; w++)
+            engine_split_emit(ep, job[w].dbuf, job[w].dlen, &dups_shown);
         out_flush(&c->out);
-        if (c->out.err)
-            rc = EXIT_IO;
-        for (int w = 0; w < nw && rc == EXIT_OK; w++) {
+        for (int w = 0; w < nw; w++) {
             split_job *j = &job[w];
-            if (j->tmp && split_copy(j->tmp, of) != 0)
-                rc = EXIT_IO;
-            if (j->rej && split_copy(j->rej, ep->rejects) != 0)
-                rc = EXIT_IO;
-            engine_split_emit(ep, j->dbuf, j->dlen, &dups_shown);
-        }
-        if (rc == EXIT_IO) {
-            diag("%s: write error: %s", c->out_path ? c->out_path : "stdout", strerror(errno));
+            if (j->tmp && !c->out.err && split_copy(j->tmp, of) != 0)
+                c->out.err = errno ? errno : EIO;
+            if (j->rej)
+                (void)split_copy(j->rej, ep->rejects);
         }
         for (int w = 0; w < nw; w++) {
             ep->n_read += job[w].e.n_read;
