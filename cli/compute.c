@@ -625,6 +625,17 @@ static int read_split(engine *ep, cstate *c, const char *input, const char *cat_
         out_flush(&c->out);
     split_job *job = xcalloc((size_t)nw, sizeof *job);
     int rc = EXIT_OK;
+    /* What the workers' catalogues say was said once by ep's: dropped. */
+    char *sbuf = NULL;
+    size_t slen = 0;
+    FILE *sf = open_memstream(&sbuf, &slen);
+    out_t sink;
+    if (!sf)
+        rc = EXIT_NOMEM;
+    else {
+        out_init(&sink, sf);
+        diag_capture(&sink);
+    }
     for (int w = 0; w < nw && rc == EXIT_OK; w++) {
         split_job *j = &job[w];
         engine_init(&j->e);
@@ -665,10 +676,14 @@ static int read_split(engine *ep, cstate *c, const char *input, const char *cat_
             rc = EXIT_IO;
         if (rc == EXIT_OK && ep->rejects && !(j->rej = tmpfile()))
             rc = EXIT_IO;
-        if (rc == EXIT_IO)
-            diag("cannot create a temporary file: %s", strerror(errno));
         j->e.rejects = j->rej;
         out_init(&j->c.out, j->tmp ? j->tmp : of);
+    }
+    if (sf) {
+        diag_capture(NULL);
+        out_free(&sink);
+        fclose(sf);
+        free(sbuf);
     }
     int started = 0;
     if (rc == EXIT_OK) {
@@ -685,13 +700,13 @@ static int read_split(engine *ep, cstate *c, const char *input, const char *cat_
             job[w].dlog = NULL;
         }
     }
-    int exact = rc == EXIT_OK && started == nw && split_exact(c, job, nw);
-    if (exact) {
-        /* the serial run's bytes: marks, rejects and diagnostics in order */
-        /* The diagnostics first: a reader that closes the pipe early stops
-         * one reader after it printed them too.  A write error is the one
-         * reader's: c->out's is reported by check_write_errors() (quiet for
-         * a closed pipe), the --rejects file's by outfile_close(). */
+    /* (a worker that could not be set up or started: one reader, too) */
+    if (rc == EXIT_OK && started == nw && split_exact(c, job, nw)) {
+        /* The serial run's bytes: diagnostics, marks and rejects in range
+         * order.  The diagnostics first: a reader that closes the pipe early
+         * stops one reader after it printed them too.  A write error is the
+         * one reader's: c->out's is reported by check_write_errors() (quiet
+         * for a closed pipe), the --rejects file's by outfile_close(). */
         int64_t dups_shown = 0;
         for (int w = 0; w < nw; w++)
             engine_split_emit(ep, job[w].dbuf, job[w].dlen, &dups_shown);
@@ -714,7 +729,8 @@ static int read_split(engine *ep, cstate *c, const char *input, const char *cat_
         }
         if (c->marks > 0)
             c->first = 0;
-    } else if (rc == EXIT_OK) {
+        rc = EXIT_OK;
+    } else {
         /* drop it all: the output back to where it was, then one reader */
         if (pos0 >= 0 && (fflush(of) != 0 || ftruncate(fileno(of), pos0) != 0 ||
                           fseeko(of, pos0, SEEK_SET) != 0)) {
