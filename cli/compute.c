@@ -16,6 +16,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <pthread.h>
+#ifdef __GLIBC__
+#include <malloc.h> /* mallopt(): read_split() */
+#endif
 
 static const char usage_compute[] =
     "usage: mlg compute [EVIDENCE] [OPTIONS]\n"
@@ -686,6 +689,13 @@ static int read_split(engine *ep, cstate *c, const char *input, const char *cat_
         free(sbuf);
     }
     int started = 0;
+#ifdef __GLIBC__
+    /* A worker's growing tables (its students) live in its thread's arena,
+     * where realloc() copies and leaves the old block resident: 196 MB
+     * against 129 MB for the 2.1 GB file with two ranges.  Blocks of 1 MiB
+     * and more mapped on their own grow in place (mremap) instead. */
+    (void)mallopt(M_MMAP_THRESHOLD, 1 << 20);
+#endif
     if (rc == EXIT_OK) {
         for (; started < nw; started++)
             if (pthread_create(&job[started].tid, NULL, split_worker, &job[started]) != 0)
