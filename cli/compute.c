@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <pthread.h>
+#include <time.h>
 #ifdef __GLIBC__
 #include <malloc.h> /* mallopt(): read_split() */
 #endif
@@ -433,10 +434,10 @@ static int parse_kinds(const char *s)
  * two ranges, a fatal error, --strict's first reject, a JSON mark after
  * empty ranges), the workers' work is dropped, the output cut back to where
  * it was and the file read again by one reader (docs/cli.md, "Parallel
- * reading").  Not split at all: stdin and pipes, the progress line, OneRoster
- * input or output, --unsorted, another delimiter, UTF-16, or a quote
- * character within --max-record bytes of a cut (a quoted field could span
- * it). */
+ * reading").  --progress shows the workers' sum.  Not split at all: stdin
+ * and pipes, OneRoster input or output, --unsorted, another delimiter,
+ * UTF-16, or a quote character within --max-record bytes of a cut (a quoted
+ * field could span it). */
 #define SPLIT_MAX_WORKERS 16
 /* Below this a file is read by one reader (measured: docs/cli.md). */
 #define SPLIT_MIN_DEFAULT ((int64_t)64 << 20)
@@ -454,6 +455,7 @@ typedef struct split_job {
     size_t    dlen;
     out_t     dout;
     int       rc;
+    _Atomic int finished;
 } split_job;
 
 static void *split_worker(void *arg)
@@ -466,6 +468,7 @@ static void *split_worker(void *arg)
     out_flush(&j->c.out);
     if (j->c.out.err && j->rc == EXIT_OK)
         j->rc = EXIT_IO;
+    atomic_store(&j->finished, 1);
     return NULL;
 }
 
@@ -561,7 +564,7 @@ static int read_split(engine *ep, cstate *c, const char *input, const char *cat_
     struct stat st;
     if (!strcmp(input, "-") || stat(input, &st) != 0 || !S_ISREG(st.st_mode) ||
         split_min < 0 || st.st_size < split_min || ep->unsorted || ep->threads == 1 ||
-        ep->progress || (ep->delim && ep->delim != ',') ||
+        (ep->delim && ep->delim != ',') ||
         !(c->format == FMT_CSV || c->format == FMT_JSON || c->format == FMT_JSONL ||
           c->format == FMT_TEXT))
         return -1;
@@ -650,6 +653,7 @@ static int read_split(engine *ep, cstate *c, const char *input, const char *cat_
         j->e.day_max = ep->day_max;
         j->e.duplicates = ep->duplicates;
         j->e.delim = ep->delim;
+        j->e.progress = ep->progress;
         /* --policy's rules for the worker's catalogue (borrowed: cleared
          * before engine_free()) */
         j->e.policy = ep->policy;
@@ -700,6 +704,24 @@ static int read_split(engine *ep, cstate *c, const char *input, const char *cat_
         for (; started < nw; started++)
             if (pthread_create(&job[started].tid, NULL, split_worker, &job[started]) != 0)
                 break;
+        /* --progress: the workers' sum, in one reader's words */
+        ep->in_label = input;
+        for (int all = !ep->progress; !all;) {
+            int64_t done = 0, rows = 0;
+            all = 1;
+            for (int w = 0; w < started; w++) {
+                all &= atomic_load(&job[w].finished);
+                done += atomic_load_explicit(&job[w].e.split_done, memory_order_relaxed);
+                rows += atomic_load_explicit(&job[w].e.split_rows, memory_order_relaxed);
+            }
+            ep->n_read = rows;
+            if (done > 0)
+                engine_progress(ep, done, size, 0);
+            ep->n_read = 0;
+            struct timespec ts = {0, 100 * 1000 * 1000};
+            if (!all)
+                nanosleep(&ts, NULL);
+        }
         for (int w = 0; w < started; w++)
             pthread_join(job[w].tid, NULL);
     }
@@ -717,6 +739,10 @@ static int read_split(engine *ep, cstate *c, const char *input, const char *cat_
          * stops one reader after it printed them too.  A write error is the
          * one reader's: c->out's is reported by check_write_errors() (quiet
          * for a closed pipe), the --rejects file's by outfile_close(). */
+        for (int w = 0; w < nw; w++)
+            ep->n_read += job[w].e.n_read;
+        if (ep->progress)
+            engine_progress(ep, size, size, 1); /* the last state: 100% */
         int64_t dups_shown = 0;
         for (int w = 0; w < nw; w++)
             engine_split_emit(ep, job[w].dbuf, job[w].dlen, &dups_shown);
@@ -729,7 +755,6 @@ static int read_split(engine *ep, cstate *c, const char *input, const char *cat_
                 (void)split_copy(j->rej, ep->rejects);
         }
         for (int w = 0; w < nw; w++) {
-            ep->n_read += job[w].e.n_read;
             ep->n_used += job[w].e.n_used;
             ep->n_rejected += job[w].e.n_rejected;
             ep->n_skipped += job[w].e.n_skipped;

@@ -381,12 +381,15 @@ void engine_split_emit(engine *ep, const char *buf, size_t len, int64_t *dups)
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         if (!nl)
             break;
-        if (*p == 'R') {
-            if (ep->n_shown < SHOW_REJECTS) {
-                fwrite(p + 1, 1, (size_t)(nl - p), stderr);
-                ep->n_shown++;
-            }
-        } else if ((*dups)++ < SHOW_REJECTS) {
+        int show = *p == 'R' ? ep->n_shown < SHOW_REJECTS : (*dups)++ < SHOW_REJECTS;
+        if (show && ep->progress_shown) {
+            fputc('\n', stderr); /* as reject_v() does */
+            ep->progress_shown = 0;
+        }
+        if (show && *p == 'R') {
+            fwrite(p + 1, 1, (size_t)(nl - p), stderr);
+            ep->n_shown++;
+        } else if (show) {
             fwrite(p, 1, (size_t)(nl + 1 - p), stderr);
         }
         p = nl + 1;
@@ -398,6 +401,12 @@ void engine_split_emit(engine *ep, const char *buf, size_t len, int64_t *dups)
  * done/total are bytes (total <= 0: unknown). */
 void engine_progress(engine *e, int64_t done, int64_t total, int force)
 {
+    if (e->split_diag) {
+        /* a worker of the parallel reader: the main thread shows the sum */
+        atomic_store_explicit(&e->split_done, done, memory_order_relaxed);
+        atomic_store_explicit(&e->split_rows, e->n_read, memory_order_relaxed);
+        return;
+    }
     double t = now_seconds();
     if (t - e->t_last < 0.5 && !force)
         return;

@@ -7,6 +7,8 @@
 #include <mlg.h>
 #include <mlg_rollup.h>
 
+#include <stdatomic.h>
+
 #include "catalogue.h"
 #include "strtab.h"
 #include "util.h"
@@ -146,6 +148,8 @@ struct engine {
     int64_t             split_rej_dup;   /* --duplicates error rejects */
     int64_t             split_rej_part;  /* engine_reject_part() */
     int                 split_strict;
+    /* its progress (bytes of its range, rows), for the main thread's line */
+    _Atomic int64_t     split_done, split_rows;
 };
 
 /* engine_init(): defaults (ccs4 scale, decaying_average, strict off). */
@@ -172,6 +176,9 @@ int engine_split_check(const engine *w, const char *buf, size_t len);
 void engine_split_emit(engine *ep, const char *buf, size_t len, int64_t *dups);
 /* engine_abs_line(): the file line of a line number counted in the range. */
 int64_t engine_abs_line(engine *e, int64_t line);
+/* The progress line (done/total bytes, total <= 0 unknown; force: now);
+ * also the parallel reader's, from the main thread. */
+void engine_progress(engine *e, int64_t done, int64_t total, int force);
 /* engine_summary(): "read = used + rejected" on stderr; exit code. */
 int engine_summary(engine *e);
 

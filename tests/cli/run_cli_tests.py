@@ -944,6 +944,11 @@ def test_progress():
     case("progress_pipe", ["compute", "-", "--progress"] + CAT, 0, stdin=data,
          err=["<stdin>: 7 rows,"], err_not=["%"])
     case("progress_off", ["compute", IN + "clean.csv"] + CAT, 0, err_not=["100%"])
+    # the parallel reader shows its workers' sum; the marks are one reader's
+    case("progress_split", ["compute"] + SCHOOL + ["--progress", "--split-min-bytes", "1",
+                                                  "--threads", "3"], 0, gold="school.csv",
+         err=["evidence.csv: 100%, 4297 rows,",
+              "\nmlg: data/school/evidence.csv: 4297 rows read = 4297 used"])
 
 
 def test_more_options():
