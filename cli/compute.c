@@ -662,6 +662,7 @@ static int read_split(engine *ep, cstate *c, const char *input, const char *cat_
             j->e.col_name[q] = ep->col_name[q] ? xstrdup(ep->col_name[q]) : NULL;
         j->e.on_student = ep->on_student;
         j->c = *c;
+        memset(&j->c.out, 0, sizeof j->c.out); /* c's buffer is not the job's */
         j->c.first = w == 0 ? c->first : 0;
         j->c.marks = 0;
         j->e.user = &j->c;

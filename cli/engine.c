@@ -263,14 +263,27 @@ int64_t engine_abs_line(engine *e, int64_t line)
     if (!e->line_base_known) {
         /* only needed for a diagnostic: count the newlines before the range
          * (a parallel reader's later range: up to a gigabyte, on the worker's
-         * way, so mapped rather than copied, and counted a word at a time) */
+         * way, so mapped rather than copied, a window at a time to keep it
+         * out of the peak RSS, and counted a word at a time) */
+        const size_t win = (size_t)8 << 20; /* a multiple of the page size */
+        const uint64_t lo7 = 0x7F7F7F7F7F7F7F7Full, nl = 0x0A0A0A0A0A0A0A0Aull;
         int fd = open(e->in_label, O_RDONLY);
-        size_t len = (size_t)e->range_begin;
-        void *map = fd < 0 ? MAP_FAILED : mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
         int64_t n = 0;
-        if (map != MAP_FAILED) {
-            const unsigned char *m = map;
-            const uint64_t lo7 = 0x7F7F7F7F7F7F7F7Full, nl = 0x0A0A0A0A0A0A0A0Aull;
+        for (int64_t off = 0; fd >= 0 && off < e->range_begin; off += (int64_t)win) {
+            size_t len = e->range_begin - off < (int64_t)win ? (size_t)(e->range_begin - off) : win;
+            void *map = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, (off_t)off);
+            unsigned char *buf = NULL;
+            if (map == MAP_FAILED) {
+                /* (a file system that cannot map: read it) */
+                buf = xmalloc(len);
+                ssize_t got = pread(fd, buf, len, (off_t)off);
+                if (got <= 0) {
+                    free(buf);
+                    break;
+                }
+                len = (size_t)got;
+            }
+            const unsigned char *m = buf ? buf : map;
             size_t i = 0;
             for (; i + 8 <= len; i += 8) {
                 uint64_t x;
@@ -282,7 +295,10 @@ int64_t engine_abs_line(engine *e, int64_t line)
             }
             for (; i < len; i++)
                 n += m[i] == '\n';
-            munmap(map, len);
+            if (buf)
+                free(buf);
+            else
+                munmap(map, len);
         }
         if (fd >= 0)
             close(fd);
