@@ -1116,6 +1116,29 @@ def test_split_bytes():
             fail(name, "differs from one reader")
         else:
             print("ok   %s" % name)
+    # a pipe closed after one line: quiet, with one reader's diagnostics
+    name = "split_bytes_closed_pipe"
+    if not ARGS.k or ARGS.k in name:
+        import signal
+        # (leak checking off: exiting on EPIPE leaves the run's buffers)
+        env = dict(os.environ,
+                   ASAN_OPTIONS=os.environ.get("ASAN_OPTIONS", "") + ":detect_leaks=0")
+        outs = set()
+        for mode in (["--no-parallel"], ["--split-min-bytes", "1", "--threads", "2"]):
+            for ign in (False, True):
+                p = subprocess.Popen([ARGS.mlg, "compute", gen, "-m", "mean"] + mode,
+                                     cwd=ARGS.source, stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE, env=env,
+                                     preexec_fn=(lambda: signal.signal(
+                                         signal.SIGPIPE, signal.SIG_IGN)) if ign else None)
+                p.stdout.readline()
+                p.stdout.close()
+                p.wait(timeout=120)
+                outs.add((ign, p.returncode, p.stderr.read()))
+        if len(outs) != 2:
+            fail(name, "differs from one reader: %r" % outs)
+        else:
+            print("ok   %s" % name)
 
 
 def test_pipe():
