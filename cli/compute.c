@@ -16,6 +16,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <pthread.h>
+#include <time.h>
+#ifdef __GLIBC__
+#include <malloc.h> /* mallopt(): read_split() */
+#endif
 
 static const char usage_compute[] =
     "usage: mlg compute [EVIDENCE] [OPTIONS]\n"
@@ -79,9 +83,10 @@ static const char usage_compute_options[] =
     "  --unsorted            input not grouped by student: load it all (memory\n"
     "                        about 40 bytes per row); OneRoster input always is\n"
     "  --threads N           worker threads for the batch (0 = all cores)\n"
-    "  --parallel            read a large (>= 64 MiB) sorted regular file in\n"
-    "                        --threads byte ranges at once (same output; the\n"
-    "                        later ranges are staged in temporary files)\n"
+    "  --parallel            the default: read a regular file of 64 MiB or more\n"
+    "                        in --threads byte ranges at once (the same bytes\n"
+    "                        out; see docs/cli.md for when it reads alone)\n"
+    "  --no-parallel, --serial  one reader\n"
     "  --progress            progress on stderr: percent and ETA for a file (default\n"
     "                        when stderr is a tty)\n"
     "  --no-progress         never show it\n"
@@ -688,14 +693,31 @@ static int parse_kinds(const char *s)
 }
 
 /* ------------------------------------------------------ parallel read -- */
-/* A large regular file of sorted evidence is cut into one byte range per
- * worker, at student boundaries, and each range is read and computed by its
- * own engine; worker 0 writes straight to the output, the others to
- * temporary files copied after it in order.  Used only when it cannot change
- * the result: CSV, JSON Lines or report output, grouped input, and no quote
- * character within --max-record bytes of a cut (so no quoted field can span
- * it).  Otherwise, and on any doubt, the file is read by one engine. */
+/* A regular file of sorted evidence is cut into one byte range per worker,
+ * at student boundaries, and each range is read and computed by its own
+ * engine.  Every byte must be the serial reader's, so a worker writes
+ * nothing itself but its marks: its diagnostics (diag_capture()) and
+ * --rejects lines are kept and printed after the join, in range order, with
+ * the limits of one reader (engine_split_emit()).  Worker 0 writes its
+ * marks straight to the output when that is a regular file (it can be cut
+ * back), the others (all of them for a pipe) to temporary files copied after
+ * it in order.
+ *
+ * Order across ranges is the serial order when the workers' messages are of
+ * one kind: rejected rows as read, duplicates (found when a chunk of
+ * students is grouped) or rows the library refused (found when computed).
+ * Two kinds interleave by chunk in the serial run, which a worker cannot
+ * know.  Then, and on anything else a worker cannot reproduce (a student in
+ * two ranges, a fatal error, --strict's first reject, a JSON mark after
+ * empty ranges), the workers' work is dropped, the output cut back to where
+ * it was and the file read again by one reader (docs/cli.md, "Parallel
+ * reading").  --progress shows the workers' sum.  Not split at all: stdin
+ * and pipes, OneRoster input or output, --unsorted, another delimiter,
+ * UTF-16, or a quote character within --max-record bytes of a cut (a quoted
+ * field could span it). */
 #define SPLIT_MAX_WORKERS 16
+/* Below this a file is read by one reader (measured: docs/cli.md). */
+#define SPLIT_MIN_DEFAULT ((int64_t)64 << 20)
 
 typedef struct split_job {
     pthread_t tid;
@@ -703,17 +725,27 @@ typedef struct split_job {
     cstate    c;
     const char *path;
     int64_t   begin, end;
-    FILE     *tmp;
+    FILE     *tmp;      /* staged marks, or NULL: straight to the output */
+    FILE     *rej;      /* its --rejects lines, or NULL */
+    FILE     *dlog;     /* its diagnostics (open_memstream) */
+    char     *dbuf;
+    size_t    dlen;
+    out_t     dout;
     int       rc;
+    _Atomic int finished;
 } split_job;
 
 static void *split_worker(void *arg)
 {
     split_job *j = arg;
+    diag_capture(&j->dout);
     j->rc = engine_read_range(&j->e, j->path, j->begin, j->end);
+    diag_capture(NULL);
+    out_flush(&j->dout);
     out_flush(&j->c.out);
     if (j->c.out.err && j->rc == EXIT_OK)
         j->rc = EXIT_IO;
+    atomic_store(&j->finished, 1);
     return NULL;
 }
 
@@ -757,8 +789,52 @@ static int64_t find_cut(FILE *f, int64_t size, int64_t guess, size_t max_record)
     return cut;
 }
 
-/* Returns -1 when the file is not split (the caller reads it normally),
- * else an exit code. */
+/* Append a worker's temporary file to f.  0, or -1 on a read or write error. */
+static int split_copy(FILE *from, FILE *f)
+{
+    char buf[1 << 16];
+    size_t got;
+    if (fflush(from) != 0 || fseeko(from, 0, SEEK_SET) != 0)
+        return -1;
+    while ((got = fread(buf, 1, sizeof buf, from)) > 0)
+        if (fwrite(buf, 1, got, f) != got)
+            return -1;
+    return ferror(from) ? -1 : 0;
+}
+
+/* Can the workers' results stand for the serial run's, byte for byte? */
+static int split_exact(const cstate *c, split_job *job, int nw)
+{
+    int64_t rej_read = 0, rej_part = 0, dups = 0, marks_before = 0;
+    for (int w = 0; w < nw; w++) {
+        split_job *j = &job[w];
+        if (j->rc != EXIT_OK || j->e.split_strict || !j->dbuf ||
+            !engine_split_check(&j->e, j->dbuf, j->dlen))
+            return 0;
+        rej_read += j->e.split_rej_read;
+        rej_part += j->e.split_rej_part;
+        dups += j->e.n_duplicates + j->e.split_rej_dup;
+        /* a JSON mark starts with ",": one must come before it */
+        if (c->format == FMT_JSON && w > 0 && j->c.marks > 0 && c->first && marks_before == 0)
+            return 0;
+        marks_before += j->c.marks;
+    }
+    if ((rej_read > 0) + (rej_part > 0) + (dups > 0) > 1)
+        return 0;
+    /* a student in two ranges: the input is not grouped by student (the
+     * serial reader says where) */
+    for (int w = 1; w < nw; w++)
+        for (size_t q = 0; q < job[w].e.students.n; q++)
+            for (int v = 0; v < w; v++) {
+                const char *id = job[w].e.students.names[q];
+                if (strtab_get(&job[v].e.students, id, strlen(id)) >= 0)
+                    return 0;
+            }
+    return 1;
+}
+
+/* Returns -1 when the file is to be read by one reader (the caller reads it
+ * normally: not split, or split and dropped), else an exit code. */
 static int read_split(engine *ep, cstate *c, const char *input, const char *cat_path,
                       int64_t split_min)
 {
@@ -766,7 +842,8 @@ static int read_split(engine *ep, cstate *c, const char *input, const char *cat_
     if (!strcmp(input, "-") || stat(input, &st) != 0 || !S_ISREG(st.st_mode) ||
         split_min < 0 || st.st_size < split_min || ep->unsorted || ep->threads == 1 ||
         (ep->delim && ep->delim != ',') ||
-        !(c->format == FMT_CSV || c->format == FMT_JSONL || c->format == FMT_TEXT))
+        !(c->format == FMT_CSV || c->format == FMT_JSON || c->format == FMT_JSONL ||
+          c->format == FMT_TEXT))
         return -1;
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     int nw = ep->threads > 0 ? ep->threads : (int)(cores > 0 ? cores : 1);
@@ -804,9 +881,44 @@ static int read_split(engine *ep, cstate *c, const char *input, const char *cat_
     fclose(f);
     cut[k] = -1;
     nw = k;
+    /* Two of the output, --rejects and stderr on one file (2>&1, --rejects -):
+     * one reader interleaves them as it goes, the merge would not. */
+    {
+        struct stat a, b, d;
+        int ho = fstat(fileno(c->out.f), &a) == 0, hr = ep->rejects &&
+                 fstat(fileno(ep->rejects), &b) == 0, he = fstat(2, &d) == 0;
+        if ((ho && hr && a.st_dev == b.st_dev && a.st_ino == b.st_ino) ||
+            (ho && he && a.st_dev == d.st_dev && a.st_ino == d.st_ino) ||
+            (hr && he && b.st_dev == d.st_dev && b.st_ino == d.st_ino))
+            return -1;
+    }
+    /* Worker 0 writes to the output itself when it can be cut back to here
+     * (a regular file); else it is staged like the others.  What is still
+     * buffered (the header) is kept, to be put back as it was if the file
+     * is read again: --strict's exit leaves it unwritten in the serial run. */
+    FILE *of = c->out.f;
+    struct stat ost;
+    off_t pos0 = -1;
+    size_t held = c->out.len;
+    char *hold = xmalloc(held + 1);
+    memcpy(hold, c->out.buf, held);
+    if (fflush(of) == 0 && fstat(fileno(of), &ost) == 0 && S_ISREG(ost.st_mode))
+        pos0 = ftello(of);
+    if (pos0 >= 0)
+        out_flush(&c->out);
     split_job *job = xcalloc((size_t)nw, sizeof *job);
     int rc = EXIT_OK;
-    out_flush(&c->out);
+    /* What the workers' catalogues say was said once by ep's: dropped. */
+    char *sbuf = NULL;
+    size_t slen = 0;
+    FILE *sf = open_memstream(&sbuf, &slen);
+    out_t sink;
+    if (!sf)
+        rc = EXIT_NOMEM;
+    else {
+        out_init(&sink, sf);
+        diag_capture(&sink);
+    }
     for (int w = 0; w < nw && rc == EXIT_OK; w++) {
         split_job *j = &job[w];
         engine_init(&j->e);
@@ -816,9 +928,9 @@ static int read_split(engine *ep, cstate *c, const char *input, const char *cat_
         j->e.strict = ep->strict;
         j->e.max_record = ep->max_record;
         j->e.day_max = ep->day_max;
-        j->e.rejects = ep->rejects;
         j->e.duplicates = ep->duplicates;
         j->e.delim = ep->delim;
+        j->e.progress = ep->progress;
         /* --policy's rules for the worker's catalogue (borrowed: cleared
          * before engine_free()) */
         j->e.policy = ep->policy;
@@ -827,86 +939,140 @@ static int read_split(engine *ep, cstate *c, const char *input, const char *cat_
             j->e.col_name[q] = ep->col_name[q] ? xstrdup(ep->col_name[q]) : NULL;
         j->e.on_student = ep->on_student;
         j->c = *c;
+        memset(&j->c.out, 0, sizeof j->c.out); /* c's buffer is not the job's */
         j->c.first = w == 0 ? c->first : 0;
         j->c.marks = 0;
         j->e.user = &j->c;
         j->path = input;
         j->begin = cut[w];
         j->end = cut[w + 1];
+        j->dlog = open_memstream(&j->dbuf, &j->dlen);
+        if (!j->dlog) {
+            rc = EXIT_NOMEM;
+            break;
+        }
+        out_init(&j->dout, j->dlog);
+        j->e.split_diag = &j->dout;
         if (cat_path)
             rc = engine_load_catalogue(&j->e, cat_path);
         if (rc == EXIT_OK)
             rc = engine_prepare(&j->e);
-        if (w > 0) {
-            j->tmp = tmpfile();
-            if (!j->tmp) {
-                diag("cannot create a temporary file: %s", strerror(errno));
-                rc = EXIT_IO;
-                break;
-            }
-            out_init(&j->c.out, j->tmp);
-        } else {
-            out_init(&j->c.out, c->out.f);
-        }
+        if (rc == EXIT_OK && (w > 0 || pos0 < 0) && !(j->tmp = tmpfile()))
+            rc = EXIT_IO;
+        if (rc == EXIT_OK && ep->rejects && !(j->rej = tmpfile()))
+            rc = EXIT_IO;
+        j->e.rejects = j->rej;
+        out_init(&j->c.out, j->tmp ? j->tmp : of);
+    }
+    if (sf) {
+        diag_capture(NULL);
+        out_free(&sink);
+        fclose(sf);
+        free(sbuf);
     }
     int started = 0;
+#ifdef __GLIBC__
+    /* A worker's growing tables (its students) live in its thread's arena,
+     * where realloc() copies and leaves the old block resident: 196 MB
+     * against 129 MB for the 2.1 GB file with two ranges.  Blocks of 1 MiB
+     * and more mapped on their own grow in place (mremap) instead. */
+    (void)mallopt(M_MMAP_THRESHOLD, 1 << 20);
+#endif
     if (rc == EXIT_OK) {
         for (; started < nw; started++)
             if (pthread_create(&job[started].tid, NULL, split_worker, &job[started]) != 0)
                 break;
+        /* --progress: the workers' sum, in one reader's words */
+        ep->in_label = input;
+        for (int all = !ep->progress; !all;) {
+            int64_t done = 0, rows = 0;
+            all = 1;
+            for (int w = 0; w < started; w++) {
+                all &= atomic_load(&job[w].finished);
+                done += atomic_load_explicit(&job[w].e.split_done, memory_order_relaxed);
+                rows += atomic_load_explicit(&job[w].e.split_rows, memory_order_relaxed);
+            }
+            ep->n_read = rows;
+            if (done > 0)
+                engine_progress(ep, done, size, 0);
+            ep->n_read = 0;
+            struct timespec ts = {0, 100 * 1000 * 1000};
+            if (!all)
+                nanosleep(&ts, NULL);
+        }
         for (int w = 0; w < started; w++)
             pthread_join(job[w].tid, NULL);
-        if (started < nw) {
-            diag("cannot start a thread");
-            rc = EXIT_INTERNAL;
-        }
     }
-    for (int w = 0; w < started && rc == EXIT_OK; w++)
-        if (job[w].rc != EXIT_OK)
-            rc = job[w].rc;
-    /* the output in order: worker 0 wrote directly; append the others */
-    for (int w = 1; w < started && rc == EXIT_OK; w++) {
-        char buf[1 << 16];
-        size_t got;
-        rewind(job[w].tmp);
-        while ((got = fread(buf, 1, sizeof buf, job[w].tmp)) > 0)
-            out_mem(&c->out, buf, got);
-        out_flush(&c->out);
-    }
-    /* a student in two ranges means the input was not grouped by student */
-    for (int w = 1; w < started && rc == EXIT_OK; w++)
-        for (size_t q = 0; q < job[w].e.students.n && rc == EXIT_OK; q++)
-            for (int v = 0; v < w; v++) {
-                const char *id = job[w].e.students.names[q];
-                if (strtab_get(&job[v].e.students, id, strlen(id)) >= 0) {
-                    diag_at(input, 0,
-                            "student '%s' appears again after other students: the input "
-                            "is not grouped by student; sort it or use --unsorted", id);
-                    rc = EXIT_DATA;
-                    break;
-                }
-            }
     for (int w = 0; w < nw; w++) {
-        ep->n_read += job[w].e.n_read;
-        ep->n_used += job[w].e.n_used;
-        ep->n_rejected += job[w].e.n_rejected;
-        ep->n_skipped += job[w].e.n_skipped;
-        ep->n_duplicates += job[w].e.n_duplicates;
-        ep->n_shown += job[w].e.n_shown;
-        ep->n_students_done += job[w].e.n_students_done;
-        c->marks += job[w].c.marks;
-        cstate_free_caches(&job[w].c);
-        if (w > 0 && job[w].tmp) {
-            fclose(job[w].tmp);
-            out_free(&job[w].c.out);
-        } else if (w == 0) {
-            out_free(&job[w].c.out);
+        if (job[w].dlog) {
+            out_flush(&job[w].dout);
+            fclose(job[w].dlog); /* sets dbuf, dlen */
+            job[w].dlog = NULL;
         }
-        job[w].e.policy = NULL; /* ep's */
-        engine_free(&job[w].e);
+    }
+    /* (a worker that could not be set up or started: one reader, too) */
+    if (rc == EXIT_OK && started == nw && split_exact(c, job, nw)) {
+        /* The serial run's bytes: diagnostics, marks and rejects in range
+         * order.  The diagnostics first: a reader that closes the pipe early
+         * stops one reader after it printed them too.  A write error is the
+         * one reader's: c->out's is reported by check_write_errors() (quiet
+         * for a closed pipe), the --rejects file's by outfile_close(). */
+        for (int w = 0; w < nw; w++)
+            ep->n_read += job[w].e.n_read;
+        if (ep->progress)
+            engine_progress(ep, size, size, 1); /* the last state: 100% */
+        int64_t dups_shown = 0;
+        for (int w = 0; w < nw; w++)
+            engine_split_emit(ep, job[w].dbuf, job[w].dlen, &dups_shown);
+        out_flush(&c->out);
+        for (int w = 0; w < nw; w++) {
+            split_job *j = &job[w];
+            if (j->tmp && !c->out.err && split_copy(j->tmp, of) != 0)
+                c->out.err = errno ? errno : EIO;
+            if (j->rej)
+                (void)split_copy(j->rej, ep->rejects);
+        }
+        for (int w = 0; w < nw; w++) {
+            ep->n_used += job[w].e.n_used;
+            ep->n_rejected += job[w].e.n_rejected;
+            ep->n_skipped += job[w].e.n_skipped;
+            ep->n_duplicates += job[w].e.n_duplicates;
+            ep->n_students_done += job[w].e.n_students_done;
+            c->marks += job[w].c.marks;
+        }
+        if (c->marks > 0)
+            c->first = 0;
+        rc = EXIT_OK;
+    } else {
+        /* drop it all: the output back to where it was, then one reader */
+        if (pos0 >= 0 && (fflush(of) != 0 || ftruncate(fileno(of), pos0) != 0 ||
+                          fseeko(of, pos0, SEEK_SET) != 0)) {
+            diag("%s: cannot truncate: %s", c->out_path ? c->out_path : "stdout",
+                 strerror(errno));
+            rc = EXIT_IO;
+        } else {
+            c->out.len = 0;
+            out_mem(&c->out, hold, held);
+            rc = -1;
+        }
+    }
+    free(hold);
+    for (int w = 0; w < nw; w++) {
+        split_job *j = &job[w];
+        cstate_free_caches(&j->c);
+        out_free(&j->c.out);
+        out_free(&j->dout);
+        if (j->tmp)
+            fclose(j->tmp);
+        if (j->rej)
+            fclose(j->rej);
+        free(j->dbuf);
+        j->e.policy = NULL; /* ep's */
+        engine_free(&j->e);
     }
     free(job);
-    ep->in_label = input;
+    if (rc != -1)
+        ep->in_label = input;
     return rc;
 }
 
@@ -928,7 +1094,8 @@ static int cmd_compute_main(engine *ep, int argc, char **argv)
     const char *input = NULL, *val;
     ev_opts o;
     ev_opts_init(&o, "compute");
-    int64_t split_min = -1; /* off unless --parallel */
+    int parallel = 1; /* --parallel (the default) or --no-parallel */
+    int64_t split_min = SPLIT_MIN_DEFAULT;
     const char *policy_arg = NULL, *att_path = NULL;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -973,8 +1140,9 @@ static int cmd_compute_main(engine *ep, int argc, char **argv)
         } else if (!strcmp(a, "--no-neutralise") || !strcmp(a, "--no-neutralize")) {
             c.neutralise = 0;
         } else if (!strcmp(a, "--parallel")) {
-            if (split_min < 0)
-                split_min = (int64_t)64 << 20;
+            parallel = 1;
+        } else if (!strcmp(a, "--no-parallel") || !strcmp(a, "--serial")) {
+            parallel = 0;
         } else if (opt_val(argc, argv, &i, "--split-min-bytes", &val)) {
             /* undocumented: lets the tests exercise the parallel reader */
             split_min = strtoll(val, NULL, 10);
@@ -1115,7 +1283,7 @@ static int cmd_compute_main(engine *ep, int argc, char **argv)
     ep->on_student = on_student;
     ep->user = &c;
     ep->t0 = now_seconds();
-    rc = read_split(ep, &c, input, cat_path, split_min);
+    rc = read_split(ep, &c, input, cat_path, parallel ? split_min : -1);
     if (rc < 0)
         rc = engine_read(ep, input);
     att_free(&c.att);

@@ -17,8 +17,11 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 double now_seconds(void)
 {
@@ -259,21 +262,47 @@ int64_t engine_abs_line(engine *e, int64_t line)
     if (e->range_begin <= 0 || line <= 0)
         return line;
     if (!e->line_base_known) {
-        /* only needed for a diagnostic: count the newlines before the range */
-        FILE *f = fopen(e->in_label, "rb");
-        int64_t left = e->range_begin, n = 0;
-        char buf[1 << 16];
-        while (f && left > 0) {
-            size_t want = left < (int64_t)sizeof buf ? (size_t)left : sizeof buf;
-            size_t got = fread(buf, 1, want, f);
-            if (got == 0)
-                break;
-            for (const char *p = buf; (p = memchr(p, '\n', (size_t)(buf + got - p))) != NULL; p++)
-                n++;
-            left -= (int64_t)got;
+        /* only needed for a diagnostic: count the newlines before the range
+         * (a parallel reader's later range: up to a gigabyte, on the worker's
+         * way, so mapped rather than copied, a window at a time to keep it
+         * out of the peak RSS, and counted a word at a time) */
+        const size_t win = (size_t)8 << 20; /* a multiple of the page size */
+        const uint64_t lo7 = 0x7F7F7F7F7F7F7F7Full, nl = 0x0A0A0A0A0A0A0A0Aull;
+        int fd = open(e->in_label, O_RDONLY);
+        int64_t n = 0;
+        for (int64_t off = 0; fd >= 0 && off < e->range_begin; off += (int64_t)win) {
+            size_t len = e->range_begin - off < (int64_t)win ? (size_t)(e->range_begin - off) : win;
+            void *map = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, (off_t)off);
+            unsigned char *buf = NULL;
+            if (map == MAP_FAILED) {
+                /* (a file system that cannot map: read it) */
+                buf = xmalloc(len);
+                ssize_t got = pread(fd, buf, len, (off_t)off);
+                if (got <= 0) {
+                    free(buf);
+                    break;
+                }
+                len = (size_t)got;
+            }
+            const unsigned char *m = buf ? buf : map;
+            size_t i = 0;
+            for (; i + 8 <= len; i += 8) {
+                uint64_t x;
+                memcpy(&x, m + i, 8);
+                x ^= nl; /* a newline byte is now 0 */
+                /* high bit set exactly in the zero bytes (no carries) */
+                uint64_t t = ~(((x & lo7) + lo7) | x | lo7);
+                n += (int64_t)(((t >> 7) * 0x0101010101010101ull) >> 56);
+            }
+            for (; i < len; i++)
+                n += m[i] == '\n';
+            if (buf)
+                free(buf);
+            else
+                munmap(map, len);
         }
-        if (f)
-            fclose(f);
+        if (fd >= 0)
+            close(fd);
         e->line_base = n;
         e->line_base_known = 1;
     }
@@ -287,6 +316,20 @@ static void reject_v(engine *e, int counted, int64_t line, const char *fmt, va_l
     line = engine_abs_line(e, line);
     if (counted)
         e->n_rejected++;
+    if (e->split_diag) {
+        /* the merge needs the kind: a row read, a duplicate found when a
+         * chunk is grouped (grouper.c), a part of a row found when computed */
+        if (!counted)
+            e->split_rej_part++;
+        else if (!strncmp(fmt, "duplicate of line", 17))
+            e->split_rej_dup++;
+        else
+            e->split_rej_read++;
+        if (e->strict) {
+            e->split_strict = 1;
+            return;
+        }
+    }
     if (e->strict) {
         if (e->progress_shown)
             fputc('\n', stderr);
@@ -300,6 +343,8 @@ static void reject_v(engine *e, int counted, int64_t line, const char *fmt, va_l
             fputc('\n', stderr);
             e->progress_shown = 0;
         }
+        if (e->split_diag)
+            out_ch(e->split_diag, 'R');
         diag_at(e->in_label, line, "%s (row rejected)", msg);
         e->n_shown++;
     }
@@ -335,11 +380,63 @@ void engine_reject_part(engine *e, int64_t line, const char *fmt, ...)
     va_end(ap);
 }
 
+/* ------------------------------------------- the parallel reader's merge -- */
+/* A worker's captured diagnostics (engine.split_diag): lines "R..." are
+ * shown rejects, the others duplicate warnings.  1 when they are what one
+ * reader would have shown of the worker's range: its first SHOW_REJECTS of
+ * each (a worker that saw anything else is not merged). */
+int engine_split_check(const engine *w, const char *buf, size_t len)
+{
+    int64_t r = 0, d = 0;
+    for (const char *p = buf, *end = buf + len; p < end;) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        if (!nl)
+            return 0;
+        if (*p == 'R')
+            r++;
+        else
+            d++;
+        p = nl + 1;
+    }
+    return r == w->n_shown &&
+           d == (w->n_duplicates < SHOW_REJECTS ? w->n_duplicates : SHOW_REJECTS);
+}
+
+/* Print a worker's captured diagnostics, the ranges in order, under the
+ * limits of one reader: ep->n_shown rejects and *dups duplicate warnings
+ * so far. */
+void engine_split_emit(engine *ep, const char *buf, size_t len, int64_t *dups)
+{
+    for (const char *p = buf, *end = buf + len; p < end;) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        if (!nl)
+            break;
+        int show = *p == 'R' ? ep->n_shown < SHOW_REJECTS : (*dups)++ < SHOW_REJECTS;
+        if (show && ep->progress_shown) {
+            fputc('\n', stderr); /* as reject_v() does */
+            ep->progress_shown = 0;
+        }
+        if (show && *p == 'R') {
+            fwrite(p + 1, 1, (size_t)(nl - p), stderr);
+            ep->n_shown++;
+        } else if (show) {
+            fwrite(p, 1, (size_t)(nl + 1 - p), stderr);
+        }
+        p = nl + 1;
+    }
+}
+
 /* The progress line on stderr: rows and rate, and when the input's size is
  * known (a regular file) the share read and the time left at this rate.
  * done/total are bytes (total <= 0: unknown). */
 void engine_progress(engine *e, int64_t done, int64_t total, int force)
 {
+    if (e->split_diag) {
+        /* a worker of the parallel reader: the main thread shows the sum */
+        atomic_store_explicit(&e->split_done, done, memory_order_relaxed);
+        atomic_store_explicit(&e->split_rows, e->n_read, memory_order_relaxed);
+        return;
+    }
     double t = now_seconds();
     if (t - e->t_last < 0.5 && !force)
         return;

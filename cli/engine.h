@@ -7,6 +7,8 @@
 #include <mlg.h>
 #include <mlg_rollup.h>
 
+#include <stdatomic.h>
+
 #include "catalogue.h"
 #include "strtab.h"
 #include "util.h"
@@ -148,6 +150,18 @@ struct engine {
     int64_t             range_end;    /* -1 = to the end */
     int64_t             line_base;    /* newlines before range_begin */
     int                 line_base_known;
+    /* A worker of the parallel reader (compute.c read_split()): its shown
+     * rejects go to split_diag, each line marked by a leading 'R' (the other
+     * diagnostics arrive there unmarked through diag_capture()), and what it
+     * saw is noted for the merge; under --strict a reject does not exit but
+     * sets split_strict (the file is then read again by one reader). */
+    struct out_t       *split_diag;
+    int64_t             split_rej_read;  /* counted rejects, not duplicates */
+    int64_t             split_rej_dup;   /* --duplicates error rejects */
+    int64_t             split_rej_part;  /* engine_reject_part() */
+    int                 split_strict;
+    /* its progress (bytes of its range, rows), for the main thread's line */
+    _Atomic int64_t     split_done, split_rows;
 };
 
 /* engine_init(): defaults (ccs4 scale, decaying_average, strict off). */
@@ -166,8 +180,17 @@ int engine_read(engine *e, const char *path);
  * offset 0) and end (-1 = the end).  Line numbers in diagnostics stay those
  * of the whole file. */
 int engine_read_range(engine *e, const char *path, int64_t begin, int64_t end);
+/* The parallel reader's merge (compute.c read_split()): does a worker's
+ * captured diagnostics (engine.split_diag) hold what one reader would have
+ * shown of its range, and print them in order under one reader's limits
+ * (ep->n_shown rejects, *dups duplicate warnings so far). */
+int engine_split_check(const engine *w, const char *buf, size_t len);
+void engine_split_emit(engine *ep, const char *buf, size_t len, int64_t *dups);
 /* engine_abs_line(): the file line of a line number counted in the range. */
 int64_t engine_abs_line(engine *e, int64_t line);
+/* The progress line (done/total bytes, total <= 0 unknown; force: now);
+ * also the parallel reader's, from the main thread. */
+void engine_progress(engine *e, int64_t done, int64_t total, int force);
 /* engine_summary(): "read = used + rejected" on stderr; exit code. */
 int engine_summary(engine *e);
 

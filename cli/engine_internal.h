@@ -31,8 +31,6 @@
  * result): the message and the --rejects line, no count. */
 void engine_reject_part(engine *e, int64_t line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-/* The progress line (done/total bytes, total <= 0 unknown; force: now). */
-void engine_progress(engine *e, int64_t done, int64_t total, int force);
 
 /* reader.c */
 int engine_read_csv(engine *e, FILE *f);

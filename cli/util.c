@@ -9,7 +9,21 @@
 #include <string.h>
 
 /* Each diagnostic is formatted first and written with one call, so lines
- * from parallel readers never interleave. */
+ * from parallel readers never interleave.  A thread may divert its own into
+ * a buffer (diag_capture(): the parallel reader's workers, whose
+ * diagnostics are printed in input order after the join). */
+static _Thread_local out_t *diag_sink;
+
+void diag_capture(out_t *o) { diag_sink = o; }
+
+static void diag_put(const char *msg)
+{
+    if (diag_sink)
+        out_str(diag_sink, msg);
+    else
+        fputs(msg, stderr);
+}
+
 void diag(const char *fmt, ...)
 {
     char msg[1200];
@@ -19,7 +33,7 @@ void diag(const char *fmt, ...)
     vsnprintf(msg + n, sizeof msg - (size_t)n - 1, fmt, ap);
     va_end(ap);
     strcat(msg, "\n");
-    fputs(msg, stderr);
+    diag_put(msg);
 }
 
 void diag_at(const char *file, int64_t line, const char *fmt, ...)
@@ -37,7 +51,7 @@ void diag_at(const char *file, int64_t line, const char *fmt, ...)
     vsnprintf(msg + n, sizeof msg - (size_t)n - 1, fmt, ap);
     va_end(ap);
     strcat(msg, "\n");
-    fputs(msg, stderr);
+    diag_put(msg);
 }
 
 static void *nomem(void *p)

@@ -22,6 +22,11 @@ void diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void diag_at(const char *file, int64_t line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+struct out_t;
+/* diag_capture(): append the calling thread's diagnostics to o instead of
+ * writing them to stderr (NULL: stderr again). */
+void diag_capture(struct out_t *o);
+
 /* Print "mlg: out of memory" and exit(EXIT_NOMEM) when p is NULL. */
 void *xmalloc(size_t n);
 void *xrealloc(void *p, size_t n);

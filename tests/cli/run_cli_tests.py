@@ -944,6 +944,11 @@ def test_progress():
     case("progress_pipe", ["compute", "-", "--progress"] + CAT, 0, stdin=data,
          err=["<stdin>: 7 rows,"], err_not=["%"])
     case("progress_off", ["compute", IN + "clean.csv"] + CAT, 0, err_not=["100%"])
+    # the parallel reader shows its workers' sum; the marks are one reader's
+    case("progress_split", ["compute"] + SCHOOL + ["--progress", "--split-min-bytes", "1",
+                                                  "--threads", "3"], 0, gold="school.csv",
+         err=["evidence.csv: 100%, 4297 rows,",
+              "\nmlg: data/school/evidence.csv: 4297 rows read = 4297 used"])
 
 
 def test_more_options():
@@ -1067,6 +1072,140 @@ def test_chunks():
          err=[tally], check=same)
 
 
+def test_split_bytes():
+    """Forced split at --threads 1..4 gives the serial run's bytes: stdout
+    (or -o), stderr (but the time) and the --rejects file, whether the
+    workers' results are merged or dropped for one reader (two kinds of
+    messages, a student in two ranges, --strict, fatal errors)."""
+    import re
+    w = ARGS.work
+    with open(os.path.join(ARGS.source, "data/school/evidence.csv")) as f:
+        school = f.read().splitlines(True)
+    head, body = school[0], school[1:]
+
+    def write(name, lines):
+        p = os.path.join(w, name)
+        with open(p, "w") as f:
+            f.writelines(lines)
+        return p
+
+    def bad(x):  # an impossible date
+        p = x.split(",")
+        p[2] = "2024-02-30"
+        return ",".join(p)
+
+    dups = write("sp_dups.csv", [head] + [x for i, r in enumerate(body)
+                                          for x in ([r, r] if i % 5 == 0 else [r])])
+    badf = write("sp_bad.csv", [head] + [bad(r) if i % 7 == 3 else r for i, r in enumerate(body)])
+    mixed = write("sp_mixed.csv", [head] + [x for i, r in enumerate(body) for x in
+                                            ([r, r] if i % 5 == 0 else
+                                             [bad(r)] if i % 7 == 3 else [r])])
+    moved = write("sp_moved.csv", [head] + body[1:] + body[:1])
+    gen = os.path.join(w, "sp_gen.csv")  # > one chunk (CHUNK_ROWS) of rows
+    run(["generate", "--preset", "small", "--students", "1600", "-o", gen])
+    with open(gen) as f:
+        g = f.read().splitlines(True)
+    genbad = write("sp_genbad.csv", [g[0]] + [bad(r) if i % 50000 == 7 else r
+                                              for i, r in enumerate(g[1:])])
+    sc = ["-c", "data/school/catalogue.csv"]
+    cases = [
+        ("school", ["data/school/evidence.csv"] + sc, 4),
+        ("school_json", ["data/school/evidence.csv", "-f", "json"] + sc, 4),
+        ("school_jsonl", ["data/school/evidence.csv", "-f", "jsonl"] + sc, 4),
+        ("school_report", ["data/school/evidence.csv", "-f", "report"] + sc, 4),
+        ("dups_warn", [dups] + sc, 4),
+        ("dups_keep", [dups, "--duplicates", "keep"] + sc, 4),
+        ("dups_error", [dups, "--duplicates", "error"] + sc, 4),
+        ("bad", [badf] + sc, 4),
+        ("bad_strict", [badf, "--strict"] + sc, 4),
+        ("mixed", [mixed] + sc, 4),
+        ("moved", [moved] + sc, 4),
+        ("bad_dates", [IN + "bad_dates.csv"] + CAT, 4),
+        ("unsorted", [IN + "unsorted.csv"] + CAT, 4),
+        ("unknown_target", [IN + "unknown_target.csv"] + CAT, 4),
+        ("nan_scores", [IN + "nan_scores.csv"] + CAT, 4),
+        ("gen", [gen, "-m", "mean"], 3),
+        ("gen_json", [gen, "-m", "mean", "-f", "json"], 3),
+        ("genbad", [genbad, "-m", "mean"], 3),
+    ]
+    for name, args, tmax in cases:
+        name = "split_bytes_" + name
+        if ARGS.k and ARGS.k not in name:
+            continue
+        ok = True
+        for to_file in (False, True):
+            ref = None
+            for t in range(0, tmax + 1):
+                out = os.path.join(w, "sp_out%d.txt" % t)
+                rej = os.path.join(w, "sp_rej%d.csv" % t)
+                for p in (out, rej):
+                    if os.path.exists(p):
+                        os.remove(p)
+                mode = ["--no-parallel"] if t == 0 else ["--split-min-bytes", "1",
+                                                         "--threads", str(t)]
+                a = ["compute"] + args + mode + ["--rejects", rej]
+                if to_file:
+                    a += ["-o", out]
+                p = subprocess.run([ARGS.mlg] + a, cwd=ARGS.source, stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, timeout=120)
+                o = p.stdout
+                if to_file and os.path.exists(out):
+                    with open(out, "rb") as f:
+                        o += f.read()
+                r = b""
+                if os.path.exists(rej):
+                    with open(rej, "rb") as f:
+                        r = f.read()
+                got = (p.returncode, o, re.sub(rb"\(\d+\.\d+s\)", b"(T)", p.stderr), r)
+                if ref is None:
+                    ref = got
+                elif got != ref:
+                    what = [k for k, x, y in zip(("status", "output", "stderr", "rejects"),
+                                                 ref, got) if x != y]
+                    fail(name, "--threads %d%s differs from one reader in %s" %
+                         (t, " -o" if to_file else "", ", ".join(what)))
+                    ok = False
+        if ok:
+            print("ok   %s" % name)
+    # one stream for marks, rejects and diagnostics: read by one reader
+    name = "split_bytes_one_stream"
+    if not ARGS.k or ARGS.k in name:
+        outs = set()
+        for mode in (["--no-parallel"], ["--split-min-bytes", "1", "--threads", "3"]):
+            p = subprocess.run([ARGS.mlg, "compute", dups, "--duplicates", "error",
+                                "--rejects", "-"] + sc + mode,
+                               cwd=ARGS.source, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, timeout=120)
+            outs.add((p.returncode, re.sub(rb"\(\d+\.\d+s\)", b"(T)", p.stdout)))
+        if len(outs) != 1:
+            fail(name, "differs from one reader")
+        else:
+            print("ok   %s" % name)
+    # a pipe closed after one line: quiet, with one reader's diagnostics
+    name = "split_bytes_closed_pipe"
+    if not ARGS.k or ARGS.k in name:
+        import signal
+        # (leak checking off: exiting on EPIPE leaves the run's buffers)
+        env = dict(os.environ,
+                   ASAN_OPTIONS=os.environ.get("ASAN_OPTIONS", "") + ":detect_leaks=0")
+        outs = set()
+        for mode in (["--no-parallel"], ["--split-min-bytes", "1", "--threads", "2"]):
+            for ign in (False, True):
+                p = subprocess.Popen([ARGS.mlg, "compute", gen, "-m", "mean"] + mode,
+                                     cwd=ARGS.source, stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE, env=env,
+                                     preexec_fn=(lambda: signal.signal(
+                                         signal.SIGPIPE, signal.SIG_IGN)) if ign else None)
+                p.stdout.readline()
+                p.stdout.close()
+                p.wait(timeout=120)
+                outs.add((ign, p.returncode, p.stderr.read()))
+        if len(outs) != 2:
+            fail(name, "differs from one reader: %r" % outs)
+        else:
+            print("ok   %s" % name)
+
+
 def test_pipe():
     """A reader that goes away early: mlg exits quietly (no error message)."""
     if ARGS.k and ARGS.k not in "closed_pipe":
@@ -1118,7 +1257,7 @@ def main():
     for t in [test_score, test_usage, test_formats, test_oneroster_out,
               test_explain_check_generate, test_malformed, test_catalogues, test_everyday,
               test_progress, test_more_options,
-              test_split, test_chunks, test_pipe]:
+              test_split, test_chunks, test_split_bytes, test_pipe]:
         t()
     if FAILS:
         print("%d failed: %s" % (len(FAILS), " ".join(FAILS)))
