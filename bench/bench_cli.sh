@@ -18,8 +18,10 @@
 #
 # Tools (--tools, comma-separated; default all that are installed):
 #   wc       wc -l FILE
-#   mlg      mlg compute FILE -m METHOD --threads T -o OUT       (serial read)
-#   mlgpar   the same with --parallel (checked: output bytes identical)
+#   mlg      mlg compute FILE -m METHOD --threads T -o OUT  (the default:
+#            parallel reading of a regular file of at least 64 MiB)
+#   mlg1     the same with --no-parallel: one reader (checked: output bytes
+#            identical to mlg's)
 #   duckdb   node bench/duckdb/mlg_duckdb.mjs --threads T METHOD FILE OUT:
 #            SELECT student_id, target_id, <agg> ... GROUP BY ALL, COPY to CSV
 #   duckdbx  the same with --exact (same-day rows in file order, mlg's rule);
@@ -38,8 +40,8 @@
 # with mlg's to mlg's printed precision (bench/compare_marks.awk); the
 # `same` column says whether they agreed; the first timed round compares
 # again on the timed file (--no-file-check skips that for the other tools:
-# awk needs ~100 bytes per mark; mlg --parallel is always compared with the
-# serial output byte for byte).  Then the timed runs go round by
+# awk needs ~100 bytes per mark; mlg --no-parallel is always compared with
+# mlg's default output byte for byte).  Then the timed runs go round by
 # round (A B A B: every tool once per round, --rounds rounds, default 3) and
 # each row reports the median, the 1-minute load average before its median
 # run, the peak RSS and the ratios.  --smoke: a 300-student file, 1 round,
@@ -97,7 +99,7 @@ if command -v node >/dev/null && [ -d "$HERE/bench/duckdb/node_modules/@duckdb/n
 fi
 have_mlr=0; command -v mlr >/dev/null && have_mlr=1
 if [ -z "$TOOLS" ]; then
-  TOOLS="wc,scan,mlg,mlgpar"
+  TOOLS="wc,scan,mlg,mlg1"
   if [ "$have_duck" = 1 ] && [ "$NO_DUCK" = 0 ]; then TOOLS="$TOOLS,duckdb,duckdbx"; fi
   if [ "$have_mlr" = 1 ] && [ "$NO_MLR" = 0 ]; then TOOLS="$TOOLS,mlr"; fi
   if [ "$have_duck" = 0 ] && [ "$NO_DUCK" = 0 ]; then
@@ -108,7 +110,7 @@ IFS=, read -r -a TOOL_LIST <<< "$TOOLS"
 IFS=, read -r -a METHOD_LIST <<< "$METHODS"
 for t in "${TOOL_LIST[@]}"; do
   case "$t" in
-    wc|mlg|mlgpar) ;;
+    wc|mlg|mlg1) ;;
     scan) command -v cc >/dev/null || { echo "bench_cli.sh: scan needs cc" >&2; exit 2; } ;;
     duckdb|duckdbx) [ "$have_duck" = 1 ] || { echo "bench_cli.sh: $t needs node and npm ci --prefix bench/duckdb" >&2; exit 2; } ;;
     mlr) [ "$have_mlr" = 1 ] || { echo "bench_cli.sh: mlr not found (apt-get install miller)" >&2; exit 2; } ;;
@@ -159,7 +161,7 @@ cmd_of() {
     wc) CMD=(wc -l "$csv") ;;
     scan) CMD=("$SCAN" --threads "$THREADS" "$csv") ;;
     mlg) CMD=("$MLG" compute "$csv" -m "$m" "${MLG_ROWS[@]}" --threads "$THREADS" --no-progress -o "$out") ;;
-    mlgpar) CMD=("$MLG" compute "$csv" -m "$m" "${MLG_ROWS[@]}" --threads "$THREADS" --parallel --no-progress -o "$out") ;;
+    mlg1) CMD=("$MLG" compute "$csv" -m "$m" "${MLG_ROWS[@]}" --threads "$THREADS" --no-parallel --no-progress -o "$out") ;;
     duckdb) CMD=(node "$DUCKJS" --threads "$THREADS" "$m" "$csv" "$out") ;;
     duckdbx) CMD=(node "$DUCKJS" --threads "$THREADS" --exact "$m" "$csv" "$out") ;;
     mlr) CMD=(mlr --icsv --ocsv stats1 -a mean -f score -g student_id,target_id "$csv") ;;
@@ -211,7 +213,7 @@ if [ "$CHECK" = 1 ]; then
     "$MLG" compute "$SMALL" -m "$m" "${MLG_ROWS[@]}" --threads "$THREADS" --no-progress -o "$ref" 2> /dev/null || true
     out="$DIR/check-$t-$m.csv"
     run1 "$job" "$SMALL" "$out"
-    if [ "$t" = mlg ] || [ "$t" = mlgpar ]; then
+    if [ "$t" = mlg ] || [ "$t" = mlg1 ]; then
       if cmp -s "$ref" "$out"; then SAME[$job]=yes; else SAME[$job]=NO; fi
       res="bytes $( [ "${SAME[$job]}" = yes ] && echo identical || echo differ )"
     else
@@ -242,11 +244,11 @@ for ((r = 1; r <= ROUNDS; r++)); do
     SECS[$job]+="$LAST_SEC " LOADS[$job]+="$LAST_LOAD "
     case "$t" in duckdb*) QSECS[$job]+="$(sed -n 's/.* query \([0-9.]*\) s$/\1/p' "$DIR/last.stderr" | tail -1) " ;; esac
     if [ -z "${KB[$job]:-}" ] || [ "$LAST_KB" -gt "${KB[$job]}" ]; then KB[$job]=$LAST_KB; fi
-    # First round: mlg --parallel must write the bytes of the serial run, and
+    # First round: mlg --no-parallel must write the bytes of the default run, and
     # the other tools' values must equal mlg's on this file too (FILESAME).
     if [ "$r" = 1 ] && [ "$CHECK" = 1 ] && [ -s "$DIR/out-mlg-$m.first" ]; then
       case "$t" in
-        mlgpar)
+        mlg1)
           if cmp -s "$DIR/out-mlg-$m.first" "$out"; then PAREQ[$m]=identical; FILESAME[$job]=yes
           else PAREQ[$m]=DIFFER; FILESAME[$job]=NO; fi ;;
         duckdb|duckdbx|mlr)
@@ -310,7 +312,7 @@ for job in "${JOBS[@]}"; do
            t, m, same, s, rows / s, bytes / s / 1e6, kb / 1024, load, vw, vg }'
 done
 for m in "${!PAREQ[@]}"; do
-  echo "# mlg --parallel output vs serial ($m): ${PAREQ[$m]}"
+  echo "# mlg --no-parallel output vs the default ($m): ${PAREQ[$m]}"
 done
 declare -A QMED
 for job in "${JOBS[@]}"; do
@@ -323,7 +325,7 @@ done
 for m in "${METHOD_LIST[@]}"; do
   for d in duckdb duckdbx; do
     [ -n "${MED[$d:$m]:-}" ] || continue
-    for g in mlg mlgpar; do
+    for g in mlg mlg1; do
       [ -n "${MED[$g:$m]:-}" ] || continue
       awk -v d="$d" -v g="$g" -v m="$m" -v ds="${MED[$d:$m]}" -v gs="${MED[$g:$m]}" \
           -v qs="${QMED[$d:$m]:-}" -v same="${SAME[$d:$m]:--}${FILESAME[$d:$m]:--}" 'BEGIN {
@@ -335,7 +337,7 @@ for m in "${METHOD_LIST[@]}"; do
   done
 done
 if [ -n "${MED[wc:-]:-}" ]; then
-  for g in mlg mlgpar; do
+  for g in mlg mlg1; do
     for m in "${METHOD_LIST[@]}"; do
       [ -n "${MED[$g:$m]:-}" ] || continue
       awk -v g="$g" -v m="$m" -v gs="${MED[$g:$m]}" -v w="${MED[wc:-]}" 'BEGIN {
