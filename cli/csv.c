@@ -6,7 +6,23 @@
 #include <string.h>
 #include <sys/types.h>
 
+/* SSE2 is part of x86-64; MLG_CSV_NO_SIMD builds the portable version (the
+ * tests build both: they must give the same results). */
+#if defined(__SSE2__) && !defined(MLG_CSV_NO_SIMD)
+#include <emmintrin.h>
+#define CSV_SSE2 1
+#endif
+
+/* MLG_CSV_NO_FAST: the tests' reference, the general path alone. */
+#if defined(MLG_CSV_NO_FAST)
+enum { csv_fast = 0 };
+#else
+enum { csv_fast = 1 };
+#endif
+
+#ifndef CSV_BLOCK /* the tests also build it with a tiny block: refills */
 #define CSV_BLOCK ((size_t)1 << 20)
+#endif
 
 int csv_open(csv_reader *r, FILE *f, size_t max_record)
 {
@@ -375,6 +391,106 @@ static char detect_delim(const csv_reader *r)
     return ',';
 }
 
+/* The bytes of one 16-byte chunk at q that matter to next_plain(): bit i of
+ * *md is set when q[i] is the delimiter, bit i of *ms when q[i] is a line
+ * break, a quote or a NUL (the bytes that end a plain record or leave it to
+ * the general path). */
+static inline void chunk_masks(const char *q, char delim, unsigned *md, unsigned *ms)
+{
+#if defined(CSV_SSE2)
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)q);
+    __m128i d = _mm_cmpeq_epi8(v, _mm_set1_epi8(delim));
+    __m128i s = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')),
+                                          _mm_cmpeq_epi8(v, _mm_set1_epi8('"'))),
+                             _mm_cmpeq_epi8(v, _mm_setzero_si128()));
+    *md = (unsigned)_mm_movemask_epi8(d);
+    *ms = (unsigned)_mm_movemask_epi8(s);
+#else
+    unsigned d = 0, s = 0;
+    for (unsigned i = 0; i < 16; i++) {
+        char c = q[i];
+        d |= (unsigned)(c == delim) << i;
+        s |= (unsigned)(c == '\n' || c == '"' || c == '\0') << i;
+    }
+    *md = d;
+    *ms = s;
+#endif
+}
+
+static inline unsigned low_bit(unsigned m) /* m != 0 */
+{
+#if defined(__GNUC__)
+    return (unsigned)__builtin_ctz(m);
+#else
+    unsigned i = 0;
+    while (!(m & 1u)) {
+        m >>= 1;
+        i++;
+    }
+    return i;
+#endif
+}
+
+/* The fast path of csv_next() for the common record: a whole line already in
+ * the buffer, without a quote or a NUL, not blank, at most max_record bytes
+ * and CSV_MAX_FIELDS fields.  One pass over 16-byte chunks finds its line
+ * break and every delimiter (memchr per field costs more to set up than it
+ * searches on short fields).  Returns CSV_OK with the record split and the
+ * reader advanced exactly as csv_next()'s unquoted branch and split_simple()
+ * would; -1, with nothing changed but r->field[], for anything else (or a
+ * line that reaches into the last 16 bytes of the data): the general path
+ * then reads it, so every error, line number and count stays its own.  The
+ * delimiter is not a line break, a carriage return or a quote (the caller
+ * checks). */
+static int next_plain(csv_reader *r)
+{
+    char *p = r->buf + r->start;
+    size_t avail = r->len - r->start;
+    if (avail > r->max_record + 1) /* a line break further on: too long */
+        avail = r->max_record + 1;
+    const char delim = r->delim;
+    size_t n = 1;
+    r->field[0] = p;
+    for (size_t off = 0; avail - off >= 16; off += 16) {
+        char *q = p + off;
+        unsigned md, ms;
+        chunk_masks(q, delim, &md, &ms);
+        char *nl = NULL;
+        if (ms) {
+            unsigned j = low_bit(ms);
+            if (q[j] != '\n')
+                return -1; /* a quote or a NUL */
+            nl = q + j;
+            md &= (1u << j) - 1u;
+        }
+        while (md) {
+            if (n == CSV_MAX_FIELDS)
+                return -1;
+            r->field[n++] = q + low_bit(md) + 1;
+            md &= md - 1u;
+        }
+        if (!nl)
+            continue;
+        char *fe = nl;
+        if (fe > p && fe[-1] == '\r')
+            fe--;
+        if (fe == p)
+            return -1; /* blank: counted by the general path */
+        for (size_t k = 0; k + 1 < n; k++) {
+            r->flen[k] = (size_t)(r->field[k + 1] - r->field[k]) - 1;
+            r->field[k][r->flen[k]] = '\0';
+        }
+        r->flen[n - 1] = (size_t)(fe - r->field[n - 1]);
+        *fe = '\0';
+        r->nfields = n;
+        r->rec_line = r->rec_end = r->line;
+        r->line++;
+        r->start = (size_t)(nl - r->buf) + 1;
+        return CSV_OK;
+    }
+    return -1;
+}
+
 int csv_next(csv_reader *r)
 {
     for (;;) {
@@ -387,6 +503,11 @@ int csv_next(csv_reader *r)
         }
         if (r->delim == 0)
             r->delim = detect_delim(r);
+        if (csv_fast && r->delim != '\n' && r->delim != '\r' && r->delim != '"') {
+            int rc = next_plain(r);
+            if (rc >= 0)
+                return rc;
+        }
         char *p = r->buf + r->start;
         size_t avail = r->len - r->start;
         char *nl = memchr(p, '\n', avail);
