@@ -437,61 +437,72 @@ static inline unsigned low_bit(unsigned m) /* m != 0 */
  * break and every delimiter (memchr per field costs more to set up than it
  * searches on short fields).  Returns CSV_OK with the record split and the
  * reader advanced exactly as csv_next()'s unquoted branch and split_simple()
- * would; -1, with nothing changed but r->field[], for anything else (or a
- * line that reaches into the last 16 bytes of the data): the general path
- * then reads it, so every error, line number and count stays its own.  The
- * delimiter is not a line break, a carriage return or a quote (the caller
+ * would; -1, with the buffer as it was, for anything else (or a line that
+ * reaches into the last 16 bytes of the data): the general path then reads
+ * it, so every error, line number and count stays its own.  The delimiter
+ * is not a line break, a carriage return, a quote or a NUL (the caller
  * checks). */
 static int next_plain(csv_reader *r)
 {
-    char *p = r->buf + r->start;
+    char *const p = r->buf + r->start;
     size_t avail = r->len - r->start;
     if (avail > r->max_record + 1) /* a line break further on: too long */
         avail = r->max_record + 1;
     const char delim = r->delim;
-    size_t n = 1;
-    r->field[0] = p;
+    char **field = r->field;
+    size_t *flen = r->flen;
+    char *fs = p; /* the current field */
+    size_t n = 0; /* fields before it */
     for (size_t off = 0; avail - off >= 16; off += 16) {
         char *q = p + off;
-        unsigned md, ms;
+        unsigned md, ms, j = 16;
         chunk_masks(q, delim, &md, &ms);
-        char *nl = NULL;
         if (ms) {
-            unsigned j = low_bit(ms);
+            j = low_bit(ms);
             if (q[j] != '\n')
-                return -1; /* a quote or a NUL */
-            nl = q + j;
+                goto undo; /* a quote or a NUL */
             md &= (1u << j) - 1u;
         }
-        while (md) {
-            if (n == CSV_MAX_FIELDS)
-                return -1;
-            r->field[n++] = q + low_bit(md) + 1;
-            md &= md - 1u;
+        /* fields are cut as they are found; undo puts the delimiters back */
+        for (; md; md &= md - 1u) {
+            char *d = q + low_bit(md);
+            if (n == CSV_MAX_FIELDS - 1) /* and one more after this one */
+                goto undo;
+            field[n] = fs;
+            flen[n] = (size_t)(d - fs);
+            n++;
+            *d = '\0';
+            fs = d + 1;
         }
-        if (!nl)
+        if (j == 16)
             continue;
-        char *fe = nl;
+        char *nl = q + j, *fe = nl;
         if (fe > p && fe[-1] == '\r')
             fe--;
         if (fe == p)
-            return -1; /* blank: counted by the general path */
-        for (size_t k = 0; k + 1 < n; k++) {
-            r->flen[k] = (size_t)(r->field[k + 1] - r->field[k]) - 1;
-            r->field[k][r->flen[k]] = '\0';
-        }
-        r->flen[n - 1] = (size_t)(fe - r->field[n - 1]);
+            return -1; /* blank (no field was cut): counted by the general path */
+        field[n] = fs;
+        flen[n] = (size_t)(fe - fs);
         *fe = '\0';
-        r->nfields = n;
+        r->nfields = n + 1;
         r->rec_line = r->rec_end = r->line;
         r->line++;
         r->start = (size_t)(nl - r->buf) + 1;
         return CSV_OK;
     }
+undo:
+    for (size_t k = 0; k < n; k++)
+        field[k][flen[k]] = delim;
     return -1;
 }
 
-int csv_next(csv_reader *r)
+/* csv_next() for every record next_plain() leaves (`plain_tried`: it has
+ * just left the one at r->start).  Kept out of line so that the fast path
+ * does not pay for its stack frame. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static int next_general(csv_reader *r, int plain_tried)
 {
     for (;;) {
         if (r->start >= r->len || r->first) {
@@ -503,11 +514,13 @@ int csv_next(csv_reader *r)
         }
         if (r->delim == 0)
             r->delim = detect_delim(r);
-        if (csv_fast && r->delim != '\n' && r->delim != '\r' && r->delim != '"') {
+        if (csv_fast && !plain_tried && r->delim != '\n' && r->delim != '\r' &&
+            r->delim != '"') {
             int rc = next_plain(r);
             if (rc >= 0)
                 return rc;
         }
+        plain_tried = 0;
         char *p = r->buf + r->start;
         size_t avail = r->len - r->start;
         char *nl = memchr(p, '\n', avail);
@@ -572,4 +585,14 @@ int csv_next(csv_reader *r)
             return CSV_BAD;
         return split_quoted(r, p, e);
     }
+}
+
+int csv_next(csv_reader *r)
+{
+    if (csv_fast && r->start < r->len && !r->first && r->delim != 0 && r->delim != '\n' &&
+        r->delim != '\r' && r->delim != '"') {
+        int rc = next_plain(r);
+        return rc >= 0 ? rc : next_general(r, 1);
+    }
+    return next_general(r, 0);
 }
