@@ -186,8 +186,8 @@ static void take(const csv_reader *r, int rc, outcome *o)
     o->line = r->line;
     o->blank = r->blank;
     o->next_off = r->pos0 >= 0 ? r->pos0 + (int64_t)r->start : -1;
-    memcpy(o->reason, rc == CSV_BAD || rc == CSV_FATAL ? r->reason : "", sizeof o->reason);
-    o->reason[sizeof o->reason - 1] = '\0';
+    snprintf(o->reason, sizeof o->reason, "%s",
+             rc == CSV_BAD || rc == CSV_FATAL ? r->reason : "");
     o->ncopy = 0;
     for (size_t k = 0; k < o->nfields; k++) {
         o->flen[k] = r->flen[k];
