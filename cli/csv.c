@@ -391,33 +391,38 @@ static char detect_delim(const csv_reader *r)
     return ',';
 }
 
-/* The bytes of one 16-byte chunk at q that matter to next_plain(): bit i of
+/* The bytes of one 32-byte chunk at q that matter to next_plain(): bit i of
  * *md is set when q[i] is the delimiter, bit i of *ms when q[i] is a line
  * break, a quote or a NUL (the bytes that end a plain record or leave it to
- * the general path). */
-static inline void chunk_masks(const char *q, char delim, unsigned *md, unsigned *ms)
+ * the general path).  32 bytes: most evidence records fit in one. */
+static inline void chunk_masks(const char *q, char delim, uint32_t *md, uint32_t *ms)
 {
 #if defined(CSV_SSE2)
-    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)q);
-    __m128i d = _mm_cmpeq_epi8(v, _mm_set1_epi8(delim));
-    __m128i s = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')),
-                                          _mm_cmpeq_epi8(v, _mm_set1_epi8('"'))),
-                             _mm_cmpeq_epi8(v, _mm_setzero_si128()));
-    *md = (unsigned)_mm_movemask_epi8(d);
-    *ms = (unsigned)_mm_movemask_epi8(s);
+    const __m128i vd = _mm_set1_epi8(delim), vn = _mm_set1_epi8('\n'),
+                  vq = _mm_set1_epi8('"'), vz = _mm_setzero_si128();
+    uint32_t d = 0, s = 0;
+    for (int h = 0; h < 2; h++) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(q + 16 * h));
+        __m128i x = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, vn), _mm_cmpeq_epi8(v, vq)),
+                                 _mm_cmpeq_epi8(v, vz));
+        d |= (uint32_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, vd)) << (16 * h);
+        s |= (uint32_t)(unsigned)_mm_movemask_epi8(x) << (16 * h);
+    }
+    *md = d;
+    *ms = s;
 #else
-    unsigned d = 0, s = 0;
-    for (unsigned i = 0; i < 16; i++) {
+    uint32_t d = 0, s = 0;
+    for (unsigned i = 0; i < 32; i++) {
         char c = q[i];
-        d |= (unsigned)(c == delim) << i;
-        s |= (unsigned)(c == '\n' || c == '"' || c == '\0') << i;
+        d |= (uint32_t)(c == delim) << i;
+        s |= (uint32_t)(c == '\n' || c == '"' || c == '\0') << i;
     }
     *md = d;
     *ms = s;
 #endif
 }
 
-static inline unsigned low_bit(unsigned m) /* m != 0 */
+static inline unsigned low_bit(uint32_t m) /* m != 0 */
 {
 #if defined(__GNUC__)
     return (unsigned)__builtin_ctz(m);
@@ -433,12 +438,12 @@ static inline unsigned low_bit(unsigned m) /* m != 0 */
 
 /* The fast path of csv_next() for the common record: a whole line already in
  * the buffer, without a quote or a NUL, not blank, at most max_record bytes
- * and CSV_MAX_FIELDS fields.  One pass over 16-byte chunks finds its line
+ * and CSV_MAX_FIELDS fields.  One pass over 32-byte chunks finds its line
  * break and every delimiter (memchr per field costs more to set up than it
  * searches on short fields).  Returns CSV_OK with the record split and the
  * reader advanced exactly as csv_next()'s unquoted branch and split_simple()
  * would; -1, with the buffer as it was, for anything else (or a line that
- * reaches into the last 16 bytes of the data): the general path then reads
+ * reaches into the last 32 bytes of the data): the general path then reads
  * it, so every error, line number and count stays its own.  The delimiter
  * is not a line break, a carriage return, a quote or a NUL (the caller
  * checks). */
@@ -453,15 +458,16 @@ static int next_plain(csv_reader *r)
     size_t *flen = r->flen;
     char *fs = p; /* the current field */
     size_t n = 0; /* fields before it */
-    for (size_t off = 0; avail - off >= 16; off += 16) {
+    for (size_t off = 0; avail - off >= 32; off += 32) {
         char *q = p + off;
-        unsigned md, ms, j = 16;
+        uint32_t md, ms;
+        unsigned j = 32;
         chunk_masks(q, delim, &md, &ms);
         if (ms) {
             j = low_bit(ms);
             if (q[j] != '\n')
                 goto undo; /* a quote or a NUL */
-            md &= (1u << j) - 1u;
+            md &= ((uint32_t)1 << j) - 1u;
         }
         /* fields are cut as they are found; undo puts the delimiters back */
         for (; md; md &= md - 1u) {
@@ -474,7 +480,7 @@ static int next_plain(csv_reader *r)
             *d = '\0';
             fs = d + 1;
         }
-        if (j == 16)
+        if (j == 32)
             continue;
         char *nl = q + j, *fe = nl;
         if (fe > p && fe[-1] == '\r')
@@ -496,13 +502,13 @@ undo:
     return -1;
 }
 
-/* csv_next() for every record next_plain() leaves (`plain_tried`: it has
- * just left the one at r->start).  Kept out of line so that the fast path
+/* csv_next() for every record next_plain() leaves, and for the first
+ * after a refill or a blank line.  Kept out of line so that the fast path
  * does not pay for its stack frame. */
 #if defined(__GNUC__)
 __attribute__((noinline))
 #endif
-static int next_general(csv_reader *r, int plain_tried)
+static int next_general(csv_reader *r)
 {
     for (;;) {
         if (r->start >= r->len || r->first) {
@@ -514,13 +520,6 @@ static int next_general(csv_reader *r, int plain_tried)
         }
         if (r->delim == 0)
             r->delim = detect_delim(r);
-        if (csv_fast && !plain_tried && r->delim != '\n' && r->delim != '\r' &&
-            r->delim != '"') {
-            int rc = next_plain(r);
-            if (rc >= 0)
-                return rc;
-        }
-        plain_tried = 0;
         char *p = r->buf + r->start;
         size_t avail = r->len - r->start;
         char *nl = memchr(p, '\n', avail);
@@ -592,7 +591,8 @@ int csv_next(csv_reader *r)
     if (csv_fast && r->start < r->len && !r->first && r->delim != 0 && r->delim != '\n' &&
         r->delim != '\r' && r->delim != '"') {
         int rc = next_plain(r);
-        return rc >= 0 ? rc : next_general(r, 1);
+        if (rc >= 0)
+            return rc;
     }
-    return next_general(r, 0);
+    return next_general(r);
 }

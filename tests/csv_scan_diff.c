@@ -282,12 +282,12 @@ int main(int argc, char **argv)
         rng_state = seed * 0x9E3779B97F4A7C15ull + 1;
         size_t target = c % 500 == 7 ? ((size_t)1 << 20) + rnd(1u << 20) /* > a block */
                         : rnd(4) == 0 ? rnd(20000) : rnd(400);
-        static const size_t maxrec[] = {64, 78, 79, 100, 300, 4000, 9000,
+        static const size_t maxrec[] = {64, 78, 79, 94, 95, 100, 300, 4000, 9000,
                                         CSV_DEFAULT_MAX_RECORD};
         static const char delim[] = {',', ';', '\t', '|', 0};
         plan pl = {.restart_after = -1};
         pl.delim = delim[rnd(5)];
-        pl.max_record = maxrec[rnd(8)];
+        pl.max_record = maxrec[rnd(10)];
         pl.unseekable = rnd(8) == 0;
         gen(&t, target, pl.max_record);
         if (rnd(4) == 0 && t.n) {
