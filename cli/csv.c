@@ -442,9 +442,10 @@ static inline unsigned low_bit(uint32_t m) /* m != 0 */
  * break and every delimiter (memchr per field costs more to set up than it
  * searches on short fields).  Returns CSV_OK with the record split and the
  * reader advanced exactly as csv_next()'s unquoted branch and split_simple()
- * would; -1, with the buffer as it was, for anything else (or a line that
- * reaches into the last 32 bytes of the data): the general path then reads
- * it, so every error, line number and count stays its own.  The delimiter
+ * would; with the buffer as it was, -2 for a record with a quote or a NUL,
+ * -1 for anything else (or a line that reaches into the last 32 bytes of
+ * the data): the general path then reads it, so every error, line number
+ * and count stays its own.  The delimiter
  * is not a line break, a carriage return, a quote or a NUL (the caller
  * checks). */
 static int next_plain(csv_reader *r)
@@ -458,6 +459,7 @@ static int next_plain(csv_reader *r)
     size_t *flen = r->flen;
     char *fs = p; /* the current field */
     size_t n = 0; /* fields before it */
+    int quote = 0;
     for (size_t off = 0; avail - off >= 32; off += 32) {
         char *q = p + off;
         uint32_t md, ms;
@@ -465,8 +467,10 @@ static int next_plain(csv_reader *r)
         chunk_masks(q, delim, &md, &ms);
         if (ms) {
             j = low_bit(ms);
-            if (q[j] != '\n')
-                goto undo; /* a quote or a NUL */
+            if (q[j] != '\n') {
+                quote = 1; /* or a NUL */
+                goto undo;
+            }
             md &= ((uint32_t)1 << j) - 1u;
         }
         /* fields are cut as they are found; undo puts the delimiters back */
@@ -499,7 +503,7 @@ static int next_plain(csv_reader *r)
 undo:
     for (size_t k = 0; k < n; k++)
         field[k][flen[k]] = delim;
-    return -1;
+    return quote ? -2 : -1;
 }
 
 /* csv_next() for every record next_plain() leaves, and for the first
@@ -588,11 +592,23 @@ static int next_general(csv_reader *r)
 
 int csv_next(csv_reader *r)
 {
-    if (csv_fast && r->start < r->len && !r->first && r->delim != 0 && r->delim != '\n' &&
-        r->delim != '\r' && r->delim != '"') {
+    if (r->plain_skip) {
+        r->plain_skip--;
+    } else if (csv_fast && r->start < r->len && !r->first && r->delim != 0 &&
+               r->delim != '\n' && r->delim != '\r' && r->delim != '"') {
         int rc = next_plain(r);
-        if (rc >= 0)
+        if (rc >= 0) {
+            r->plain_fails = 0;
             return rc;
+        }
+        /* In a file that quotes every record the fast path would only add
+         * its scan: after k quoted records in a row, leave the next 2^k - 1
+         * (at most 63) to the general path before trying again. */
+        if (rc == -2) {
+            if (r->plain_fails < 6)
+                r->plain_fails++;
+            r->plain_skip = (1u << r->plain_fails) - 1u;
+        }
     }
     return next_general(r);
 }
