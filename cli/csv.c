@@ -6,7 +6,23 @@
 #include <string.h>
 #include <sys/types.h>
 
+/* SSE2 is part of x86-64; MLG_CSV_NO_SIMD builds the portable version (the
+ * tests build both: they must give the same results). */
+#if defined(__SSE2__) && !defined(MLG_CSV_NO_SIMD)
+#include <emmintrin.h>
+#define CSV_SSE2 1
+#endif
+
+/* MLG_CSV_NO_FAST: the tests' reference, the general path alone. */
+#if defined(MLG_CSV_NO_FAST)
+enum { csv_fast = 0 };
+#else
+enum { csv_fast = 1 };
+#endif
+
+#ifndef CSV_BLOCK /* the tests also build it with a tiny block: refills */
 #define CSV_BLOCK ((size_t)1 << 20)
+#endif
 
 int csv_open(csv_reader *r, FILE *f, size_t max_record)
 {
@@ -375,7 +391,128 @@ static char detect_delim(const csv_reader *r)
     return ',';
 }
 
-int csv_next(csv_reader *r)
+/* The bytes of one 32-byte chunk at q that matter to next_plain(): bit i of
+ * *md is set when q[i] is the delimiter, bit i of *ms when q[i] is a line
+ * break, a quote or a NUL (the bytes that end a plain record or leave it to
+ * the general path).  32 bytes: most evidence records fit in one. */
+static inline void chunk_masks(const char *q, char delim, uint32_t *md, uint32_t *ms)
+{
+#if defined(CSV_SSE2)
+    const __m128i vd = _mm_set1_epi8(delim), vn = _mm_set1_epi8('\n'),
+                  vq = _mm_set1_epi8('"'), vz = _mm_setzero_si128();
+    uint32_t d = 0, s = 0;
+    for (int h = 0; h < 2; h++) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(q + 16 * h));
+        __m128i x = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, vn), _mm_cmpeq_epi8(v, vq)),
+                                 _mm_cmpeq_epi8(v, vz));
+        d |= (uint32_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, vd)) << (16 * h);
+        s |= (uint32_t)(unsigned)_mm_movemask_epi8(x) << (16 * h);
+    }
+    *md = d;
+    *ms = s;
+#else
+    uint32_t d = 0, s = 0;
+    for (unsigned i = 0; i < 32; i++) {
+        char c = q[i];
+        d |= (uint32_t)(c == delim) << i;
+        s |= (uint32_t)(c == '\n' || c == '"' || c == '\0') << i;
+    }
+    *md = d;
+    *ms = s;
+#endif
+}
+
+static inline unsigned low_bit(uint32_t m) /* m != 0 */
+{
+#if defined(__GNUC__)
+    return (unsigned)__builtin_ctz(m);
+#else
+    unsigned i = 0;
+    while (!(m & 1u)) {
+        m >>= 1;
+        i++;
+    }
+    return i;
+#endif
+}
+
+/* The fast path of csv_next() for the common record: a whole line already in
+ * the buffer, without a quote or a NUL, not blank, at most max_record bytes
+ * and CSV_MAX_FIELDS fields.  One pass over 32-byte chunks finds its line
+ * break and every delimiter (memchr per field costs more to set up than it
+ * searches on short fields).  Returns CSV_OK with the record split and the
+ * reader advanced exactly as csv_next()'s unquoted branch and split_simple()
+ * would; with the buffer as it was, -2 for a record with a quote or a NUL,
+ * -1 for anything else (or a line that reaches into the last 32 bytes of
+ * the data): the general path then reads it, so every error, line number
+ * and count stays its own.  The delimiter
+ * is not a line break, a carriage return, a quote or a NUL (the caller
+ * checks). */
+static int next_plain(csv_reader *r)
+{
+    char *const p = r->buf + r->start;
+    size_t avail = r->len - r->start;
+    if (avail > r->max_record + 1) /* a line break further on: too long */
+        avail = r->max_record + 1;
+    const char delim = r->delim;
+    char **field = r->field;
+    size_t *flen = r->flen;
+    char *fs = p; /* the current field */
+    size_t n = 0; /* fields before it */
+    int quote = 0;
+    for (size_t off = 0; avail - off >= 32; off += 32) {
+        char *q = p + off;
+        uint32_t md, ms;
+        unsigned j = 32;
+        chunk_masks(q, delim, &md, &ms);
+        if (ms) {
+            j = low_bit(ms);
+            if (q[j] != '\n') {
+                quote = 1; /* or a NUL */
+                goto undo;
+            }
+            md &= ((uint32_t)1 << j) - 1u;
+        }
+        /* fields are cut as they are found; undo puts the delimiters back */
+        for (; md; md &= md - 1u) {
+            char *d = q + low_bit(md);
+            if (n == CSV_MAX_FIELDS - 1) /* and one more after this one */
+                goto undo;
+            field[n] = fs;
+            flen[n] = (size_t)(d - fs);
+            n++;
+            *d = '\0';
+            fs = d + 1;
+        }
+        if (j == 32)
+            continue;
+        char *nl = q + j, *fe = nl;
+        if (fe > p && fe[-1] == '\r')
+            fe--;
+        if (fe == p)
+            return -1; /* blank (no field was cut): counted by the general path */
+        field[n] = fs;
+        flen[n] = (size_t)(fe - fs);
+        *fe = '\0';
+        r->nfields = n + 1;
+        r->rec_line = r->rec_end = r->line;
+        r->line++;
+        r->start = (size_t)(nl - r->buf) + 1;
+        return CSV_OK;
+    }
+undo:
+    for (size_t k = 0; k < n; k++)
+        field[k][flen[k]] = delim;
+    return quote ? -2 : -1;
+}
+
+/* csv_next() for every record next_plain() leaves, and for the first
+ * after a refill or a blank line.  Kept out of line so that the fast path
+ * does not pay for its stack frame. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static int next_general(csv_reader *r)
 {
     for (;;) {
         if (r->start >= r->len || r->first) {
@@ -451,4 +588,27 @@ int csv_next(csv_reader *r)
             return CSV_BAD;
         return split_quoted(r, p, e);
     }
+}
+
+int csv_next(csv_reader *r)
+{
+    if (r->plain_skip) {
+        r->plain_skip--;
+    } else if (csv_fast && r->start < r->len && !r->first && r->delim != 0 &&
+               r->delim != '\n' && r->delim != '\r' && r->delim != '"') {
+        int rc = next_plain(r);
+        if (rc >= 0) {
+            r->plain_fails = 0;
+            return rc;
+        }
+        /* In a file that quotes every record the fast path would only add
+         * its scan: after k quoted records in a row, leave the next 2^k - 1
+         * (at most 63) to the general path before trying again. */
+        if (rc == -2) {
+            if (r->plain_fails < 6)
+                r->plain_fails++;
+            r->plain_skip = (1u << r->plain_fails) - 1u;
+        }
+    }
+    return next_general(r);
 }

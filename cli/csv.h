@@ -52,6 +52,8 @@ typedef struct csv_reader {
     char    *field[CSV_MAX_FIELDS];
     size_t   flen[CSV_MAX_FIELDS];
     char     reason[160]; /* why the last record was CSV_BAD */
+    unsigned plain_fails; /* records in a row with a quote (csv.c's fast path) */
+    unsigned plain_skip;  /* records left to the general path before trying it */
 } csv_reader;
 
 /* csv_open(): start reading f (not closed by the reader).  0 or -1 (ENOMEM). */
