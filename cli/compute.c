@@ -81,7 +81,7 @@ static const char usage_compute_options[] =
     "  --rejects FILE        write every rejected row as CSV file,line,reason\n"
     "  --strict              stop with status 1 at the first rejected row\n"
     "  --unsorted            input not grouped by student: load it all (memory\n"
-    "                        about 40 bytes per row); OneRoster input always is\n"
+    "                        about 100 bytes per row); OneRoster input always is\n"
     "  --threads N           worker threads for the batch (0 = all cores)\n"
     "  --parallel            the default: read a regular file of 64 MiB or more\n"
     "                        in --threads byte ranges at once (the same bytes\n"
