@@ -150,7 +150,7 @@ struct engine {
     int64_t             range_end;    /* -1 = to the end */
     int64_t             line_base;    /* newlines before range_begin */
     int                 line_base_known;
-    /* A worker of the parallel reader (compute.c read_split()): its shown
+    /* A worker of the parallel reader (split.c split_read()): its shown
      * rejects go to split_diag, each line marked by a leading 'R' (the other
      * diagnostics arrive there unmarked through diag_capture()), and what it
      * saw is noted for the merge; under --strict a reject does not exit but
@@ -180,7 +180,7 @@ int engine_read(engine *e, const char *path);
  * offset 0) and end (-1 = the end).  Line numbers in diagnostics stay those
  * of the whole file. */
 int engine_read_range(engine *e, const char *path, int64_t begin, int64_t end);
-/* The parallel reader's merge (compute.c read_split()): does a worker's
+/* The parallel reader's merge (split.c split_read()): does a worker's
  * captured diagnostics (engine.split_diag) hold what one reader would have
  * shown of its range, and print them in order under one reader's limits
  * (ep->n_shown rejects, *dups duplicate warnings so far). */
