@@ -8,17 +8,17 @@ both) and sorts every sample into one stage of the command, by the innermost
 frame of the call chain (inlined frames included) that belongs to a known
 function of the reader, the engine or the writer:
 
-  scan       records and fields: csv.c (csv_next, split_simple, memchr for
+  scan       records and fields: csv.c (csv_next, next_plain, the general path, memchr for
              newlines, quotes and commas, refill) and read_long_csv's loop
   read(2)    the kernel copying the input from the page cache (fread)
   date       parse_date
   number     parse_double
-  id lookup  strtab (hash, compare), find_target, the one-entry caches'
+  id lookup  strtab (hash, compare, strtab_find's cache), find_target, the one-entry caches'
              memcmp in take/accept_row
   row        take's and accept_row's own checks and the row append
-  grouping   process(): the sortedness check, the CSR arrays
+  grouping   group_student(), engine_process(): order check, duplicates, the CSR arrays
   kernels    every frame in libmlg (mlg_batch_compute, its threads)
-  format     the writer: on_student, write_mark, out_* (numbers, ids, flags)
+  format     the writer: marks.c (on_student, write_mark, the text caches), text_*/out_*
   write(2)   the kernel copying the output into the page cache (fwrite)
   other      start-up, exit, page faults outside the above, unknown
 
@@ -34,17 +34,25 @@ import sys
 
 STAGE_OF = {}
 for names, stage in [
-    (["csv_next", "split_simple", "split_quoted", "scan_quoted", "count_nl", "refill",
-      "skip_huge", "csv_open", "csv_restart", "read_long_csv"], "scan"),
+    (["csv_next", "next_plain", "next_general", "split_simple", "split_quoted", "scan_quoted",
+      "count_nl", "refill", "skip_huge", "csv_open", "csv_restart", "read_long_csv",
+      "engine_read_csv"], "scan"),
     (["parse_date", "days_from_civil", "is_leap"], "date"),
     (["parse_double"], "number"),
-    (["strtab_get", "strtab_intern", "strtab_put", "grow", "keyeq", "hash",
-      "find_target", "engine_target_id_raw"], "id lookup"),
-    (["take", "accept_row", "parse_status", "engine_reject"], "row"),
-    (["process", "ev_sort", "ev_less", "finish"], "grouping"),
-    (["on_student", "write_mark", "out_num", "out_str", "out_mem", "out_ch", "out_i64",
-      "out_csv", "out_flush", "needs_neutralising", "day_to_iso", "flags_text", "level_label",
-      "engine_target_id", "engine_student_id"], "format"),
+    (["strtab_get", "strtab_find", "find_slow", "strtab_intern", "strtab_put", "grow", "keyeq",
+      "hash", "find_target", "engine_find_target", "engine_target_id_raw", "strtab_bytes_eq"],
+     "id lookup"),
+    (["take", "engine_take", "accept_row", "engine_accept", "parse_status", "engine_reject"],
+     "row"),
+    (["process", "engine_process", "engine_group", "group_student", "drop_duplicate",
+      "drop_duplicates", "dup_effects", "fill_cols", "grow_groups", "grow_cols", "ev_sort",
+      "ev_less", "finish", "engine_finish"], "grouping"),
+    (["on_student", "marks_on_student", "write_mark", "level_piece", "flags_piece", "node_piece",
+      "memo_target", "memo_keep", "tbuf_room", "text_num", "text_i64", "text_csv",
+      "text_json_str", "out_reserve_slow", "out_num", "out_str", "out_mem", "out_ch",
+      "out_i64", "out_csv", "out_flush", "needs_neutralising", "day_to_iso", "flags_text",
+      "level_label", "engine_level_label", "engine_target_id", "engine_student_id"],
+     "format"),
 ]:
     for n in names:
         STAGE_OF[n] = stage
