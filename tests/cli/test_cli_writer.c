@@ -26,7 +26,9 @@ typedef struct ref_t {
 
 static void ref_mem(ref_t *o, const char *s, size_t n)
 {
-    if (o->len + n > o->cap) {
+    /* always a buffer, even for nothing: memcpy and memcmp with a NULL
+     * pointer are undefined whatever the length (UBSan says so) */
+    if (o->len + n > o->cap || !o->buf) {
         o->cap = (o->len + n) * 2;
         o->buf = xrealloc(o->buf, o->cap);
     }
