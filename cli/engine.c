@@ -84,7 +84,6 @@ void engine_free(engine *e)
     free(e->stamp);
     free(e->rank);
     free(e->inv);
-    free(e->last_buf);
     free(e->label_owned);
     for (int c = 0; c < 7; c++)
         free(e->col_name[c]);

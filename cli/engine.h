@@ -143,8 +143,6 @@ struct engine {
     const char         *last_tid;    /* one-entry cache of take() */
     size_t              last_tlen;
     int32_t             last_target;
-    char               *last_buf;
-    size_t              last_cap;
     char               *label_owned;
     int64_t             range_begin;  /* engine_read_range(): byte range */
     int64_t             range_end;    /* -1 = to the end */
