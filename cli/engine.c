@@ -308,19 +308,23 @@ int64_t engine_abs_line(engine *e, int64_t line)
     return line + e->line_base;
 }
 
-static void reject_v(engine *e, int counted, int64_t line, const char *fmt, va_list ap)
+/* What a rejection is, for the parallel reader's merge: a row as it is
+ * read, an exact duplicate found when a chunk is grouped (grouper.c), or a
+ * piece of a row found when it is computed (not counted as a row). */
+enum { REJ_READ, REJ_DUP, REJ_PART };
+
+static void reject_v(engine *e, int kind, int64_t line, const char *fmt, va_list ap)
 {
+    const int counted = kind != REJ_PART;
     char msg[512];
     vsnprintf(msg, sizeof msg, fmt, ap);
     line = engine_abs_line(e, line);
     if (counted)
         e->n_rejected++;
     if (e->split_diag) {
-        /* the merge needs the kind: a row read, a duplicate found when a
-         * chunk is grouped (grouper.c), a part of a row found when computed */
-        if (!counted)
+        if (kind == REJ_PART)
             e->split_rej_part++;
-        else if (!strncmp(fmt, "duplicate of line", 17))
+        else if (kind == REJ_DUP)
             e->split_rej_dup++;
         else
             e->split_rej_read++;
@@ -365,8 +369,25 @@ void engine_reject(engine *e, int64_t line, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    reject_v(e, 1, line, fmt, ap);
+    reject_v(e, REJ_READ, line, fmt, ap);
     va_end(ap);
+}
+
+/* --duplicates error: an exact copy of an earlier row, rejected. */
+static void reject_dup(engine *e, int64_t line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void reject_dup(engine *e, int64_t line, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    reject_v(e, REJ_DUP, line, fmt, ap);
+    va_end(ap);
+}
+
+void engine_reject_duplicate(engine *e, int64_t line, int64_t first)
+{
+    reject_dup(e, line, "duplicate of line %lld (--duplicates error)",
+               (long long)engine_abs_line(e, first));
 }
 
 /* A rejected piece of a row counted elsewhere (one objective of a OneRoster
@@ -375,7 +396,7 @@ void engine_reject_part(engine *e, int64_t line, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    reject_v(e, 0, line, fmt, ap);
+    reject_v(e, REJ_PART, line, fmt, ap);
     va_end(ap);
 }
 

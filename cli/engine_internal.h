@@ -31,6 +31,9 @@
  * result): the message and the --rejects line, no count. */
 void engine_reject_part(engine *e, int64_t line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* --duplicates error: line is an exact copy of line first (both counted in
+ * the range), rejected with the words "duplicate of line N". */
+void engine_reject_duplicate(engine *e, int64_t line, int64_t first);
 
 /* reader.c */
 int engine_read_csv(engine *e, FILE *f);

@@ -78,8 +78,7 @@ static void dup_effects(engine *e)
         const int64_t line = e->dup_ev[k], first = e->dup_ev[k + 1];
         e->n_used--;
         if (e->duplicates == DUP_ERROR) {
-            engine_reject(e, line, "duplicate of line %lld (--duplicates error)",
-                          (long long)engine_abs_line(e, first));
+            engine_reject_duplicate(e, line, first);
             continue;
         }
         e->n_skipped++;
