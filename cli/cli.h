@@ -41,5 +41,7 @@ int opt_val(int argc, char **argv, int *i, const char *name, const char **val);
 /* The method-parameter key an argument "--KEY" names (the library's static
  * string, from mlg_method_param_info()), or NULL if it names none. */
 const char *method_param_key(const char *arg);
+/* The same for a bare key "KEY" (no dashes). */
+const char *param_key_lookup(const char *name);
 
 #endif

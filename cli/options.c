@@ -223,3 +223,64 @@ int ev_opts_apply(engine *e, ev_opts *o)
         return engine_load_catalogue(e, o->cat_path);
     return EXIT_OK;
 }
+
+/* ------------------------------------------- method names and keys -- */
+/* The library's key for parameter `name`, or NULL: the keys come from
+ * mlg_method_param_info() (every method accepts every key), so the tool
+ * keeps no list of its own. */
+const char *param_key_lookup(const char *name)
+{
+    mlg_param_info pi;
+    for (size_t k = 0; k < mlg_method_param_count(); k++)
+        if (mlg_method_param_info(MLG_METHOD_MEAN, k, &pi) == MLG_OK &&
+            strcmp(name, pi.key) == 0)
+            return pi.key;
+    return NULL;
+}
+
+const char *method_param_key(const char *arg)
+{
+    if (arg[0] != '-' || arg[1] != '-')
+        return NULL;
+    return param_key_lookup(arg + 2);
+}
+
+int method_or_preset(const char *name, mlg_method_params *p)
+{
+    int32_t m;
+    if (mlg_method_from_name(name, &m) == MLG_OK && mlg_method_params_init(p, m) == MLG_OK)
+        return 0;
+    if (mlg_preset_init(name, p) == MLG_OK)
+        return 0;
+    fprintf(stderr, "mlg: unknown method or preset '%s'; methods:", name);
+    for (int32_t k = 0; k < MLG_METHOD_COUNT; k++)
+        if (mlg_method_name(k))
+            fprintf(stderr, " %s", mlg_method_name(k));
+    fprintf(stderr, "; presets:");
+    for (size_t k = 0; mlg_preset_name(k); k++)
+        fprintf(stderr, " %s", mlg_preset_name(k));
+    fputc('\n', stderr);
+    return -1;
+}
+
+int method_param(mlg_method_params *p, const char *key, const char *value)
+{
+    if (!param_key_lookup(key))
+        return 0;
+    int rc = mlg_method_params_set(p, key, value);
+    if (rc != MLG_OK) {
+        mlg_param_info pi;
+        const char *help = "";
+        for (size_t k = 0; k < mlg_method_param_count(); k++)
+            if (mlg_method_param_info(p->method, k, &pi) == MLG_OK &&
+                strcmp(pi.key, key) == 0)
+                help = pi.words[0] ? pi.words : "";
+        if (help[0])
+            diag("--%s %s: %s (one of %s)", key, value, mlg_strerror(rc),
+                 help);
+        else
+            diag("--%s %s: %s", key, value, mlg_strerror(rc));
+        return -1;
+    }
+    return 1;
+}

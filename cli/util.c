@@ -527,3 +527,15 @@ void check_write_errors(out_t *o, const char *what)
         exit(EXIT_IO);
     }
 }
+
+FILE *open_in(const char *path)
+{
+    if (strcmp(path, "-") == 0)
+        return stdin;
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        diag("%s: cannot open: %s", path, strerror(errno));
+        exit(EXIT_IO);
+    }
+    return f;
+}
